@@ -7,9 +7,19 @@ import PackageDescription
 // strict-concurrency checking of them costs more than it finds at this stage.
 let settings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "swift-crypto")
+
 let package = Package(
     name: "Sealgate",
     platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sealgate", targets: ["sealgate"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -24,5 +34,44 @@ let package = Package(
     targets: [
         .target(name: "MailCore", swiftSettings: settings),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: settings),
+
+        .target(name: "SMTPProtocol", dependencies: ["MailCore", nioCore], swiftSettings: settings),
+        .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol"], swiftSettings: settings),
+
+        .target(name: "TLSObserver", dependencies: ["MailCore", nioCore], swiftSettings: settings),
+        .testTarget(name: "TLSObserverTests", dependencies: ["TLSObserver"], swiftSettings: settings),
+
+        .target(name: "MIME", dependencies: ["MailCore"], swiftSettings: settings),
+        .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: settings),
+
+        .target(name: "Queue", dependencies: ["MailCore", crypto], swiftSettings: settings),
+        .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: settings),
+
+        .target(name: "Audit", dependencies: ["MailCore", crypto, .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: settings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit"], swiftSettings: settings),
+
+        .target(name: "SMTPServer", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "Queue", "Audit",
+                                                   nioCore, nioPosix, nioSSL, logging,
+                                                   .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                                                   .product(name: "NIOTLS", package: "swift-nio")], swiftSettings: settings),
+        .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: settings),
+
+        .target(name: "Delivery", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "Queue", "Audit",
+                                                 nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery"], swiftSettings: settings),
+
+        .target(name: "Gateway", dependencies: [
+            "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", nioCore, nioPosix, nioSSL, logging,
+            crypto, cryptoExtras, "Yams",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: settings),
+
+        .executableTarget(name: "sealgate", dependencies: [
+            "Gateway", "MailCore", "Queue", "Audit", logging,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: settings),
     ]
 )

@@ -1,0 +1,76 @@
+// AuditJSONRendering: one audit record as a JSON object for `sealgate audit query --json`.
+// Common keys are always present (null when they do not apply); event-specific keys follow.
+
+import Foundation
+import MailCore
+
+extension AuditRendering {
+    public static func jsonObject(_ record: AuditRecord) -> [String: Any] {
+        let e = record.event
+        var o: [String: Any] = [
+            "sequence": record.sequence,
+            "time": AuditTime.iso8601(record.time),
+            "node": record.node,
+            "event": e.name,
+            "queue_id": orNull(e.queueID?.value),
+            "recipient": orNull(e.recipient?.description),
+            "outcome": orNull(e.outcome?.rawValue),
+            "hash": record.hash,
+            "previous_hash": record.previousHash,
+        ]
+        let attempt = e.attempt
+        o["tls"] = tlsObject(attempt?.tls ?? acceptedClientTLS(e))
+        o["reply"] = orNull(attempt?.reply)
+        o["status"] = orNull(attempt?.status?.description)
+        o["relay_host"] = orNull(attempt?.relayHost)
+        o["relay_ip"] = orNull(attempt?.relayIP)
+        o["relay_port"] = orNull(attempt?.relayPort)
+        switch e {
+        case .deliveryAttempt(let a), .delivered(let a), .deferred(let a), .bounced(let a):
+            o["attempt"] = a.attempt
+            o["reason"] = orNull(a.reason)
+            o["delay"] = orNull(a.delay)
+        case .accepted(let a):
+            o["sender"] = a.sender?.description ?? ""
+            o["recipients"] = a.recipients.map(\.description)
+            o["size"] = a.size
+            o["client"] = clientObject(a.client)
+        case .adminAction(let a):
+            o["actor"] = a.actor
+            o["action"] = a.action
+            o["detail"] = orNull(a.detail)
+        }
+        return o
+    }
+
+    /// The TLS object, or NSNull for a plaintext session.
+    public static func tlsObject(_ tls: TLSFacts?) -> Any {
+        guard let tls else { return NSNull() }
+        var trust: Any = NSNull(), verifyError: Any = NSNull()
+        switch tls.verification {
+        case .verified(let t): trust = t.rawValue
+        case .failed(let reason): verifyError = reason
+        case .none: break
+        }
+        return [
+            "version": tls.version, "cipher": tls.cipher, "bits": tls.bits, "algorithm_bits": tls.algorithmBits,
+            "verify": tls.verification.word, "trust": trust, "verify_error": verifyError,
+            "peer_subject": orNull(tls.peerSubject), "peer_issuer": orNull(tls.peerIssuer),
+        ] as [String: Any]
+    }
+
+    private static func acceptedClientTLS(_ e: AuditEvent) -> TLSFacts? {
+        if case .accepted(let a) = e { return a.client.tls }
+        return nil
+    }
+
+    private static func clientObject(_ c: ClientInfo) -> [String: Any] {
+        [
+            "address": c.address, "port": c.port, "hostname": orNull(c.hostname), "helo": c.helo,
+            "protocol": c.protocolName, "authenticated_user": orNull(c.authenticatedUser), "listener": c.listener,
+            "tls": tlsObject(c.tls),
+        ]
+    }
+
+    private static func orNull<T>(_ value: T?) -> Any { value.map { $0 as Any } ?? NSNull() }
+}

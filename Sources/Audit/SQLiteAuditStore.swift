@@ -1,0 +1,154 @@
+// SQLiteAuditStore: the embedded audit store. One SQLite file in WAL mode, written through GRDB's
+// single pool writer inside IMMEDIATE transactions, so the chain never forks (even across processes).
+
+import Foundation
+import GRDB
+import MailCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
+    public let path: String
+    public let node: String
+    private let pool: DatabasePool
+    private let clock: @Sendable () -> Date
+
+    /// Opens or creates the store: parent directory (0700), file mode 0600, WAL, schema migration.
+    /// `clock` supplies record times; the default is the system clock.
+    public init(path: String, node: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.path = path
+        self.node = node
+        self.clock = clock
+        try SQLiteAuditStore.prepareFile(at: path)
+        var config = Configuration()
+        config.label = "sealgate.audit"
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // Each commit is on stable storage before append() returns.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        try AuditSchema.migrator.migrate(pool)
+    }
+
+    /// Opens a store from the config form `sqlite:PATH`; a relative PATH is resolved against `baseDirectory`.
+    public convenience init(url: String, node: String, baseDirectory: String) throws {
+        guard url.hasPrefix("sqlite:"), url.count > "sqlite:".count else { throw AuditError.unsupportedStoreURL(url) }
+        var file = String(url.dropFirst("sqlite:".count))
+        if !file.hasPrefix("/") { file = (baseDirectory as NSString).appendingPathComponent(file) }
+        try self.init(path: file, node: node)
+    }
+
+    public func append(_ event: AuditEvent) throws -> AuditRecord {
+        try pool.writeWithoutTransaction { db in
+            var sealed: AuditRecord?
+            try db.inTransaction(.immediate) {
+                let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+                let sequence: Int64 = (head?["sequence"] ?? 0) + 1
+                let previous: String = head?["hash"] ?? CanonicalRecord.genesisHash
+                let (record, canonical) = try CanonicalRecord.seal(sequence: sequence, time: clock(), node: node,
+                                                                   event: event, previousHash: previous)
+                try SQLiteAuditStore.insert(StoredAuditRow(record: record, canonical: canonical), db)
+                sealed = record
+                return .commit
+            }
+            guard let sealed else { throw AuditError.corruptRecord(sequence: 0, reason: "append did not commit") }
+            return sealed
+        }
+    }
+
+    public func records(queueID: QueueID) throws -> [AuditRecord] {
+        try records(matching: AuditQuery(queueID: queueID))
+    }
+
+    /// Records matching every given criterion, in sequence order.
+    public func records(matching query: AuditQuery) throws -> [AuditRecord] {
+        var clauses: [String] = [], arguments: [DatabaseValueConvertible?] = []
+        if let q = query.queueID { clauses.append("queue_id = ?"); arguments.append(q.value) }
+        if let r = query.recipient { clauses.append("recipient = ?"); arguments.append(r.description) }
+        if let e = query.event { clauses.append("event = ?"); arguments.append(e) }
+        if let s = query.since { clauses.append("time >= ?"); arguments.append(AuditTime.iso8601(s)) }
+        if let u = query.until { clauses.append("time < ?"); arguments.append(AuditTime.iso8601(u)) }
+        if let a = query.afterSequence { clauses.append("sequence > ?"); arguments.append(a) }
+        var sql = "SELECT canonical, hash FROM audit_records"
+        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        sql += " ORDER BY sequence"
+        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                try CanonicalRecord.decode(row["canonical"]).record(hash: row["hash"])
+            }
+        }
+    }
+
+    /// The newest record's sequence and hash: publish it elsewhere to make truncation detectable.
+    public func head() throws -> (sequence: Int64, hash: String)? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+            else { return nil }
+            return (row["sequence"], row["hash"])
+        }
+    }
+
+    public func verifyChain() throws -> ChainVerification {
+        try pool.read { db in
+            var walker = ChainWalker()
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT sequence, time, node, event, queue_id, recipient, outcome, previous_hash, hash, canonical
+                FROM audit_records ORDER BY sequence
+                """)
+            while let row = try rows.next() {
+                let stored = StoredAuditRow(sequence: row["sequence"], time: row["time"], node: row["node"], event: row["event"],
+                                            queueID: row["queue_id"], recipient: row["recipient"], outcome: row["outcome"],
+                                            previousHash: row["previous_hash"], hash: row["hash"], canonical: row["canonical"])
+                if let broken = walker.check(stored) { return broken }
+            }
+            return walker.result
+        }
+    }
+
+    private static func insert(_ row: StoredAuditRow, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO audit_records (sequence, time, node, event, queue_id, recipient, outcome, previous_hash, hash, canonical)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [row.sequence, row.time, row.node, row.event, row.queueID, row.recipient, row.outcome,
+                             row.previousHash, row.hash, row.canonical])
+    }
+
+    /// Creates the parent directory and the database file with owner-only permissions before
+    /// SQLite opens it; SQLite gives its -wal and -shm files the database file's mode.
+    private static func prepareFile(at path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                         attributes: [.posixPermissions: 0o700]) } catch {
+                throw AuditError.cannotCreateDirectory(path: dir, reason: "\(error)")
+            }
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw AuditError.cannotCreateFile(path: path, errno: errno) }
+        defer { close(fd) }
+        guard fchmod(fd, 0o600) == 0 else { throw AuditError.cannotCreateFile(path: path, errno: errno) }
+    }
+}
+
+/// Filters for `SQLiteAuditStore.records(matching:)`; nil means "any".
+public struct AuditQuery: Sendable, Equatable {
+    public var queueID: QueueID?
+    public var recipient: MailAddress?
+    /// A stable event name, e.g. "delivered".
+    public var event: String?
+    public var since: Date?
+    public var until: Date?
+    public var afterSequence: Int64?
+    public var limit: Int?
+
+    public init(queueID: QueueID? = nil, recipient: MailAddress? = nil, event: String? = nil, since: Date? = nil,
+                until: Date? = nil, afterSequence: Int64? = nil, limit: Int? = nil) {
+        self.queueID = queueID; self.recipient = recipient; self.event = event; self.since = since; self.until = until
+        self.afterSequence = afterSequence; self.limit = limit
+    }
+}

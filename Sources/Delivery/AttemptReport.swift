@@ -1,0 +1,66 @@
+// AttemptReport: what one SMTP transaction did for each recipient (delivered, deferred, bounced,
+// with the reply or a local reason) and where it went: host, IP, port and the TLS facts measured.
+
+import MailCore
+
+public struct RecipientResult: Sendable, Equatable {
+    /// The recipient's index in the envelope (and in the spool's state array).
+    public var index: Int
+    public var recipient: RecipientSpec
+    /// .delivered, .deferred or .bounced.
+    public var outcome: Outcome
+    /// The remote reply, when the server gave one.
+    public var reply: SMTPReply?
+    public var status: EnhancedStatus
+    /// A local explanation when there is no reply (connection refused, timeout, TLS...).
+    public var reason: String?
+
+    public init(index: Int, recipient: RecipientSpec, outcome: Outcome, reply: SMTPReply?, status: EnhancedStatus,
+                reason: String? = nil) {
+        self.index = index; self.recipient = recipient; self.outcome = outcome; self.reply = reply
+        self.status = status; self.reason = reason
+    }
+
+    /// The one-line text for state, logs and audit: the reply, else the local reason.
+    public var text: String { reply?.description ?? reason ?? status.description }
+}
+
+public struct AttemptReport: Sendable, Equatable {
+    public var relayHost: String
+    public var relayIP: String?
+    public var relayPort: Int
+    /// nil when the session stayed plaintext.
+    public var tls: TLSFacts?
+    /// Set when STARTTLS was offered but the handshake failed and the message went in plaintext.
+    public var tlsFallbackReason: String?
+    public var results: [RecipientResult]
+
+    public init(relayHost: String, relayIP: String?, relayPort: Int, tls: TLSFacts?, tlsFallbackReason: String? = nil,
+                results: [RecipientResult]) {
+        self.relayHost = relayHost; self.relayIP = relayIP; self.relayPort = relayPort; self.tls = tls
+        self.tlsFallbackReason = tlsFallbackReason; self.results = results
+    }
+}
+
+/// A failure that ends the whole transaction: applies to every recipient still open.
+struct TransactionFailure: Error {
+    var outcome: Outcome
+    var reply: SMTPReply?
+    var status: EnhancedStatus
+    var reason: String?
+
+    /// From a reply: 4xx defers, 5xx bounces.
+    init(reply: SMTPReply, context: String) {
+        self.outcome = reply.isPermanent ? .bounced : .deferred
+        self.reply = reply
+        self.status = reply.status ?? (reply.isPermanent ? EnhancedStatus(5, 5, 0) : EnhancedStatus(4, 4, 0))
+        self.reason = context
+    }
+
+    init(local status: EnhancedStatus, _ reason: String) {
+        self.outcome = status.isPermanent ? .bounced : .deferred
+        self.reply = nil
+        self.status = status
+        self.reason = reason
+    }
+}

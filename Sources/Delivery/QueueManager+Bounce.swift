@@ -1,0 +1,58 @@
+// QueueManager+Bounce: turns bounced recipients into an RFC 3464 notice from <> to the sender,
+// committed to the spool like any other message. Null-sender mail is never bounced (double bounce).
+
+import Foundation
+import MailCore
+import MIME
+import Queue
+
+extension QueueManager {
+    func sendBounces(envelope: Envelope, report: AttemptReport, states: [RecipientState]?, originalMessage: [UInt8],
+                     now: Date) async {
+        let bounced = report.results.filter { $0.outcome == .bounced }
+        guard !bounced.isEmpty else { return }
+        guard let sender = envelope.sender else {
+            for r in bounced {
+                logger.warning("\(envelope.queueID): to=<\(r.recipient.address)>: double bounce (null sender), notice dropped")
+            }
+            return
+        }
+        let wanted = bounced.filter { $0.recipient.wants(.failure) }
+        guard !wanted.isEmpty else { return }
+        let dsnReport = BounceBuilder.report(envelope: envelope, results: wanted, relayHost: report.relayHost,
+                                             hostname: settings.hostname, now: now)
+        let notice = DSNBuilder.build(report: dsnReport, to: sender, originalMessage: originalMessage, now: now)
+        let bounceEnvelope = BounceBuilder.envelope(to: sender, size: notice.count, hostname: settings.hostname,
+                                                    node: settings.node, now: now)
+        do {
+            try await BlockingIO.run { [spool] in try spool.commit(envelope: bounceEnvelope, message: notice) }
+            logger.info("\(envelope.queueID): sender non-delivery notification: \(bounceEnvelope.queueID)")
+            kick(bounceEnvelope.queueID)
+        } catch {
+            logger.error("\(envelope.queueID): cannot queue the non-delivery notification: \(error)")
+        }
+    }
+}
+
+enum BounceBuilder {
+    static func report(envelope: Envelope, results: [RecipientResult], relayHost: String, hostname: String,
+                       now: Date) -> DeliveryStatusReport {
+        let recipients = results.map { r in
+            DSNRecipientReport(finalRecipient: r.recipient.address,
+                               originalRecipient: r.recipient.originalRecipient,
+                               action: .failed, status: r.status,
+                               remoteMTA: r.reply == nil ? nil : relayHost,
+                               diagnostic: r.text, lastAttempt: now)
+        }
+        return DeliveryStatusReport(reportingMTA: hostname, queueID: envelope.queueID, arrivalDate: envelope.arrival,
+                                    envelopeID: envelope.envelopeID, recipients: recipients)
+    }
+
+    static func envelope(to sender: MailAddress, size: Int, hostname: String, node: UInt16, now: Date) -> Envelope {
+        let client = ClientInfo(address: "127.0.0.1", port: 0, hostname: hostname, helo: hostname, protocolName: "local",
+                                authenticatedUser: nil, tls: nil, listener: "bounce")
+        return Envelope(queueID: QueueID.generate(node: node), sender: nil,
+                        recipients: [RecipientSpec(address: sender, notify: [.never])],
+                        bodyType: .eightBitMIME, smtputf8: sender.needsSMTPUTF8, size: size, arrival: now, client: client)
+    }
+}

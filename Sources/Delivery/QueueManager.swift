@@ -1,0 +1,200 @@
+// QueueManager: the queue runner. It walks the spool one message at a time (never the whole queue
+// in memory), delivers each due message in one transaction, at most `maxConcurrent` at once.
+
+import Audit
+import Foundation
+import Logging
+import MailCore
+import NIOCore
+import Queue
+
+public final class QueueManager: @unchecked Sendable {
+    let spool: Spool
+    let audit: AuditStore
+    let settings: DeliverySettings
+    let logger: Logger
+    let client: SMTPClient
+    let wakeup = Wakeup()
+
+    private let lock = NSLock()
+    private var inFlight: Set<QueueID> = []
+    private var deleteRequested: Set<QueueID> = []
+    private var kicked: [QueueID] = []
+    private var flushRequested = false
+    /// The earliest retry time reported by finished deliveries since the last scan.
+    private var earliestHint: Date?
+
+    public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
+        self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
+        self.client = SMTPClient(settings: settings, group: group, logger: logger)
+    }
+
+    // MARK: - requests from outside
+
+    /// A new message was committed (or released): look at it now.
+    public func kick(_ id: QueueID) {
+        lock.lock(); if !kicked.contains(id) { kicked.append(id) }; lock.unlock()
+        wakeup.signal()
+    }
+
+    /// Everything deferred is due now.
+    public func flush() {
+        lock.lock(); flushRequested = true; lock.unlock()
+        wakeup.signal()
+    }
+
+    /// Holds every recipient that is not final. A delivery in flight keeps its results; held
+    /// recipients it deferred stay held (RecipientMerge).
+    public func hold(_ id: QueueID) throws {
+        try spool.modifyStates(id) { states in
+            for i in states.indices where !states[i].isFinal && states[i].status != .held {
+                states[i].statusBeforeHold = states[i].status
+                states[i].status = .held
+            }
+        }
+    }
+
+    /// Releases held recipients and makes them due now.
+    public func release(_ id: QueueID) throws {
+        let now = Date()
+        try spool.modifyStates(id) { states in
+            for i in states.indices where states[i].status == .held {
+                states[i].status = states[i].statusBeforeHold ?? .pending
+                states[i].statusBeforeHold = nil
+                states[i].nextAttempt = now
+            }
+        }
+        kick(id)
+    }
+
+    /// Deletes the message; when a delivery is in flight it is removed as soon as that finishes.
+    public func delete(_ id: QueueID) throws {
+        lock.lock()
+        if inFlight.contains(id) {
+            deleteRequested.insert(id)
+            lock.unlock()
+            return
+        }
+        lock.unlock()
+        try spool.remove(id)
+    }
+
+    // MARK: - the loop
+
+    /// Runs until the task is cancelled. On start every committed message is due.
+    public func run() async {
+        var fullScan = true
+        var everythingDue = true
+        var nextScan = Date.distantFuture
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let (kicks, flush, hint) = takeRequests()
+                if let hint { nextScan = min(nextScan, hint) }
+                if flush || Date() >= nextScan { fullScan = true }
+                everythingDue = everythingDue || flush
+                let candidates: [QueueID]
+                if fullScan {
+                    candidates = await loadQueueIDs()
+                    nextScan = .distantFuture
+                } else {
+                    candidates = kicks
+                }
+                for id in candidates where !Task.isCancelled {
+                    if let retry = await startIfDue(id, everythingDue: everythingDue, group: &group) {
+                        if fullScan { nextScan = min(nextScan, retry) }
+                    }
+                }
+                if fullScan && nextScan == .distantFuture { nextScan = Date().addingTimeInterval(settings.retry.thereafter) }
+                fullScan = false
+                everythingDue = false
+                await wakeup.sleep(until: nextScan)
+            }
+        }
+    }
+
+    private func takeRequests() -> (kicks: [QueueID], flush: Bool, hint: Date?) {
+        lock.lock(); defer { lock.unlock() }
+        let out = (kicked, flushRequested, earliestHint)
+        kicked = []; flushRequested = false; earliestHint = nil
+        return out
+    }
+
+    private func loadQueueIDs() async -> [QueueID] {
+        do {
+            return try await BlockingIO.run { [spool] in try spool.queueIDs() }
+        } catch {
+            logger.error("cannot list the queue: \(error)")
+            return []
+        }
+    }
+
+    /// Starts a delivery for `id` when some recipient is due, waiting for a free slot first.
+    /// Returns the earliest future retry time of its recipients that are not due.
+    private func startIfDue(_ id: QueueID, everythingDue: Bool, group: inout DiscardingTaskGroup) async -> Date? {
+        if isInFlight(id) { return nil }
+        let loaded: (Envelope, [RecipientState])
+        do {
+            loaded = try await BlockingIO.run { [spool] in (try spool.envelope(id), try spool.states(id)) }
+        } catch {
+            logger.error("\(id): cannot read queue entry: \(error)")
+            return nil
+        }
+        let (due, later) = DuePlanner.plan(states: loaded.1, now: Date(), everythingDue: everythingDue)
+        guard !due.isEmpty else { return later }
+        while inFlightCount() >= settings.maxConcurrent && !Task.isCancelled {
+            await wakeup.sleep(until: .distantFuture)
+        }
+        _ = lock.withLock { inFlight.insert(id) }
+        group.addTask { [self] in
+            let retry = await self.deliver(id, envelope: loaded.0, due: due)
+            self.finished(id, retry: retry)
+        }
+        return later
+    }
+
+    private func isInFlight(_ id: QueueID) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return inFlight.contains(id)
+    }
+
+    private func inFlightCount() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        return inFlight.count
+    }
+
+    private func finished(_ id: QueueID, retry: Date?) {
+        lock.lock()
+        inFlight.remove(id)
+        if let retry { earliestHint = min(earliestHint ?? retry, retry) }
+        lock.unlock()
+        wakeup.signal()
+    }
+
+    func takeDeleteRequest(_ id: QueueID) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return deleteRequested.remove(id) != nil
+    }
+}
+
+/// Which recipients of a message are due now, and when the others are.
+enum DuePlanner {
+    static func plan(states: [RecipientState], now: Date, everythingDue: Bool) -> (due: [Int], later: Date?) {
+        var due: [Int] = []
+        var later: Date?
+        for (i, s) in states.enumerated() {
+            switch s.status {
+            case .pending:
+                due.append(i)
+            case .deferred:
+                if everythingDue || (s.nextAttempt ?? now) <= now {
+                    due.append(i)
+                } else if let next = s.nextAttempt {
+                    later = min(later ?? next, next)
+                }
+            case .held, .delivered, .bounced:
+                break
+            }
+        }
+        return (due, later)
+    }
+}

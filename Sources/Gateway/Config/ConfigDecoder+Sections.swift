@@ -1,0 +1,93 @@
+// Decoding the small sections: relay networks, the inbound TLS files, limits, audit store,
+// log and dns. Each key that is absent keeps its built-in default.
+import MailCore
+import Yams
+
+extension ConfigDecoder {
+    func decodeRelay(_ node: Node, keyMark: Mark?) {
+        guard let relay = reader.section(node, name: "relay", allowed: ConfigSchema.relay) else { return }
+        if let n = relay["trusted_networks"], let nets = networks(n, "relay.trusted_networks") {
+            config.trustedNetworks = nets
+        }
+        if let n = relay["normalize_bare_newline_networks"],
+           let nets = networks(n, "relay.normalize_bare_newline_networks") {
+            config.normalizeBareNewlineNetworks = nets
+        }
+    }
+
+    private func networks(_ node: Node, _ name: String) -> [IPNetwork]? {
+        guard let items = reader.list(node, name) else { return nil }
+        var out: [IPNetwork] = []
+        var ok = true
+        for (item, itemName) in items {
+            guard let text = reader.string(item, itemName) else { ok = false; continue }
+            guard let net = IPNetwork(text) else {
+                reader.report("\(itemName): bad network '\(text)': expected an address or CIDR such as 10.0.0.0/8 or ::1/128",
+                              at: item)
+                ok = false
+                continue
+            }
+            out.append(net)
+        }
+        return ok ? out : nil
+    }
+
+    func decodeTLS(_ node: Node, keyMark: Mark?) {
+        tlsSectionMark = keyMark
+        guard let tls = reader.section(node, name: "tls", allowed: ConfigSchema.tls) else { return }
+        if let n = tls["certificate"], let path = reader.string(n, "tls.certificate") {
+            config.tlsCertificatePath = resolve(path)
+            certificateKeyMark = tls.keyNode("certificate")?.mark
+        }
+        if let n = tls["key"], let path = reader.string(n, "tls.key") {
+            config.tlsKeyPath = resolve(path)
+            keyKeyMark = tls.keyNode("key")?.mark
+        }
+    }
+
+    func decodeLimits(_ node: Node) {
+        guard let limits = reader.section(node, name: "limits", allowed: ConfigSchema.limits) else { return }
+        if let n = limits["max_message_size"], let v = reader.byteSize(n, "limits.max_message_size") {
+            config.maxMessageSize = v
+        }
+        let counts: [(String, WritableKeyPath<GatewayConfig, Int>, ClosedRange<Int>)] = [
+            ("max_recipients", \.maxRecipients, 1...1_000_000),
+            ("max_connections", \.maxConnections, 1...1_000_000),
+            ("max_connections_per_ip", \.maxConnectionsPerIP, 1...1_000_000),
+            // RFC 5321 4.5.3.1.6: a text line may be 1000 octets including CRLF.
+            ("max_data_line_length", \.maxDataLineLength, 1000...16_777_216),
+        ]
+        for (key, path, range) in counts {
+            if let n = limits[key], let v = reader.integer(n, "limits.\(key)", in: range) { config[keyPath: path] = v }
+        }
+        if let n = limits["command_timeout"], let v = reader.duration(n, "limits.command_timeout") { config.commandTimeout = v }
+        if let n = limits["data_timeout"], let v = reader.duration(n, "limits.data_timeout") { config.dataTimeout = v }
+    }
+
+    func decodeAudit(_ node: Node) {
+        guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit),
+              let n = audit["store"], let text = reader.string(n, "audit.store") else { return }
+        guard text.hasPrefix("sqlite:"), text.count > "sqlite:".count else {
+            reader.report("audit.store: '\(text)' is not supported; expected sqlite:PATH (PostgreSQL arrives with a later issue)",
+                          at: n)
+            return
+        }
+        config.auditStore = .sqlite(path: resolve(String(text.dropFirst("sqlite:".count))))
+    }
+
+    func decodeLog(_ node: Node) {
+        guard let log = reader.section(node, name: "log", allowed: ConfigSchema.log) else { return }
+        if let n = log["format"], let v = reader.choice(n, "log.format", as: LogFormat.self) { config.logFormat = v }
+        if let n = log["level"], let v = reader.choice(n, "log.level", among: ConfigSchema.logLevels) { config.logLevel = v }
+    }
+
+    func decodeDNS(_ node: Node) {
+        guard let dns = reader.section(node, name: "dns", allowed: ConfigSchema.dns) else { return }
+        if let n = dns["resolver"], let text = reader.optionalString(n, "dns.resolver") {
+            config.dnsResolver = text.flatMap { reader.value(ConfigValueParsers.resolver($0), n, "dns.resolver") }
+        }
+        if let n = dns["dnssec"], let v = reader.choice(n, "dns.dnssec", among: ConfigSchema.dnssecModes) {
+            config.dnssecMode = v
+        }
+    }
+}

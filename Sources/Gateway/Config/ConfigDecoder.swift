@@ -1,0 +1,72 @@
+// ConfigDecoder: walks the YAML tree section by section onto a copy of the built-in defaults,
+// so a missing key keeps its default and every bad key leaves one diagnostic behind.
+import Foundation
+import MailCore
+import Yams
+
+final class ConfigDecoder {
+    let reader: ConfigReader
+    let baseDirectory: String
+    var config: GatewayConfig
+    /// Where `tls.certificate` / `tls.key` were written, for the missing-file diagnostics.
+    var certificateKeyMark: Mark?
+    var keyKeyMark: Mark?
+    var tlsSectionMark: Mark?
+    var listenerTLSMarks: [String: Mark] = [:]
+    var caFileMark: Mark?
+
+    init(file: String, baseDirectory: String) {
+        reader = ConfigReader(file: file)
+        self.baseDirectory = baseDirectory
+        config = GatewayConfig.builtInDefaults(baseDirectory: baseDirectory)
+        config.sourcePath = ConfigValueParsers.resolvePath(file, base: baseDirectory)
+        config.smarthost = nil
+    }
+
+    /// Decodes the document root (nil for an empty file) into `config`.
+    func decode(root: Node?) {
+        guard let root else {
+            reader.report("delivery.smarthost is required until direct MX delivery exists", at: nil as Mark?)  // the top of the file
+            return
+        }
+        guard let top = reader.section(root, name: "", allowed: ConfigSchema.topLevel) else { return }
+        decodeIdentity(top)
+        if let node = top["listeners"] { decodeListeners(node) }
+        if let node = top["relay"] { decodeRelay(node, keyMark: top.keyNode("relay")?.mark) }
+        if let node = top["tls"] { decodeTLS(node, keyMark: top.keyNode("tls")?.mark) }
+        decodePaths(top)
+        decodeDelivery(top["delivery"], keyMark: top.keyNode("delivery")?.mark)
+        if let node = top["limits"] { decodeLimits(node) }
+        if let node = top["audit"] { decodeAudit(node) }
+        if let node = top["log"] { decodeLog(node) }
+        if let node = top["dns"] { decodeDNS(node) }
+        checkFiles()
+    }
+
+    private func decodeIdentity(_ top: ConfigSection) {
+        if let node = top["hostname"], let name = reader.string(node, "hostname") {
+            if DomainName(name) == nil {
+                reader.report("hostname: '\(name)' is not a valid host name", at: node)
+            } else {
+                config.hostname = name
+            }
+        }
+        if let node = top["node_id"], let id = reader.integer(node, "node_id", in: 0...ConfigSchema.maxNodeID) {
+            config.nodeID = UInt16(id)
+        }
+    }
+
+    private func decodePaths(_ top: ConfigSection) {
+        func path(_ key: String, _ apply: (String) -> Void) {
+            guard let node = top[key], let text = reader.string(node, key) else { return }
+            apply(resolve(text))
+        }
+        path("spool") { config.spoolPath = $0 }
+        path("spool_key") { config.spoolKeyPath = $0 }
+        path("control_socket") { config.controlSocketPath = $0 }
+        path("policies") { config.policiesPath = $0 }
+        path("users") { config.usersPath = $0 }
+    }
+
+    func resolve(_ path: String) -> String { ConfigValueParsers.resolvePath(path, base: baseDirectory) }
+}

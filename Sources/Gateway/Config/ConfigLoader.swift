@@ -1,0 +1,52 @@
+// ConfigLoader: finds the config file (--config, else ./sealgate.yaml, else built-in defaults),
+// parses it with Yams and returns a GatewayConfig or every diagnostic found.
+import Foundation
+import Yams
+
+public enum ConfigLoader {
+    /// The file looked for in the current directory when no `--config` is given.
+    public static let defaultFileName = "sealgate.yaml"
+
+    public static func load(explicitPath: String?, currentDirectory: String) -> Result<GatewayConfig, ConfigErrors> {
+        let displayPath: String
+        if let explicitPath {
+            displayPath = explicitPath
+        } else {
+            let candidate = ConfigValueParsers.resolvePath(defaultFileName, base: currentDirectory)
+            guard FileManager.default.fileExists(atPath: candidate) else {
+                return .success(GatewayConfig.builtInDefaults(baseDirectory: currentDirectory))
+            }
+            displayPath = defaultFileName
+        }
+        let absolute = ConfigValueParsers.resolvePath(displayPath, base: currentDirectory)
+        let text: String
+        do {
+            text = try String(contentsOfFile: absolute, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: absolute) ? "cannot read config file (not UTF-8 text, or no permission)"
+                : "config file not found"
+            return .failure(ConfigErrors(diagnostics: [ConfigDiagnostic(file: displayPath, line: 1, column: 1, message: reason)]))
+        }
+        return parse(yaml: text, displayPath: displayPath, absolutePath: absolute)
+    }
+
+    /// Parses `yaml` as if read from `path`; relative paths in it resolve against `path`'s directory.
+    public static func parse(yaml: String, path: String) -> Result<GatewayConfig, ConfigErrors> {
+        let absolute = ConfigValueParsers.resolvePath(path, base: FileManager.default.currentDirectoryPath)
+        return parse(yaml: yaml, displayPath: path, absolutePath: absolute)
+    }
+
+    static func parse(yaml: String, displayPath: String, absolutePath: String) -> Result<GatewayConfig, ConfigErrors> {
+        let directory = ConfigValueParsers.resolvePath("..", base: absolutePath)
+        let decoder = ConfigDecoder(file: displayPath, baseDirectory: directory)
+        decoder.config.sourcePath = absolutePath
+        do {
+            decoder.decode(root: try Yams.compose(yaml: yaml))
+        } catch {
+            let position = yamlErrorPosition(error)
+            decoder.reader.report(yamlErrorMessage(error), line: position?.line ?? 1, column: position?.column ?? 1)
+        }
+        let diagnostics = decoder.reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        return diagnostics.isEmpty ? .success(decoder.config) : .failure(ConfigErrors(diagnostics: diagnostics))
+    }
+}

@@ -1,0 +1,21 @@
+// The known keys of each config section, in documentation order. Used to reject unknown keys
+// (with a suggestion); docs/configuration.md documents every key listed here.
+
+enum ConfigSchema {
+    static let topLevel = ["hostname", "node_id", "listeners", "relay", "tls", "spool", "spool_key", "delivery",
+                           "limits", "audit", "control_socket", "log", "policies", "users", "dns"]
+    static let listener = ["name", "address", "tls", "auth"]
+    static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
+    static let tls = ["certificate", "key"]
+    static let delivery = ["smarthost", "port", "retry", "retry_after", "max_lifetime", "ca_file", "connect_timeout"]
+    static let limits = ["max_message_size", "max_recipients", "max_connections", "max_connections_per_ip",
+                         "max_data_line_length", "command_timeout", "data_timeout"]
+    static let audit = ["store"]
+    static let log = ["format", "level"]
+    static let dns = ["resolver", "dnssec"]
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    static let dnssecModes = ["off", "trust-ad"]
+    /// 2 base-31 characters of the queue ID hold the node number.
+    static let maxNodeID = 960
+}

@@ -1,0 +1,94 @@
+// GatewayConfig: the typed, validated configuration the daemon and every CLI command run on.
+// Built only by ConfigLoader (from YAML) or builtInDefaults; all paths in it are absolute.
+import Foundation
+import MailCore
+
+public struct GatewayConfig: Sendable {
+    /// The config file this came from; nil means the built-in defaults.
+    public var sourcePath: String?
+    public var hostname: String
+    public var nodeID: UInt16
+    public var listeners: [ListenerConfig]
+    public var trustedNetworks: [IPNetwork]
+    public var normalizeBareNewlineNetworks: [IPNetwork]
+    public var tlsCertificatePath: String
+    public var tlsKeyPath: String
+    public var spoolPath: String
+    public var spoolKeyPath: String
+    public var controlSocketPath: String
+    public var auditStore: AuditStoreLocation
+    public var smarthost: HostPort?
+    /// The port used for MX delivery and for a smarthost given without a port (`delivery.port`).
+    public var deliveryPort: Int
+    public var retrySteps: [TimeInterval]
+    public var retryAfter: TimeInterval
+    public var maxLifetime: TimeInterval
+    public var deliveryCAFile: String?
+    public var connectTimeout: TimeInterval
+    public var maxMessageSize: Int
+    public var maxRecipients: Int
+    public var maxConnections: Int
+    public var maxConnectionsPerIP: Int
+    public var maxDataLineLength: Int
+    public var commandTimeout: TimeInterval
+    public var dataTimeout: TimeInterval
+    public var logFormat: LogFormat
+    public var logLevel: String
+    public var policiesPath: String
+    public var usersPath: String
+    /// "ip:port" or "[ipv6]:port"; nil means the first nameserver of /etc/resolv.conf.
+    public var dnsResolver: String?
+    public var dnssecMode: String
+}
+
+public enum ListenerTLS: String, Sendable, CaseIterable {
+    case none, starttls, implicit
+}
+
+public enum ListenerAuth: String, Sendable, CaseIterable {
+    case none, optional, required
+}
+
+public struct ListenerConfig: Sendable, Equatable {
+    public var name: String
+    public var host: String
+    public var port: Int
+    public var tls: ListenerTLS
+    public var auth: ListenerAuth
+
+    public init(name: String, host: String, port: Int, tls: ListenerTLS, auth: ListenerAuth) {
+        self.name = name; self.host = host; self.port = port; self.tls = tls; self.auth = auth
+    }
+
+    /// "127.0.0.1:2525" or "[::1]:2525".
+    public var addressDescription: String { HostPort.render(host: host, port: port) }
+}
+
+/// A delivery target. `[host]:port` in the config means no MX lookup (Postfix relayhost style).
+public struct HostPort: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var mxLookup: Bool
+
+    public init(host: String, port: Int, mxLookup: Bool) {
+        self.host = host; self.port = port; self.mxLookup = mxLookup
+    }
+
+    /// The config-file spelling: "[127.0.0.1]:2526", "mx.example:25", "[::1]:25".
+    public var description: String {
+        if mxLookup { return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+        return "[\(host)]:\(port)"
+    }
+
+    static func render(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}
+
+public enum AuditStoreLocation: Sendable, Equatable {
+    case sqlite(path: String)
+}
+
+public enum LogFormat: String, Sendable, CaseIterable {
+    case text, json
+}

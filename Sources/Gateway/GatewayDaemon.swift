@@ -1,0 +1,139 @@
+// GatewayDaemon: builds the concrete object graph from a GatewayConfig and runs it as one
+// ServiceLifecycle service: spool recovery, audit, listeners, queue manager, control socket.
+
+import Audit
+import Delivery
+import Foundation
+import Logging
+import MailCore
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Queue
+import ServiceLifecycle
+import SMTPProtocol
+import SMTPServer
+
+public final class GatewayDaemon: Service, @unchecked Sendable {
+    private let config: GatewayConfig
+    private let logger: Logger
+    /// How long sessions get to finish after SIGTERM before they are cut off.
+    private let shutdownGrace: TimeInterval = 30
+
+    public init(config: GatewayConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        // Blocking work (fsync, SQLite, PBKDF2) runs here, never on an event loop.
+        let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
+        pool.start()
+        defer {
+            try? pool.syncShutdownGracefully()
+            try? group.syncShutdownGracefully()
+        }
+
+        let stores = try openStores()
+        let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
+                                   group: group, logger: logger)
+        let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
+                             onCommitted: { manager.kick($0) })
+        let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
+        let registry = ConnectionRegistry()
+        let inbound = try inboundSettings()
+        var listeners: [SMTPListener] = []
+        for l in config.listeners {
+            let settings = ListenerSettings(name: l.name, host: l.host, port: l.port,
+                                            tls: ListenerTLSMode(rawValue: l.tls.rawValue) ?? .none,
+                                            auth: AuthMode(rawValue: l.auth.rawValue) ?? .required)
+            let listener = SMTPListener(listener: settings, settings: inbound, sink: sink, authenticator: authenticator,
+                                        registry: registry, group: group, logger: logger)
+            try await listener.start()
+            listeners.append(listener)
+            announce("listening on \(l.name) \(l.addressDescription) (tls: \(l.tls.rawValue), auth: \(l.auth.rawValue))")
+        }
+        let control = ControlServer(path: config.controlSocketPath,
+                                    commands: ControlCommands(admin: QueueAdmin(spool: stores.spool), manager: manager,
+                                                              audit: stores.audit, pool: pool, logger: logger),
+                                    group: group, logger: logger)
+        try await control.start()
+        announce("control socket \(config.controlSocketPath)")
+        announce("ready")
+
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await manager.run() }
+            // Suspends until SIGTERM/SIGINT (ServiceLifecycle) or cancellation.
+            try? await gracefulShutdown()
+            logger.info("shutting down: no new connections; finishing sessions in progress")
+            for listener in listeners { await listener.stopAccepting() }
+            registry.shutdownAll()
+            await waitForSessions(registry)
+            await control.stop()
+            tasks.cancelAll()
+        }
+        logger.info("stopped")
+    }
+
+    private struct Stores {
+        let spool: Spool
+        let audit: AuditStore
+        let users: UserStore
+    }
+
+    private func openStores() throws -> Stores {
+        for dir in [config.spoolPath, (config.spoolKeyPath as NSString).deletingLastPathComponent] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+        let keyring = try SpoolKeyring.loadOrCreate(path: config.spoolKeyPath)
+        let spool = try Spool(directory: config.spoolPath, keyring: keyring)
+        let recovery = try spool.recover()
+        logger.info("spool \(config.spoolPath): \(recovery.committed.count) message(s) to resume, \(recovery.discarded) incomplete file(s) discarded")
+        let audit: AuditStore
+        switch config.auditStore {
+        case .sqlite(let path): audit = try SQLiteAuditStore(path: path, node: config.hostname)
+        }
+        return Stores(spool: spool, audit: audit, users: try UserStore(path: config.usersPath))
+    }
+
+    private func inboundSettings() throws -> InboundSettings {
+        var tlsContext: NIOSSLContext?
+        if config.listeners.contains(where: { $0.tls != .none }) {
+            let chain = try NIOSSLCertificate.fromPEMFile(config.tlsCertificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: config.tlsKeyPath, format: .pem)
+            var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            tls.minimumTLSVersion = .tlsv12
+            tlsContext = try NIOSSLContext(configuration: tls)
+        }
+        return InboundSettings(hostname: config.hostname, nodeID: config.nodeID, maxMessageSize: config.maxMessageSize,
+                               maxRecipients: config.maxRecipients, maxDataLineLength: config.maxDataLineLength,
+                               trustedNetworks: config.trustedNetworks,
+                               normalizeBareNewlineNetworks: config.normalizeBareNewlineNetworks,
+                               commandTimeout: config.commandTimeout, dataTimeout: config.dataTimeout,
+                               maxConnections: config.maxConnections, maxConnectionsPerIP: config.maxConnectionsPerIP,
+                               tlsContext: tlsContext)
+    }
+
+    private func deliverySettings() -> DeliverySettings {
+        let smarthost = config.smarthost ?? HostPort(host: "127.0.0.1", port: 25, mxLookup: false)
+        return DeliverySettings(smarthostHost: smarthost.host, smarthostPort: smarthost.port, hostname: config.hostname,
+                                retry: RetrySchedule(steps: config.retrySteps, thereafter: config.retryAfter,
+                                                     maxLifetime: config.maxLifetime),
+                                extraCAFile: config.deliveryCAFile, connectTimeout: config.connectTimeout)
+    }
+
+    private func waitForSessions(_ registry: ConnectionRegistry) async {
+        let deadline = Date().addingTimeInterval(shutdownGrace)
+        while registry.count > 0 && Date() < deadline {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        if registry.count > 0 { logger.warning("\(registry.count) session(s) still open after \(Int(shutdownGrace))s; closing") }
+    }
+
+    /// Startup lines go to stderr unconditionally: scripts and tests wait for "sealgate: ready".
+    private func announce(_ line: String) {
+        FileHandle.standardError.write(Data("sealgate: \(line)\n".utf8))
+    }
+}

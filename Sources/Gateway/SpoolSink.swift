@@ -1,0 +1,40 @@
+// SpoolSink: where the SMTP server hands each accepted message. It commits the message to the
+// spool on a thread pool (fsync is blocking), records the `accepted` audit event, and wakes delivery.
+
+import Audit
+import Delivery
+import Logging
+import MailCore
+import NIOPosix
+import Queue
+import SMTPServer
+
+final class SpoolSink: MessageSink, @unchecked Sendable {
+    private let spool: Spool
+    private let audit: AuditStore
+    private let pool: NIOThreadPool
+    private let logger: Logger
+    private let onCommitted: @Sendable (QueueID) -> Void
+
+    init(spool: Spool, audit: AuditStore, pool: NIOThreadPool, logger: Logger, onCommitted: @escaping @Sendable (QueueID) -> Void) {
+        self.spool = spool; self.audit = audit; self.pool = pool; self.logger = logger; self.onCommitted = onCommitted
+    }
+
+    func accept(envelope: Envelope, message: [UInt8]) async throws {
+        let spool = self.spool, audit = self.audit, logger = self.logger
+        try await pool.runIfActive {
+            do {
+                try spool.commit(envelope: envelope, message: message)
+            } catch {
+                throw DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error")
+            }
+            do {
+                _ = try audit.append(.accepted(AcceptedEvent(envelope: envelope)))
+            } catch {
+                // The message is safe on disk; a failed audit write is loud but does not lose mail.
+                logger.error("\(envelope.queueID): audit append failed: \(error)")
+            }
+        }
+        onCommitted(envelope.queueID)
+    }
+}

@@ -1,0 +1,48 @@
+// Spool recovery: run at start before the spool is used. Deletes half-written data (temp files,
+// messages or state files without a committed envelope) and returns every committed message.
+
+import MailCore
+
+extension Spool {
+    /// Excludes every other spool operation while it runs. A committed envelope whose message file
+    /// is missing (only possible if files were removed by hand) is discarded too; committed entries
+    /// are never decrypted or judged here, so a key problem cannot make recovery delete mail.
+    public func recover() throws -> SpoolRecovery {
+        try recoveryLock.exclusive {
+            var discarded = 0
+            for name in try DurableFile.list(dirs.tmp) {
+                try DurableFile.remove("\(dirs.tmp)/\(name)")
+                discarded += 1
+            }
+            if discarded > 0 { try dirs.syncTmp() }
+
+            let messages = Set(try ids(in: .message))
+            var committed: [QueueID] = []
+            var orphanEnvelopes = 0
+            for id in try ids(in: .envelope) {
+                if messages.contains(id) { committed.append(id); continue }
+                try DurableFile.remove(dirs.path(.envelope, id))
+                orphanEnvelopes += 1
+            }
+            if orphanEnvelopes > 0 { try dirs.sync(.envelope) }
+            discarded += orphanEnvelopes
+
+            let live = Set(committed)
+            for kind in [SpoolFileKind.message, .states] {
+                var removed = 0
+                for id in try ids(in: kind) where !live.contains(id) {
+                    try DurableFile.remove(dirs.path(kind, id))
+                    removed += 1
+                }
+                if removed > 0 { try dirs.sync(kind) }
+                discarded += removed
+            }
+            return SpoolRecovery(committed: committed.sorted(), discarded: discarded)
+        }
+    }
+
+    /// Queue IDs named by the files in one spool folder; names that are not queue IDs are ignored.
+    private func ids(in kind: SpoolFileKind) throws -> [QueueID] {
+        try DurableFile.list(dirs.path(kind)).compactMap(QueueID.init)
+    }
+}

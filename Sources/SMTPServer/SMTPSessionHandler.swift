@@ -1,0 +1,230 @@
+// SMTPSessionHandler: the thin NIO shell around SMTPServerStateMachine. It feeds the machine
+// bytes, writes its replies, installs TLS, and runs AUTH checks and queue commits off the loop.
+
+import Foundation
+import Logging
+import MailCore
+import NIOCore
+import NIOSSL
+import NIOTLS
+import SMTPProtocol
+import TLSObserver
+
+final class SMTPSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let listener: ListenerSettings
+    private let settings: InboundSettings
+    private let sink: MessageSink
+    private let authenticator: Authenticator
+    private let registry: ConnectionRegistry
+    private var logger: Logger
+
+    private var machine: SMTPServerStateMachine?
+    private var observer: TLSObserverHandler?
+    private var tlsFacts: TLSFacts?
+    private var peerAddress = "unknown"
+    private var peerPort = 0
+    private var idleTimer: Scheduled<Void>?
+    private var registered = false
+    private var greeted = false
+    private var closing = false
+
+    init(listener: ListenerSettings, settings: InboundSettings, sink: MessageSink, authenticator: Authenticator,
+         registry: ConnectionRegistry, logger: Logger, implicitTLSObserver: TLSObserverHandler?) {
+        self.listener = listener; self.settings = settings; self.sink = sink
+        self.authenticator = authenticator; self.registry = registry; self.logger = logger
+        self.observer = implicitTLSObserver
+    }
+
+    // MARK: channel events
+
+    func channelActive(context: ChannelHandlerContext) {
+        let remote = context.channel.remoteAddress
+        peerAddress = remote?.ipAddress ?? "unknown"
+        peerPort = remote?.port ?? 0
+        logger[metadataKey: "client"] = "\(peerAddress)"
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let handle = ConnectionRegistry.SessionHandle(eventLoop: context.eventLoop) {
+            let (handler, ctx) = loopBound.value
+            handler.shutdown(context: ctx)
+        }
+        guard registry.register(ObjectIdentifier(self), ip: peerAddress, maxTotal: settings.maxConnections,
+                                maxPerIP: settings.maxConnectionsPerIP, handle: handle) else {
+            logger.warning("connection limit reached, refusing unknown[\(peerAddress)]")
+            write(SMTPReply(421, EnhancedStatus(4, 7, 0), "\(settings.hostname) Too many connections, try again later"), context: context)
+            context.writeAndFlush(NIOAny(ByteBuffer()), promise: nil)
+            context.close(promise: nil)
+            return
+        }
+        registered = true
+        logger.info("connect from unknown[\(peerAddress)]")
+        let config = settings.machineConfig(listener: listener, client: IPAddress(peerAddress))
+        machine = SMTPServerStateMachine(config: config, tlsActive: listener.tls == .implicit)
+        resetIdleTimer(context: context)
+        // With implicit TLS the greeting waits for the handshake (see userInboundEventTriggered).
+        if listener.tls != .implicit, let actions = machine?.start() {
+            greeted = true
+            perform(actions, context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        if registered {
+            registered = false
+            registry.unregister(ObjectIdentifier(self), ip: peerAddress)
+            logger.info("disconnect from unknown[\(peerAddress)]")
+        }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard machine != nil, !closing else { return }
+        resetIdleTimer(context: context)
+        let bytes = unwrapInboundIn(data)
+        if let actions = machine?.receive(bytes) { perform(actions, context: context) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            recordTLSFacts()
+            let actions = greeted ? machine?.tlsEstablished() : machine?.start()
+            greeted = true
+            perform(actions ?? [], context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // TLS handshake failures and resets end the session; nothing is queued half-way.
+        logger.info("session error from unknown[\(peerAddress)]: \(error)")
+        context.close(promise: nil)
+    }
+
+    // MARK: actions
+
+    private func perform(_ actions: [SMTPServerAction], context: ChannelHandlerContext) {
+        var wrote = false
+        for action in actions {
+            switch action {
+            case .send(let reply):
+                write(reply, context: context)
+                wrote = true
+            case .startTLS:
+                context.flush()
+                wrote = false
+                startTLS(context: context)
+            case .verifyCredentials(_, let username, let password):
+                verify(username: username, password: password, context: context)
+            case .commit(let transaction):
+                commit(transaction, context: context)
+            case .close:
+                closing = true
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in context.close(promise: nil) }
+                wrote = false
+            }
+        }
+        if wrote { context.flush() }
+    }
+
+    private func write(_ reply: SMTPReply, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        encode(reply, into: &buffer)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Puts TLS under this handler. The 220 was flushed in plaintext before this point and the
+    /// machine has already dropped anything the client pipelined after STARTTLS.
+    private func startTLS(context: ChannelHandlerContext) {
+        guard let tlsContext = settings.tlsContext else { context.close(promise: nil); return }
+        let observer = TLSObserverHandler()
+        self.observer = observer
+        do {
+            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext), position: .first)
+            try context.pipeline.syncOperations.addHandler(observer, position: .first)
+        } catch {
+            logger.error("cannot start TLS: \(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    private func recordTLSFacts() {
+        guard let seen = observer?.observed else { return }
+        tlsFacts = TLSFacts(version: seen.version, cipher: seen.cipher, bits: seen.bits, algorithmBits: seen.algorithmBits,
+                            verification: .none)
+    }
+
+    private func verify(username: String, password: String, context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let authenticator = self.authenticator
+        let eventLoop = context.eventLoop
+        Task {
+            let result = await authenticator.verify(username: username, password: password)
+            eventLoop.execute {
+                let (handler, ctx) = loopBound.value
+                guard !handler.closing, let actions = handler.machine?.authenticationResult(result) else { return }
+                if case .failure = result { handler.logger.warning("authentication failed for unknown[\(handler.peerAddress)]") }
+                handler.perform(actions, context: ctx)
+            }
+        }
+    }
+
+    private func commit(_ transaction: SMTPTransaction, context: ChannelHandlerContext) {
+        let queueID = QueueID.generate(node: settings.nodeID)
+        let client = ClientInfo(address: peerAddress, port: peerPort, hostname: nil, helo: transaction.helo,
+                                protocolName: transaction.protocolName, authenticatedUser: transaction.authenticatedUser,
+                                tls: tlsFacts, listener: listener.name)
+        let now = Date()
+        var message = Array(ReceivedHeader.render(client: client, localHostname: settings.hostname, queueID: queueID, date: now).utf8)
+        message.append(contentsOf: transaction.data.readableBytesView)
+        let envelope = Envelope(queueID: queueID, sender: transaction.sender, recipients: transaction.recipients,
+                                bodyType: transaction.bodyType, smtputf8: transaction.smtputf8, requireTLS: transaction.requireTLS,
+                                dsnReturn: transaction.dsnReturn, envelopeID: transaction.envelopeID, size: message.count,
+                                arrival: now, client: client)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let sink = self.sink
+        let eventLoop = context.eventLoop
+        var log = logger
+        Task {
+            let result: Result<QueueID, DeliveryError>
+            do {
+                try await sink.accept(envelope: envelope, message: message)
+                result = .success(queueID)
+                let user = transaction.authenticatedUser.map { ", sasl_username=\($0)" } ?? ""
+                log.info("\(queueID): client=unknown[\(client.address)]\(user), from=<\(transaction.sender?.description ?? "")>, size=\(message.count), nrcpt=\(transaction.recipients.count)")
+            } catch let error as DeliveryError {
+                log.error("\(queueID): not queued: \(error)")
+                result = .failure(error)
+            } catch {
+                log.error("\(queueID): not queued: \(error)")
+                result = .failure(DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error"))
+            }
+            log[metadataKey: "queue_id"] = nil
+            eventLoop.execute {
+                let (handler, ctx) = loopBound.value
+                guard let actions = handler.machine?.commitResult(result) else { return }
+                handler.perform(actions, context: ctx)
+            }
+        }
+    }
+
+    // MARK: timeouts and shutdown
+
+    private func resetIdleTimer(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let seconds = max(settings.commandTimeout, settings.dataTimeout)
+        idleTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+            let (handler, ctx) = loopBound.value
+            handler.logger.info("timeout after \(Int(seconds))s from unknown[\(handler.peerAddress)]")
+            if let actions = handler.machine?.timedOut() { handler.perform(actions, context: ctx) }
+        }
+    }
+
+    private func shutdown(context: ChannelHandlerContext) {
+        guard !closing, let actions = machine?.shutdown() else { return }
+        perform(actions, context: context)
+    }
+}

@@ -1,0 +1,35 @@
+// The sealgate command line: serve, check-config, user, queue and audit subcommands.
+// Each subcommand is a thin shell over the Gateway target.
+
+import ArgumentParser
+import Foundation
+import Gateway
+
+@main
+struct Sealgate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sealgate",
+        abstract: "A secure SMTP relay for protected health information.",
+        subcommands: [Serve.self, CheckConfig.self, UserCommand.self, QueueCommand.self, AuditCommand.self])
+}
+
+/// `--config FILE`, shared by every subcommand.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (default: ./sealgate.yaml if present, else built-in defaults).")
+    var config: String?
+
+    /// Loads the configuration or prints every diagnostic as file:line:col and exits 1.
+    func load() throws -> GatewayConfig {
+        switch ConfigLoader.load(explicitPath: config, currentDirectory: FileManager.default.currentDirectoryPath) {
+        case .success(let c):
+            return c
+        case .failure(let errors):
+            for d in errors.diagnostics { FileHandle.standardError.write(Data("\(d)\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("sealgate: \(message)\n".utf8))
+}

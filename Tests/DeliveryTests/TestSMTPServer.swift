@@ -1,0 +1,126 @@
+// TestSMTPServer: a tiny plaintext SMTP server on 127.0.0.1 for the delivery tests. Recipients whose
+// local part starts with "defer" get 451, with "bounce" get 550; everything else is accepted.
+
+import Foundation
+import NIOCore
+import NIOPosix
+
+final class TestSMTPServer: @unchecked Sendable {
+    struct Transaction: Equatable {
+        var mailFrom: String
+        var rcpts: [String]
+        var data: String
+    }
+
+    private let lock = NSLock()
+    private var _transactions: [Transaction] = []
+    private var _commandReads: [[String]] = []
+    private var channel: Channel?
+    let pipelining: Bool
+    let greeting: String
+
+    var transactions: [Transaction] { lock.withLock { _transactions } }
+    /// The command lines received, grouped by the read that carried them.
+    var commandReads: [[String]] { lock.withLock { _commandReads } }
+    var port: Int { channel?.localAddress?.port ?? 0 }
+
+    init(pipelining: Bool = true, greeting: String = "220 sink.test ESMTP") {
+        self.pipelining = pipelining
+        self.greeting = greeting
+    }
+
+    func start(group: EventLoopGroup) throws {
+        channel = try ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [self] ch in ch.pipeline.addHandler(Session(server: self)) }
+            .bind(host: "127.0.0.1", port: 0).wait()
+    }
+
+    func stop() { try? channel?.close().wait() }
+
+    fileprivate func record(_ t: Transaction) { lock.withLock { _transactions.append(t) } }
+    fileprivate func recordRead(_ lines: [String]) { lock.withLock { _commandReads.append(lines) } }
+
+    private final class Session: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let server: TestSMTPServer
+        var pending: [UInt8] = []
+        var inData = false
+        var current = Transaction(mailFrom: "", rcpts: [], data: "")
+        var dataLines: [String] = []
+
+        init(server: TestSMTPServer) { self.server = server }
+
+        func channelActive(context: ChannelHandlerContext) {
+            reply(context, server.greeting)
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buf = unwrapInboundIn(data)
+            pending += buf.readBytes(length: buf.readableBytes) ?? []
+            var lines: [String] = []
+            while let lf = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = Array(pending[..<lf])
+                pending.removeFirst(lf + 1)
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                let text = String(decoding: line, as: UTF8.self)
+                if inData {
+                    handleData(context, text)
+                } else {
+                    lines.append(text)
+                    handleCommand(context, text)
+                }
+            }
+            if !lines.isEmpty { server.recordRead(lines) }
+        }
+
+        func handleData(_ context: ChannelHandlerContext, _ line: String) {
+            if line == "." {
+                inData = false
+                current.data = dataLines.joined(separator: "\r\n") + "\r\n"
+                server.record(current)
+                current = Transaction(mailFrom: "", rcpts: [], data: "")
+                dataLines = []
+                reply(context, "250 2.0.0 Ok: queued as TESTID")
+            } else {
+                dataLines.append(line.hasPrefix(".") ? String(line.dropFirst()) : line)
+            }
+        }
+
+        func handleCommand(_ context: ChannelHandlerContext, _ line: String) {
+            let upper = line.uppercased()
+            if upper.hasPrefix("EHLO") {
+                var caps = ["250-sink.test", "250-SIZE 10000000", "250-8BITMIME", "250-ENHANCEDSTATUSCODES"]
+                if server.pipelining { caps.append("250-PIPELINING") }
+                caps.append("250 DSN")
+                reply(context, caps.joined(separator: "\r\n"))
+            } else if upper.hasPrefix("MAIL FROM:") {
+                current.mailFrom = line
+                reply(context, "250 2.1.0 Ok")
+            } else if upper.hasPrefix("RCPT TO:<DEFER") {
+                reply(context, "451 4.2.0 <\(line.dropFirst(9))>: mailbox busy, try later")
+            } else if upper.hasPrefix("RCPT TO:<BOUNCE") {
+                reply(context, "550-5.1.1 <\(line.dropFirst(9))>: Recipient address rejected:\r\n550 5.1.1 User unknown")
+            } else if upper.hasPrefix("RCPT TO:") {
+                current.rcpts.append(line)
+                reply(context, "250 2.1.5 Ok")
+            } else if upper == "DATA" {
+                if current.rcpts.isEmpty { reply(context, "554 5.5.1 No valid recipients"); return }
+                inData = true
+                reply(context, "354 End data with <CR><LF>.<CR><LF>")
+            } else if upper == "QUIT" {
+                reply(context, "221 2.0.0 Bye")
+                context.close(promise: nil)
+            } else if upper == "RSET" || upper == "NOOP" {
+                reply(context, "250 2.0.0 Ok")
+            } else {
+                reply(context, "502 5.5.2 Error: command not recognized")
+            }
+        }
+
+        func reply(_ context: ChannelHandlerContext, _ text: String) {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text + "\r\n")), promise: nil)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+// ConfigLoader end to end: the issue's full example, the built-in defaults, where a config
+// file is looked for, and how relative paths resolve against the config file's directory.
+import Foundation
+import MailCore
+import XCTest
+@testable import Gateway
+
+final class ConfigLoaderTests: XCTestCase {
+    func testFullExampleParsesIntoEveryField() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        let c = try ConfigFixtures.config(ConfigFixtures.fullExample, in: dir)
+        XCTAssertEqual(c.sourcePath, dir + "/sealgate.yaml")
+        XCTAssertEqual(c.hostname, "gw.example.test")
+        XCTAssertEqual(c.nodeID, 1)
+        XCTAssertEqual(c.listeners, [
+            ListenerConfig(name: "relay", host: "127.0.0.1", port: 2525, tls: .starttls, auth: .optional),
+            ListenerConfig(name: "submission", host: "127.0.0.1", port: 5587, tls: .starttls, auth: .required),
+        ])
+        XCTAssertEqual(c.trustedNetworks.map(\.description), ["127.0.0.0/8", "::1/128"])
+        XCTAssertEqual(c.normalizeBareNewlineNetworks, [])
+        XCTAssertEqual(c.tlsCertificatePath, dir + "/certs/gateway.pem")
+        XCTAssertEqual(c.tlsKeyPath, dir + "/certs/gateway.key")
+        XCTAssertEqual(c.spoolPath, dir + "/var/spool")
+        XCTAssertEqual(c.spoolKeyPath, dir + "/certs/spool.keys")
+        XCTAssertEqual(c.smarthost, HostPort(host: "127.0.0.1", port: 2526, mxLookup: false))
+        XCTAssertEqual(c.retrySteps, [60, 300, 900, 1800])
+        XCTAssertEqual(c.retryAfter, 3600)
+        XCTAssertEqual(c.maxLifetime, 5 * 86400)
+        XCTAssertNil(c.deliveryCAFile)
+        XCTAssertEqual(c.connectTimeout, 30)
+        XCTAssertEqual(c.maxMessageSize, 36_700_160)
+        XCTAssertEqual(c.maxRecipients, 1000)
+        XCTAssertEqual(c.maxConnections, 200)
+        XCTAssertEqual(c.maxConnectionsPerIP, 50)
+        XCTAssertEqual(c.maxDataLineLength, 65536)
+        XCTAssertEqual(c.commandTimeout, 300)
+        XCTAssertEqual(c.dataTimeout, 600)
+        XCTAssertEqual(c.auditStore, .sqlite(path: dir + "/var/audit.sqlite"))
+        XCTAssertEqual(c.controlSocketPath, dir + "/var/sealgate.sock")
+        XCTAssertEqual(c.logFormat, .text)
+        XCTAssertEqual(c.logLevel, "info")
+        XCTAssertEqual(c.policiesPath, dir + "/policies")
+        XCTAssertEqual(c.usersPath, dir + "/certs/users")
+        XCTAssertEqual(c.dnsResolver, "127.0.0.54:53")
+        XCTAssertEqual(c.dnssecMode, "trust-ad")
+    }
+
+    func testBuiltInDefaults() {
+        let c = GatewayConfig.builtInDefaults(baseDirectory: "/srv/gw")
+        XCTAssertNil(c.sourcePath)
+        XCTAssertFalse(c.hostname.isEmpty)
+        XCTAssertNotNil(DomainName(c.hostname))
+        XCTAssertEqual(c.listeners.map(\.addressDescription), ["127.0.0.1:2525", "127.0.0.1:5587"])
+        XCTAssertEqual(c.listeners.map(\.auth), [.optional, .required])
+        XCTAssertEqual(c.listeners.map(\.tls), [.starttls, .starttls])
+        XCTAssertEqual(c.trustedNetworks.map(\.description), ["127.0.0.0/8", "::1/128"])
+        XCTAssertEqual(c.spoolPath, "/srv/gw/var/spool")
+        XCTAssertEqual(c.spoolKeyPath, "/srv/gw/certs/spool.keys")
+        XCTAssertEqual(c.tlsCertificatePath, "/srv/gw/certs/gateway.pem")
+        XCTAssertEqual(c.tlsKeyPath, "/srv/gw/certs/gateway.key")
+        XCTAssertEqual(c.auditStore, .sqlite(path: "/srv/gw/var/audit.sqlite"))
+        XCTAssertEqual(c.controlSocketPath, "/srv/gw/var/sealgate.sock")
+        XCTAssertEqual(c.usersPath, "/srv/gw/certs/users")
+        XCTAssertEqual(c.policiesPath, "/srv/gw/policies")
+        XCTAssertEqual(c.smarthost?.description, "[127.0.0.1]:2526")
+        XCTAssertNil(c.dnsResolver)
+    }
+
+    func testMissingKeysKeepDefaultsButSmarthostIsRequiredInAFile() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        let c = try ConfigFixtures.config(ConfigFixtures.minimal, in: dir)
+        XCTAssertEqual(c.listeners.count, 2)
+        XCTAssertEqual(c.maxRecipients, 1000)
+        XCTAssertEqual(c.spoolPath, dir + "/var/spool")
+        XCTAssertEqual(ConfigFixtures.diagnostics("hostname: gw.example.test\n", in: dir),
+                       ["sealgate.yaml:1:1: delivery.smarthost is required until direct MX delivery exists"])
+    }
+
+    func testLoadWithoutConfigUsesDefaultsRelativeToCurrentDirectory() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        let c = try ConfigLoader.load(explicitPath: nil, currentDirectory: dir).get()
+        XCTAssertNil(c.sourcePath)
+        XCTAssertEqual(c.spoolPath, dir + "/var/spool")
+    }
+
+    func testLoadWithoutConfigPrefersSealgateYamlInCurrentDirectory() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        try "node_id: 7\n\(ConfigFixtures.minimal)".write(toFile: dir + "/sealgate.yaml", atomically: true, encoding: .utf8)
+        let c = try ConfigLoader.load(explicitPath: nil, currentDirectory: dir).get()
+        XCTAssertEqual(c.sourcePath, dir + "/sealgate.yaml")
+        XCTAssertEqual(c.nodeID, 7)
+    }
+
+    func testExplicitRelativePathResolvesAgainstCurrentDirectoryAndPathsAgainstTheFile() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/etc/sub", withIntermediateDirectories: true)
+        let yaml = ConfigFixtures.minimal + "spool: ../spool\nusers: /abs/users\npolicies: ./pol/\naudit: {store: \"sqlite:db/a.sqlite\"}\n"
+            + "tls: {certificate: ../../certs/gateway.pem, key: ../../certs/gateway.key}\n"
+        try yaml.write(toFile: dir + "/etc/sub/gw.yaml", atomically: true, encoding: .utf8)
+        let c = try ConfigLoader.load(explicitPath: "etc/sub/gw.yaml", currentDirectory: dir).get()
+        XCTAssertEqual(c.sourcePath, dir + "/etc/sub/gw.yaml")
+        XCTAssertEqual(c.spoolPath, dir + "/etc/spool")
+        XCTAssertEqual(c.usersPath, "/abs/users")
+        XCTAssertEqual(c.policiesPath, dir + "/etc/sub/pol")
+        XCTAssertEqual(c.auditStore, .sqlite(path: dir + "/etc/sub/db/a.sqlite"))
+        XCTAssertEqual(c.tlsCertificatePath, dir + "/certs/gateway.pem")
+        XCTAssertEqual(c.spoolKeyPath, dir + "/etc/sub/certs/spool.keys", "defaults follow the file's directory too")
+    }
+
+    func testExplicitPathThatDoesNotExist() {
+        let result = ConfigLoader.load(explicitPath: "nope.yaml", currentDirectory: "/nonexistent-dir")
+        guard case .failure(let errors) = result else { return XCTFail("expected failure") }
+        XCTAssertEqual(errors.diagnostics.map(\.description), ["nope.yaml:1:1: config file not found"])
+    }
+
+    func testIPv6ListenersSmarthostAndResolver() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        let yaml = """
+        listeners:
+          - {name: v6, address: "[::1]:2525", tls: none, auth: none}
+          - {name: v4, address: "127.0.0.2:25", tls: implicit, auth: required}
+        delivery: {smarthost: "[::1]:2526"}
+        dns: {resolver: "::1"}
+
+        """
+        let c = try ConfigFixtures.config(yaml, in: dir)
+        XCTAssertEqual(c.listeners.map(\.addressDescription), ["[::1]:2525", "127.0.0.2:25"])
+        XCTAssertEqual(c.listeners[0].host, "::1")
+        XCTAssertEqual(c.listeners[1].tls, .implicit)
+        XCTAssertEqual(c.smarthost, HostPort(host: "::1", port: 2526, mxLookup: false))
+        XCTAssertEqual(c.dnsResolver, "[::1]:53")
+    }
+
+    func testSmarthostFormsAndDeliveryPort() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        let mx = try ConfigFixtures.config("delivery: {smarthost: relay.example.test, port: 2500}\n", in: dir)
+        XCTAssertEqual(mx.smarthost, HostPort(host: "relay.example.test", port: 2500, mxLookup: true))
+        let bracketed = try ConfigFixtures.config("delivery: {smarthost: \"[relay.example.test]\"}\n", in: dir)
+        XCTAssertEqual(bracketed.smarthost, HostPort(host: "relay.example.test", port: 25, mxLookup: false))
+    }
+}
