@@ -24,46 +24,48 @@ final class ControlCommands: @unchecked Sendable {
         let id = request.queueID.flatMap(QueueID.init)
         if request.queueID != nil && id == nil { return ControlResponse(ok: false, message: "malformed queue ID") }
         do {
-            let message: String = try await pool.runIfActive { [self] in try self.run(request.command, id) }
-            if request.command != "ping" {
-                let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: request.command, queueID: id))
-                _ = try? await pool.runIfActive { [audit] in try audit.append(event) }
-                logger.info("admin \(request.actor): \(request.command) \(id?.description ?? "")")
+            if request.command == "ping" { return ControlResponse(ok: true, message: "pong") }
+            guard let action = AdminAction(rawValue: request.command) else {
+                return ControlResponse(ok: false, message: "unknown command \(request.command)")
             }
+            let message: String = try await pool.runIfActive { [self] in try self.run(action, id) }
+            let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: action, queueID: id))
+            do {
+                _ = try await pool.runIfActive { [audit] in try audit.append(event) }
+            } catch {
+                logger.error("audit append failed for admin \(action.rawValue): \(error)")
+            }
+            logger.info("admin \(request.actor): \(action.rawValue) \(id?.description ?? "")")
             return ControlResponse(ok: true, message: message)
         } catch {
             return ControlResponse(ok: false, message: "\(error)")
         }
     }
 
-    private func run(_ command: String, _ id: QueueID?) throws -> String {
+    private func run(_ action: AdminAction, _ id: QueueID?) throws -> String {
         func need() throws -> QueueID {
-            guard let id else { throw ControlClientError.protocolError("\(command) needs a queue ID") }
+            guard let id else { throw ControlClientError.protocolError("\(action.rawValue) needs a queue ID") }
             return id
         }
-        switch command {
-        case "ping":
-            return "pong"
-        case "hold":
+        switch action {
+        case .hold:
             let id = try need()
             return "\(id): held \(try admin.hold(id)) recipient(s)"
-        case "release":
+        case .release:
             let id = try need()
             let n = try admin.release(id)
             manager.kick(id)
             return "\(id): released \(n) recipient(s)"
-        case "delete":
+        case .delete:
             let id = try need()
-            try admin.delete(id)
+            try manager.delete(id)
             return "\(id): deleted"
-        case "flush":
+        case .flush:
             manager.flush()
             return "queue flush started"
-        case "body-access":
+        case .showBody:
             _ = try need()
             return "recorded"
-        default:
-            throw ControlClientError.protocolError("unknown command \(command)")
         }
     }
 }

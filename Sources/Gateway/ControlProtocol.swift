@@ -4,7 +4,7 @@
 import Foundation
 
 public struct ControlRequest: Codable, Sendable {
-    public var command: String          // hold, release, delete, flush, body-access, ping
+    public var command: String          // an AdminAction raw value (hold, release, delete, flush, show_body) or ping
     public var queueID: String?
     public var actor: String
 

@@ -101,7 +101,10 @@ public enum DSNBuilder {
             .map { "\($0.name): \(oneLine($0.value))" }
     }
 
-    static func addressType(_ a: MailAddress) -> String { a.needsSMTPUTF8 ? "utf-8" : "rfc822" }
+    /// "rfc822" when the address can be written in ASCII (IDN domains as A-labels), else RFC 6533 "utf-8".
+    static func addressType(_ a: MailAddress) -> String {
+        a.localPart.unicodeScalars.allSatisfy(\.isASCII) ? "rfc822" : "utf-8"
+    }
 
     static func addressText(_ a: MailAddress) -> String {
         if case .name(let d) = a.domain, !a.localPart.unicodeScalars.contains(where: { !$0.isASCII }) {

@@ -4,7 +4,7 @@
 import MailCore
 import NIOCore
 
-public struct SMTPServerStateMachine {
+public struct SMTPServerStateMachine: Sendable {
     /// Who owns the input bytes right now.
     enum Mode {
         case command

@@ -69,14 +69,14 @@ struct QueueCommand: ParsableCommand {
 
         /// Through the daemon when it runs (one writer keeps the hash chain linear), else directly.
         private func recordBodyAccess(_ config: GatewayConfig, _ id: QueueID) throws {
-            let request = ControlRequest(command: "body-access", queueID: id.description, actor: QueueCommand.actor)
+            let request = ControlRequest(command: AdminAction.showBody.rawValue, queueID: id.description, actor: QueueCommand.actor)
             do {
                 let response = try ControlClient.send(request, socketPath: config.controlSocketPath)
                 guard response.ok else { throw ControlClientError.protocolError(response.message) }
             } catch ControlClientError.daemonNotRunning {
                 guard case .sqlite(let path) = config.auditStore else { return }
                 _ = try SQLiteAuditStore(path: path, node: config.hostname)
-                    .append(.adminAction(AdminEvent(actor: QueueCommand.actor, action: "body-access", queueID: id)))
+                    .append(.adminAction(AdminEvent(actor: QueueCommand.actor, action: AdminAction.showBody.rawValue, queueID: id)))
             }
         }
     }

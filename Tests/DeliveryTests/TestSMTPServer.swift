@@ -4,6 +4,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 final class TestSMTPServer: @unchecked Sendable {
     struct Transaction: Equatable {
@@ -18,15 +19,19 @@ final class TestSMTPServer: @unchecked Sendable {
     private var channel: Channel?
     let pipelining: Bool
     let greeting: String
+    /// STARTTLS: not offered (nil), offered and working (.working), or offered then hung up (.broken).
+    enum TLSMode { case working(NIOSSLContext), broken }
+    let tls: TLSMode?
 
     var transactions: [Transaction] { lock.withLock { _transactions } }
     /// The command lines received, grouped by the read that carried them.
     var commandReads: [[String]] { lock.withLock { _commandReads } }
     var port: Int { channel?.localAddress?.port ?? 0 }
 
-    init(pipelining: Bool = true, greeting: String = "220 sink.test ESMTP") {
+    init(pipelining: Bool = true, greeting: String = "220 sink.test ESMTP", tls: TLSMode? = nil) {
         self.pipelining = pipelining
         self.greeting = greeting
+        self.tls = tls
     }
 
     func start(group: EventLoopGroup) throws {
@@ -49,6 +54,7 @@ final class TestSMTPServer: @unchecked Sendable {
         var inData = false
         var current = Transaction(mailFrom: "", rcpts: [], data: "")
         var dataLines: [String] = []
+        var secured = false
 
         init(server: TestSMTPServer) { self.server = server }
 
@@ -93,6 +99,7 @@ final class TestSMTPServer: @unchecked Sendable {
             if upper.hasPrefix("EHLO") {
                 var caps = ["250-sink.test", "250-SIZE 10000000", "250-8BITMIME", "250-ENHANCEDSTATUSCODES"]
                 if server.pipelining { caps.append("250-PIPELINING") }
+                if server.tls != nil && !secured { caps.append("250-STARTTLS") }
                 caps.append("250 DSN")
                 reply(context, caps.joined(separator: "\r\n"))
             } else if upper.hasPrefix("MAIL FROM:") {
@@ -109,6 +116,16 @@ final class TestSMTPServer: @unchecked Sendable {
                 if current.rcpts.isEmpty { reply(context, "554 5.5.1 No valid recipients"); return }
                 inData = true
                 reply(context, "354 End data with <CR><LF>.<CR><LF>")
+            } else if upper == "STARTTLS", let mode = server.tls, !secured {
+                reply(context, "220 2.0.0 Ready to start TLS")
+                pending = []
+                switch mode {
+                case .broken:
+                    context.close(promise: nil)
+                case .working(let ssl):
+                    secured = true
+                    _ = context.pipeline.addHandler(NIOSSLServerHandler(context: ssl), position: .first)
+                }
             } else if upper == "QUIT" {
                 reply(context, "221 2.0.0 Bye")
                 context.close(promise: nil)

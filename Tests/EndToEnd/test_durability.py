@@ -10,7 +10,7 @@ import pytest
 
 from harness import procs, trace
 from harness.mail import check_relayed, make_message
-from harness.smtp import RawSMTP, queue_id
+from harness.smtp import RawSMTP, dot_stuff, queue_id
 
 SENDER, RCPT = "sender@example.org", "rcpt@example.net"
 FAST_RETRY = {"delivery": {"retry": ["1s", "2s"], "retry_after": "2s", "connect_timeout": "2s"}}
@@ -78,7 +78,8 @@ def test_sigterm_mid_transaction_tempfails_or_completes_and_loses_nothing(when, 
                                                                           smtp_sink):
     g = sealgate_factory(smtp_sink.smarthost, FAST_RETRY)
     msg, _ = make_message("sigterm")
-    half = len(msg) // 2
+    msg_on_wire = dot_stuff(msg)   # raw DATA: the client side must dot-stuff, as smtplib does
+    half = len(msg_on_wire) // 2
     c = RawSMTP(*g.addr("relay"))
     try:
         c.ehlo()
@@ -86,7 +87,7 @@ def test_sigterm_mid_transaction_tempfails_or_completes_and_loses_nothing(when, 
         assert c.cmd(f"RCPT TO:<{RCPT}>").code == 250
         if when == "in_data":
             assert c.cmd("DATA").code == 354
-            c.send(msg[:half])
+            c.send(msg_on_wire[:half])
         os.kill(g.pid, signal.SIGTERM)
         time.sleep(0.5)
         accepted = None
@@ -94,10 +95,10 @@ def test_sigterm_mid_transaction_tempfails_or_completes_and_loses_nothing(when, 
             if when == "before_data":
                 r = c.cmd("DATA")
                 if r.code == 354:
-                    c.send(msg + b".\r\n")
+                    c.send(msg_on_wire + b".\r\n")
                     r = c.reply()
             else:
-                c.send(msg[half:] + b".\r\n")
+                c.send(msg_on_wire[half:] + b".\r\n")
                 r = c.reply()
         except (ConnectionError, OSError) as e:
             raise AssertionError(f"connection dropped without a 421 or a reply: {e}")

@@ -165,8 +165,8 @@ final class ServerDataTests: XCTestCase {
     func testEndlessLineIsDrainedWithoutBuffering() {
         var h = ServerHarness(testConfig(maxSize: 1_000_000, maxDataLine: 1000))
         h.feed(opening)
-        for _ in 0..<200 { h.feed(String(repeating: "z", count: 997) + "\r") }
-        h.feed("\n.\r\n")
+        for _ in 0..<200 { h.feed(String(repeating: "z", count: 997)) }
+        h.feed("\r\n.\r\n")
         XCTAssertEqual(h.lastReply?.code, 500)
         XCTAssertEqual(h.commits.count, 0)
         XCTAssertFalse(h.closed)

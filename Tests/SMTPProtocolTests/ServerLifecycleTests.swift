@@ -1,4 +1,5 @@
-// Server state machine: timeouts, shutdown between and during transactions, and isIdle.
+// Server state machine: timeouts, shutdown between and during transactions, and isIdle; results
+// that arrive when nothing was asked are ignored.
 
 import MailCore
 import NIOCore

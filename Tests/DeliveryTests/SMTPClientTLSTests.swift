@@ -1,0 +1,107 @@
+// Opportunistic STARTTLS against the in-process server: measured TLS facts (version, cipher,
+// certificate verification recorded but not enforced) and the plaintext retry after a failed handshake.
+
+import Foundation
+import MailCore
+import NIOCore
+import NIOPosix
+import NIOSSL
+import XCTest
+@testable import Delivery
+
+final class SMTPClientTLSTests: XCTestCase {
+    var group: MultiThreadedEventLoopGroup!
+    var dir = ""
+
+    override func setUpWithError() throws {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        dir = NSTemporaryDirectory() + "sealgate-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        p.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
+                       "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try XCTSkipUnless(p.terminationStatus == 0, "openssl could not make a test certificate")
+    }
+
+    override func tearDown() {
+        try? group.syncShutdownGracefully()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func serverContext() throws -> NIOSSLContext {
+        let config = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(dir + "/cert.pem").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: dir + "/key.pem", format: .pem)))
+        return try NIOSSLContext(configuration: config)
+    }
+
+    func deliver(to server: TestSMTPServer, extraCA: String?, host: String = "127.0.0.1") async -> AttemptReport {
+        let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
+        var settings = Fixtures.settings(port: server.port)
+        settings.smarthostHost = host
+        settings.extraCAFile = extraCA
+        let client = SMTPClient(settings: settings, group: group, logger: Fixtures.logger)
+        return await client.deliver(envelope: env, recipients: [(0, env.recipients[0])], message: Fixtures.message)
+    }
+
+    func testStartTLSRecordsFactsAndUntrustedChain() async throws {
+        let server = TestSMTPServer(tls: .working(try serverContext()))
+        try server.start(group: group)
+        defer { server.stop() }
+        let report = await deliver(to: server, extraCA: nil)
+        XCTAssertEqual(report.results.map(\.outcome), [.delivered])
+        let tls = try XCTUnwrap(report.tls)
+        XCTAssertEqual(tls.version, "TLSv1.3")
+        XCTAssertTrue(tls.cipher.hasPrefix("TLS_"), tls.cipher)
+        XCTAssertGreaterThanOrEqual(tls.bits, 128)
+        XCTAssertEqual(tls.peerSubject, "localhost")
+        XCTAssertEqual(tls.peerIssuer, "localhost")
+        // Self-signed and not in the system roots: recorded as failed, delivered anyway (level may).
+        guard case .failed = tls.verification else { return XCTFail("expected failed verification, got \(tls.verification)") }
+        XCTAssertNil(report.tlsFallbackReason)
+        XCTAssertEqual(server.transactions.first?.data, String(decoding: Fixtures.message, as: UTF8.self))
+    }
+
+    func testExtraCAMakesChainVerifyButNameMustMatch() async throws {
+        let server = TestSMTPServer(tls: .working(try serverContext()))
+        try server.start(group: group)
+        defer { server.stop() }
+        // Trusted through the extra CA file, but we connected to 127.0.0.1, which the cert does not name.
+        let report = await deliver(to: server, extraCA: dir + "/cert.pem")
+        XCTAssertEqual(report.tls?.verification, .failed(reason: "certificate name mismatch"))
+        XCTAssertEqual(report.results.map(\.outcome), [.delivered])
+    }
+
+    func testTrustedChainAndMatchingNameIsVerified() async throws {
+        let server = TestSMTPServer(tls: .working(try serverContext()))
+        try server.start(group: group)
+        defer { server.stop() }
+        let report = await deliver(to: server, extraCA: dir + "/cert.pem", host: "localhost")
+        XCTAssertEqual(report.tls?.verification, .verified(trust: .pkix))
+        XCTAssertEqual(report.results.map(\.outcome), [.delivered])
+    }
+
+    func testFailedHandshakeRetriesOnceInPlaintext() async throws {
+        let server = TestSMTPServer(tls: .broken)
+        try server.start(group: group)
+        defer { server.stop() }
+        let report = await deliver(to: server, extraCA: nil)
+        XCTAssertEqual(report.results.map(\.outcome), [.delivered])
+        XCTAssertNil(report.tls)
+        XCTAssertNotNil(report.tlsFallbackReason)
+        XCTAssertEqual(server.transactions.count, 1)
+    }
+
+    func testHostNameMatching() {
+        XCTAssertTrue(HostNameMatch.matches(pattern: "*.example.com", host: "mx.example.com"))
+        XCTAssertFalse(HostNameMatch.matches(pattern: "*.example.com", host: "a.mx.example.com"))
+        XCTAssertFalse(HostNameMatch.matches(pattern: "*.com", host: "example.com"))
+        XCTAssertTrue(HostNameMatch.matches(pattern: "MX.Example.com.", host: "mx.example.com"))
+        XCTAssertFalse(HostNameMatch.matches(pattern: "mx.example.com", host: "mx.example.org"))
+    }
+}
