@@ -43,28 +43,19 @@ public final class QueueManager: @unchecked Sendable {
         wakeup.signal()
     }
 
-    /// Holds every recipient that is not final. A delivery in flight keeps its results; held
-    /// recipients it deferred stay held (RecipientMerge).
-    public func hold(_ id: QueueID) throws {
-        try spool.modifyStates(id) { states in
-            for i in states.indices where !states[i].isFinal && states[i].status != .held {
-                states[i].statusBeforeHold = states[i].status
-                states[i].status = .held
-            }
-        }
+    /// Holds every recipient that is not final; returns how many. A delivery in flight keeps its
+    /// results; held recipients it deferred stay held (RecipientMerge).
+    @discardableResult
+    public func hold(_ id: QueueID) throws -> Int {
+        try spool.hold(id)
     }
 
-    /// Releases held recipients and makes them due now.
-    public func release(_ id: QueueID) throws {
-        let now = Date()
-        try spool.modifyStates(id) { states in
-            for i in states.indices where states[i].status == .held {
-                states[i].status = states[i].statusBeforeHold ?? .pending
-                states[i].statusBeforeHold = nil
-                states[i].nextAttempt = now
-            }
-        }
+    /// Releases held recipients, makes them due now and wakes the runner; returns how many.
+    @discardableResult
+    public func release(_ id: QueueID) throws -> Int {
+        let count = try spool.release(id)
         kick(id)
+        return count
     }
 
     /// Deletes the message; when a delivery is in flight it is removed as soon as that finishes.

@@ -10,14 +10,13 @@ import NIOPosix
 import Queue
 
 final class ControlCommands: @unchecked Sendable {
-    private let admin: QueueAdmin
     private let manager: QueueManager
     private let audit: AuditStore
     private let pool: NIOThreadPool
     private let logger: Logger
 
-    init(admin: QueueAdmin, manager: QueueManager, audit: AuditStore, pool: NIOThreadPool, logger: Logger) {
-        self.admin = admin; self.manager = manager; self.audit = audit; self.pool = pool; self.logger = logger
+    init(manager: QueueManager, audit: AuditStore, pool: NIOThreadPool, logger: Logger) {
+        self.manager = manager; self.audit = audit; self.pool = pool; self.logger = logger
     }
 
     func execute(_ request: ControlRequest) async -> ControlResponse {
@@ -50,11 +49,10 @@ final class ControlCommands: @unchecked Sendable {
         switch action {
         case .hold:
             let id = try need()
-            return "\(id): held \(try admin.hold(id)) recipient(s)"
+            return "\(id): held \(try manager.hold(id)) recipient(s)"
         case .release:
             let id = try need()
-            let n = try admin.release(id)
-            manager.kick(id)
+            let n = try manager.release(id)
             return "\(id): released \(n) recipient(s)"
         case .delete:
             let id = try need()

@@ -55,7 +55,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             announce("listening on \(l.name) \(l.addressDescription) (tls: \(l.tls.rawValue), auth: \(l.auth.rawValue))")
         }
         let control = ControlServer(path: config.controlSocketPath,
-                                    commands: ControlCommands(admin: QueueAdmin(spool: stores.spool), manager: manager,
+                                    commands: ControlCommands(manager: manager,
                                                               audit: stores.audit, pool: pool, logger: logger),
                                     group: group, logger: logger)
         try await control.start()

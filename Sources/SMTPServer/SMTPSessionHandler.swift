@@ -215,7 +215,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private func resetIdleTimer(context: ChannelHandlerContext) {
         idleTimer?.cancel()
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let seconds = max(settings.commandTimeout, settings.dataTimeout)
+        // RFC 5321 §4.5.3.2: a longer allowance while a message is arriving.
+        let seconds = machine?.isReceivingData == true ? settings.dataTimeout : settings.commandTimeout
         idleTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
             let (handler, ctx) = loopBound.value
             handler.logger.info("timeout after \(Int(seconds))s from unknown[\(handler.peerAddress)]")

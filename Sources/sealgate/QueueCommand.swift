@@ -92,11 +92,11 @@ struct QueueCommand: ParsableCommand {
             print(response.message)
         } catch ControlClientError.daemonNotRunning(let path) {
             guard let id, command != "flush" else { printError("the daemon is not running (\(path)); nothing to flush"); throw ExitCode(1) }
-            let admin = QueueAdmin(spool: try openSpool(config))
+            let spool = try openSpool(config)
             switch command {
-            case "hold": print("\(id): held \(try admin.hold(id)) recipient(s) (offline)")
-            case "release": print("\(id): released \(try admin.release(id)) recipient(s) (offline)")
-            default: try admin.delete(id); print("\(id): deleted (offline)")
+            case "hold": print("\(id): held \(try spool.hold(id)) recipient(s) (offline)")
+            case "release": print("\(id): released \(try spool.release(id)) recipient(s) (offline)")
+            default: try spool.remove(id); print("\(id): deleted (offline)")
             }
             if case .sqlite(let auditPath) = config.auditStore {
                 _ = try SQLiteAuditStore(path: auditPath, node: config.hostname)

@@ -1,20 +1,15 @@
-// QueueAdmin: the admin operations on queued messages (hold, release, delete), applied to the
-// spool under its per-message lock. The daemon runs them for the CLI; offline the CLI runs them.
+// Hold and release: the admin state changes on one message's recipients, made under the
+// message's lock so they never lose an update racing with a delivery's result.
 
 import Foundation
 import MailCore
-import Queue
 
-public struct QueueAdmin: Sendable {
-    public let spool: Spool
-
-    public init(spool: Spool) { self.spool = spool }
-
-    /// Holds every recipient that is not final; returns how many were held.
+extension Spool {
+    /// Holds every recipient that is not final; returns how many were newly held.
     @discardableResult
     public func hold(_ id: QueueID) throws -> Int {
         var count = 0
-        try spool.modifyStates(id) { states in
+        try modifyStates(id) { states in
             for i in states.indices where !states[i].isFinal && states[i].status != .held {
                 states[i].statusBeforeHold = states[i].status
                 states[i].status = .held
@@ -24,11 +19,11 @@ public struct QueueAdmin: Sendable {
         return count
     }
 
-    /// Releases held recipients and makes them due now; returns how many were released.
+    /// Releases held recipients and makes them due at `now`; returns how many were released.
     @discardableResult
     public func release(_ id: QueueID, now: Date = Date()) throws -> Int {
         var count = 0
-        try spool.modifyStates(id) { states in
+        try modifyStates(id) { states in
             for i in states.indices where states[i].status == .held {
                 states[i].status = states[i].statusBeforeHold ?? .pending
                 states[i].statusBeforeHold = nil
@@ -37,9 +32,5 @@ public struct QueueAdmin: Sendable {
             }
         }
         return count
-    }
-
-    public func delete(_ id: QueueID) throws {
-        try spool.remove(id)
     }
 }
