@@ -13,6 +13,9 @@ let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "swift-crypto")
+let x509 = Target.Dependency.product(name: "X509", package: "swift-certificates")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let concurrency = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 
 let package = Package(
     name: "Sealgate",
@@ -30,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "MailCore", swiftSettings: settings),
@@ -44,6 +49,23 @@ let package = Package(
         .target(name: "MIME", dependencies: ["MailCore"], swiftSettings: settings),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: settings),
 
+        .target(name: "PHIScanner", dependencies: ["MailCore", "MIME"], resources: [.copy("Resources")],
+                swiftSettings: settings),
+        .testTarget(name: "PHIScannerTests", dependencies: ["PHIScanner"], resources: [.copy("Corpus")],
+                    swiftSettings: settings),
+
+        .target(name: "Policy", dependencies: ["MailCore", "Yams"], swiftSettings: settings),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: settings),
+
+        .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
+        .target(name: "DNS", dependencies: ["MailCore", "CLDNS", nioCore, nioPosix, concurrency, logging],
+                swiftSettings: settings),
+        .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: settings),
+
+        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", x509, crypto, httpClient, nioCore, nioPosix,
+                                                  nioSSL, concurrency, logging], swiftSettings: settings),
+        .testTarget(name: "TLSPolicyTests", dependencies: ["TLSPolicy"], swiftSettings: settings),
+
         .target(name: "Queue", dependencies: ["MailCore", crypto], swiftSettings: settings),
         .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: settings),
 
@@ -51,25 +73,27 @@ let package = Package(
                 swiftSettings: settings),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], swiftSettings: settings),
 
-        .target(name: "SMTPServer", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "Queue", "Audit",
+        .target(name: "SMTPServer", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "PHIScanner", "Policy", "DNS",
+                                                   "Queue", "Audit",
                                                    nioCore, nioPosix, nioSSL, logging,
                                                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                                                    .product(name: "NIOTLS", package: "swift-nio")], swiftSettings: settings),
         .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: settings),
 
-        .target(name: "Delivery", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "Queue", "Audit",
+        .target(name: "Delivery", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue", "Audit", x509,
                                                  nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"], swiftSettings: settings),
 
         .target(name: "Gateway", dependencies: [
-            "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", nioCore, nioPosix, nioSSL, logging,
+            "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
+            "PHIScanner", "MIME", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "Yams",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
-            "Gateway", "MailCore", "Queue", "Audit", logging,
+            "Gateway", "MailCore", "Queue", "Audit", "DNS", "TLSPolicy", "Policy", "PHIScanner", "MIME", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),

@@ -17,13 +17,16 @@ public struct Envelope: Sendable, Codable, Equatable {
     public var size: Int
     public var arrival: Date
     public var client: ClientInfo
+    /// Policy's decision per recipient, index-aligned with `recipients` (nil: no policy ran).
+    public var decisions: [Decision]?
 
     public init(queueID: QueueID, sender: MailAddress?, recipients: [RecipientSpec], bodyType: BodyType = .sevenBit,
                 smtputf8: Bool = false, requireTLS: Bool = false, dsnReturn: DSNReturn? = nil, envelopeID: String? = nil,
-                size: Int, arrival: Date, client: ClientInfo) {
+                size: Int, arrival: Date, client: ClientInfo, decisions: [Decision]? = nil) {
         self.queueID = queueID; self.sender = sender; self.recipients = recipients; self.bodyType = bodyType
         self.smtputf8 = smtputf8; self.requireTLS = requireTLS; self.dsnReturn = dsnReturn
         self.envelopeID = envelopeID; self.size = size; self.arrival = arrival; self.client = client
+        self.decisions = decisions
     }
 }
 

@@ -1,0 +1,56 @@
+// Decision: what policy decided for one recipient (action, TLS floor, delivery methods in order,
+// what to do when none is possible) and a short trace that names the rule, never the PHI.
+
+public enum DeliveryMethod: String, Sendable, Codable, CaseIterable, Hashable {
+    case smime, pgp, tls, portal
+}
+
+/// What happens when no allowed method can be used for a recipient.
+public enum FallbackAction: String, Sendable, Codable, CaseIterable, Hashable {
+    case `defer`, bounce, portal
+}
+
+public enum DecisionAction: Sendable, Codable, Hashable {
+    case deliver
+    case reject(SMTPReply)
+    case quarantine
+    case hold
+}
+
+public struct Decision: Sendable, Codable, Hashable {
+    public var action: DecisionAction
+    /// The TLS level policy requires (nil: the destination's configured level alone decides).
+    public var tlsLevel: TLSLevel?
+    public var minimumTLSVersion: TLSProtocolVersion?
+    /// Allowed methods in preference order; the ladder uses the first the recipient can take.
+    public var methods: [DeliveryMethod]
+    public var fallback: FallbackAction
+    public var addHeaders: [HeaderField]
+    public var stripSubjectTags: [String]
+    public var notifySender: Bool
+    public var trace: DecisionTrace
+
+    public init(action: DecisionAction = .deliver, tlsLevel: TLSLevel? = nil, minimumTLSVersion: TLSProtocolVersion? = nil,
+                methods: [DeliveryMethod] = [.smime, .pgp, .tls, .portal], fallback: FallbackAction = .defer,
+                addHeaders: [HeaderField] = [], stripSubjectTags: [String] = [], notifySender: Bool = false,
+                trace: DecisionTrace) {
+        self.action = action; self.tlsLevel = tlsLevel; self.minimumTLSVersion = minimumTLSVersion
+        self.methods = methods; self.fallback = fallback; self.addHeaders = addHeaders
+        self.stripSubjectTags = stripSubjectTags; self.notifySender = notifySender; self.trace = trace
+    }
+}
+
+/// The short form of the decision trace kept in the queue envelope and the audit record:
+/// the matching rule and a findings summary (types and counts, never samples or values).
+public struct DecisionTrace: Sendable, Codable, Hashable {
+    /// "file.yaml:12 rule-name", or "default" when no rule matched.
+    public var rule: String
+    /// e.g. ["ssn": 2, "mrn": 1].
+    public var findingCounts: [String: Int]
+    public var uninspectedParts: Int
+    public var score: Double
+
+    public init(rule: String, findingCounts: [String: Int], uninspectedParts: Int, score: Double) {
+        self.rule = rule; self.findingCounts = findingCounts; self.uninspectedParts = uninspectedParts; self.score = score
+    }
+}

@@ -1,0 +1,3 @@
+// TLSPolicyTests: placeholder until the first real test lands.
+// (Removed as soon as the target has tests.)
+import XCTest
