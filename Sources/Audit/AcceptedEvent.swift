@@ -10,18 +10,25 @@ public struct AcceptedEvent: Sendable, Codable, Equatable {
     public var recipients: [MailAddress]
     public var size: Int
     public var client: ClientInfo
+    /// What the PHI scan found (masked samples only); nil when no scan ran.
+    public var findings: [Finding]?
+    /// Policy's verdict per recipient, index-aligned with `recipients`; nil when no policy ran.
+    public var policy: [PolicyVerdictSummary]?
 
-    public init(queueID: QueueID, sender: MailAddress?, recipients: [MailAddress], size: Int, client: ClientInfo) {
+    public init(queueID: QueueID, sender: MailAddress?, recipients: [MailAddress], size: Int, client: ClientInfo,
+                findings: [Finding]? = nil, policy: [PolicyVerdictSummary]? = nil) {
         self.queueID = queueID; self.sender = sender; self.recipients = recipients; self.size = size; self.client = client
+        self.findings = findings; self.policy = policy
     }
 
     /// Convenience for the server: the audit view of a queued envelope.
     public init(envelope: Envelope) {
         self.init(queueID: envelope.queueID, sender: envelope.sender, recipients: envelope.recipients.map(\.address),
-                  size: envelope.size, client: envelope.client)
+                  size: envelope.size, client: envelope.client, findings: envelope.findings,
+                  policy: envelope.decisions?.map(PolicyVerdictSummary.init))
     }
 
-    private enum CodingKeys: String, CodingKey { case queueID = "queue_id", sender, recipients, size, client }
+    private enum CodingKeys: String, CodingKey { case queueID = "queue_id", sender, recipients, size, client, findings, policy }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -30,6 +37,8 @@ public struct AcceptedEvent: Sendable, Codable, Equatable {
         recipients = try c.decode([MailAddress].self, forKey: .recipients)
         size = try c.decode(Int.self, forKey: .size)
         client = try c.decode(AuditClientCoding.self, forKey: .client).client
+        findings = try c.decodeIfPresent([Finding].self, forKey: .findings)
+        policy = try c.decodeIfPresent([PolicyVerdictSummary].self, forKey: .policy)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -39,5 +48,7 @@ public struct AcceptedEvent: Sendable, Codable, Equatable {
         try c.encode(recipients, forKey: .recipients)
         try c.encode(size, forKey: .size)
         try c.encode(AuditClientCoding(client), forKey: .client)
+        try c.encodeIfPresent(findings, forKey: .findings)
+        try c.encodeIfPresent(policy, forKey: .policy)
     }
 }

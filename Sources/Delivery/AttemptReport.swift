@@ -1,6 +1,7 @@
 // AttemptReport: what one SMTP transaction did for each recipient (delivered, deferred, bounced,
 // with the reply or a local reason) and where it went: host, IP, port and the TLS facts measured.
 
+import Foundation
 import MailCore
 
 public struct RecipientResult: Sendable, Equatable {
@@ -34,6 +35,17 @@ public struct AttemptReport: Sendable, Equatable {
     /// Set when STARTTLS was offered but the handshake failed and the message went in plaintext.
     public var tlsFallbackReason: String?
     public var results: [RecipientResult]
+    /// The recipient domain this transaction served (MX delivery), for the TLS observations.
+    public var domain: String?
+    /// The TLS plan's notes (DANE / MTA-STS outcome, requirement), for the audit record.
+    public var notes: [String] = []
+    /// The peer certificate's notAfter, when one was presented.
+    public var certificateExpires: Date?
+    /// True when a later attempt (the next MX or address) decided these recipients: the results
+    /// are audited as attempts but not written into the recipient states.
+    public var superseded = false
+    /// The chain the peer presented (DER, leaf first); not audited, used by the probe.
+    public var peerChain: [[UInt8]] = []
 
     public init(relayHost: String, relayIP: String?, relayPort: Int, tls: TLSFacts?, tlsFallbackReason: String? = nil,
                 results: [RecipientResult]) {

@@ -7,20 +7,19 @@ import MIME
 import Queue
 
 extension QueueManager {
-    func sendBounces(envelope: Envelope, report: AttemptReport, states: [RecipientState]?, originalMessage: [UInt8],
+    func sendBounces(envelope: Envelope, reports: [AttemptReport], states: [RecipientState]?, originalMessage: [UInt8],
                      now: Date) async {
-        let bounced = report.results.filter { $0.outcome == .bounced }
+        let bounced = reports.flatMap { r in r.results.filter { $0.outcome == .bounced }.map { (result: $0, relayHost: r.relayHost) } }
         guard !bounced.isEmpty else { return }
         guard let sender = envelope.sender else {
             for r in bounced {
-                logger.warning("\(envelope.queueID): to=<\(r.recipient.address)>: double bounce (null sender), notice dropped")
+                logger.warning("\(envelope.queueID): to=<\(r.result.recipient.address)>: double bounce (null sender), notice dropped")
             }
             return
         }
-        let wanted = bounced.filter { $0.recipient.wants(.failure) }
+        let wanted = bounced.filter { $0.result.recipient.wants(.failure) }
         guard !wanted.isEmpty else { return }
-        let dsnReport = BounceBuilder.report(envelope: envelope, results: wanted, relayHost: report.relayHost,
-                                             hostname: settings.hostname, now: now)
+        let dsnReport = BounceBuilder.report(envelope: envelope, results: wanted, hostname: settings.hostname, now: now)
         let notice = DSNBuilder.build(report: dsnReport, to: sender, originalMessage: originalMessage, now: now)
         let bounceEnvelope = BounceBuilder.envelope(to: sender, size: notice.count, hostname: settings.hostname,
                                                     node: settings.node, now: now)
@@ -35,10 +34,11 @@ extension QueueManager {
 }
 
 enum BounceBuilder {
-    static func report(envelope: Envelope, results: [RecipientResult], relayHost: String, hostname: String,
+    static func report(envelope: Envelope, results: [(result: RecipientResult, relayHost: String)], hostname: String,
                        now: Date) -> DeliveryStatusReport {
-        let recipients = results.map { r in
-            DSNRecipientReport(finalRecipient: r.recipient.address,
+        let recipients = results.map { pair -> DSNRecipientReport in
+            let (r, relayHost) = pair
+            return DSNRecipientReport(finalRecipient: r.recipient.address,
                                originalRecipient: r.recipient.originalRecipient,
                                action: .failed, status: r.status,
                                remoteMTA: r.reply == nil ? nil : relayHost,

@@ -1,5 +1,5 @@
-// QueueManager+Deliver: one message's delivery attempt: send to the smarthost, merge the results
-// into the spool durably, audit and log every recipient, send bounces, remove when all are final.
+// QueueManager+Deliver: one message's delivery attempt: send (smarthost, or MX per group), merge the
+// deciding results into the spool durably, audit and log every attempt, send bounces, remove when all are final.
 
 import Audit
 import Foundation
@@ -16,23 +16,34 @@ extension QueueManager {
             logger.error("\(id): cannot read the message: \(error)")
             return Date().addingTimeInterval(settings.retry.delay(after: 1))
         }
-        let targets = due.filter { $0 < envelope.recipients.count }.map { (index: $0, spec: envelope.recipients[$0]) }
-        var report = await client.deliver(envelope: envelope, recipients: targets, message: message)
+        var reports = await attempt(envelope: envelope, due: due, message: message)
         let now = Date()
-        report.results = report.results.map { RecipientMerge.expire($0, envelope: envelope, retry: settings.retry, now: now) }
-        let states = await record(id, report: report, now: now)
-        await recordAudit(id, envelope: envelope, report: report, states: states, now: now)
-        await sendBounces(envelope: envelope, report: report, states: states, originalMessage: message, now: now)
+        for i in reports.indices where !reports[i].superseded {
+            reports[i].results = reports[i].results.map { RecipientMerge.expire($0, envelope: envelope, retry: settings.retry, now: now) }
+        }
+        let deciding = reports.filter { !$0.superseded }
+        let states = await record(id, reports: deciding, now: now)
+        await recordAudit(id, envelope: envelope, reports: reports, states: states, now: now)
+        await sendBounces(envelope: envelope, reports: deciding, states: states, originalMessage: message, now: now)
         return await removeIfDone(id, states: states)
     }
 
+    private func attempt(envelope: Envelope, due: [Int], message: [UInt8]) async -> [AttemptReport] {
+        if let mx {
+            return await mx.deliver(envelope: envelope, due: due, message: message)
+        }
+        let targets = due.filter { $0 < envelope.recipients.count }.map { (index: $0, spec: envelope.recipients[$0]) }
+        return [await client.deliver(envelope: envelope, recipients: targets, message: message)]
+    }
+
     /// Writes the results into the recipient states under the spool's entry lock.
-    private func record(_ id: QueueID, report: AttemptReport, now: Date) async -> [RecipientState]? {
+    private func record(_ id: QueueID, reports: [AttemptReport], now: Date) async -> [RecipientState]? {
         let retry = settings.retry
+        let results = reports.flatMap(\.results)
         do {
             return try await BlockingIO.run { [spool] in
                 try spool.modifyStates(id) { states in
-                    for result in report.results where result.index < states.count {
+                    for result in results where result.index < states.count {
                         states[result.index] = RecipientMerge.apply(result, to: states[result.index], retry: retry, now: now)
                     }
                 }
@@ -43,27 +54,16 @@ extension QueueManager {
         }
     }
 
-    private func recordAudit(_ id: QueueID, envelope: Envelope, report: AttemptReport, states: [RecipientState]?, now: Date) async {
+    private func recordAudit(_ id: QueueID, envelope: Envelope, reports: [AttemptReport], states: [RecipientState]?, now: Date) async {
         let delay = now.timeIntervalSince(envelope.arrival)
         var events: [AuditEvent] = []
-        for result in report.results {
-            let attempt = (states.map { $0[result.index].attempts }) ?? 1
-            if let why = report.tlsFallbackReason {
-                events.append(.deliveryAttempt(AttemptEvent(
-                    queueID: id, recipient: result.recipient.address, attempt: attempt, relayHost: report.relayHost,
-                    relayIP: report.relayIP, relayPort: report.relayPort, tls: nil, status: EnhancedStatus(4, 7, 5),
-                    outcome: nil, reason: "TLS handshake failed (\(why)); retried in plaintext", delay: delay)))
+        for report in reports {
+            for result in report.results {
+                let attempt = (states.map { $0[result.index].attempts }) ?? 1
+                events += AttemptAudit.events(id, result: result, report: report, attempt: attempt, delay: delay)
+                let line = DeliveryLogLine.render(queueID: id, result: result, report: report, delay: delay)
+                logger.info("\(line)\(report.superseded ? " (trying the next host)" : "")")
             }
-            let event = AttemptEvent(queueID: id, recipient: result.recipient.address, attempt: attempt,
-                                     relayHost: report.relayHost, relayIP: report.relayIP, relayPort: report.relayPort,
-                                     tls: report.tls, reply: result.reply?.description, status: result.status,
-                                     outcome: result.outcome, reason: result.reason, delay: delay)
-            switch result.outcome {
-            case .delivered: events.append(.delivered(event))
-            case .bounced: events.append(.bounced(event))
-            default: events.append(.deferred(event))
-            }
-            logger.info("\(DeliveryLogLine.render(queueID: id, result: result, report: report, delay: delay))")
         }
         do {
             try await BlockingIO.run { [audit] in for e in events { _ = try audit.append(e) } }
@@ -87,6 +87,36 @@ extension QueueManager {
             return nil
         }
         return states.compactMap { $0.status == .deferred ? $0.nextAttempt : nil }.min()
+    }
+}
+
+/// The audit events for one recipient in one attempt: the TLS fallback, then the outcome (or a
+/// `delivery_attempt` when a later host decided). The plan notes (DANE / MTA-STS) go into `reason`.
+enum AttemptAudit {
+    static func events(_ id: QueueID, result: RecipientResult, report: AttemptReport, attempt: Int,
+                       delay: TimeInterval) -> [AuditEvent] {
+        var events: [AuditEvent] = []
+        if let why = report.tlsFallbackReason {
+            events.append(.deliveryAttempt(AttemptEvent(
+                queueID: id, recipient: result.recipient.address, attempt: attempt, relayHost: report.relayHost,
+                relayIP: report.relayIP, relayPort: report.relayPort, tls: nil, status: EnhancedStatus(4, 7, 5),
+                outcome: nil, reason: "TLS handshake failed (\(why)); retried in plaintext", delay: delay)))
+        }
+        let reason = ([result.reason].compactMap { $0 } + report.notes).joined(separator: "; ")
+        let event = AttemptEvent(queueID: id, recipient: result.recipient.address, attempt: attempt,
+                                 relayHost: report.relayHost, relayIP: report.relayIP, relayPort: report.relayPort,
+                                 tls: report.tls, reply: result.reply?.description, status: result.status,
+                                 outcome: result.outcome, reason: reason.isEmpty ? nil : reason, delay: delay)
+        if report.superseded {
+            events.append(.deliveryAttempt(event))
+            return events
+        }
+        switch result.outcome {
+        case .delivered: events.append(.delivered(event))
+        case .bounced: events.append(.bounced(event))
+        default: events.append(.deferred(event))
+        }
+        return events
     }
 }
 

@@ -1,5 +1,5 @@
 // QueueManager: the queue runner. It walks the spool one message at a time (never the whole queue
-// in memory), delivers each due message in one transaction, at most `maxConcurrent` at once.
+// in memory), delivers each due message (smarthost, or MX per group), at most `maxConcurrent` at once.
 
 import Audit
 import Foundation
@@ -14,6 +14,8 @@ public final class QueueManager: @unchecked Sendable {
     let settings: DeliverySettings
     let logger: Logger
     let client: SMTPClient
+    /// Set when no smarthost is configured: delivery goes to each domain's MX hosts.
+    let mx: MXDelivery?
     let wakeup = Wakeup()
 
     private let lock = NSLock()
@@ -24,9 +26,24 @@ public final class QueueManager: @unchecked Sendable {
     /// The earliest retry time reported by finished deliveries since the last scan.
     private var earliestHint: Date?
 
-    public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
+    /// Smarthost delivery only (the foundation's wiring). Without a smarthost in `settings`,
+    /// every recipient is deferred 4.4.3 until a resolver is given (the init with `routing`).
+    public convenience init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
+        self.init(spool: spool, audit: audit, settings: settings, group: group, logger: logger,
+                  routing: DeliveryRouting(resolver: nil))
+    }
+
+    /// With `settings.smarthostHost == nil`, delivers to MX hosts found through `routing`.
+    public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger,
+                routing: DeliveryRouting) {
         self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
         self.client = SMTPClient(settings: settings, group: group, logger: logger)
+        if settings.smarthostHost == nil {
+            mx = MXDelivery(client: client, routing: routing, limiter: DestinationLimiter(limit: settings.maxPerDestination),
+                            logger: logger)
+        } else {
+            mx = nil
+        }
     }
 
     // MARK: - requests from outside

@@ -1,5 +1,5 @@
-// SMTPClient: delivers one message to the smarthost in one SMTP transaction, with opportunistic
-// STARTTLS (Postfix level `may`): a failed handshake is retried once in plaintext and recorded.
+// SMTPClient: delivers one group of recipients to one next hop in one SMTP transaction. STARTTLS is
+// measured, then checked against the hop's requirement; only at `may` is a failed handshake retried in plaintext.
 
 import Foundation
 import Logging
@@ -11,47 +11,53 @@ public final class SMTPClient: @unchecked Sendable {
     let settings: DeliverySettings
     let group: EventLoopGroup
     let logger: Logger
-    /// nil when STARTTLS is off or the TLS context could not be built (then delivery is plaintext).
+    /// nil when the TLS context could not be built (then STARTTLS is never attempted).
     let tlsContext: NIOSSLContext?
+    /// PKIX validation of peer chains: system roots plus the extra CA file.
+    public let pkix: PKIXVerifier
 
     public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
         self.settings = settings
         self.group = group
         self.logger = logger
-        if settings.startTLS {
-            do {
-                tlsContext = try SMTPClient.makeTLSContext(extraCAFile: settings.extraCAFile)
-            } catch {
-                logger.error("cannot set up outbound TLS, delivering in plaintext: \(error)")
-                tlsContext = nil
-            }
-        } else {
+        self.pkix = PKIXVerifier(systemCAFile: settings.systemCAFile, extraCAFile: settings.extraCAFile)
+        do {
+            tlsContext = try SMTPClient.makeTLSContext()
+        } catch {
+            logger.error("cannot set up outbound TLS: \(error)")
             tlsContext = nil
         }
     }
 
-    /// Opportunistic TLS: any version the library allows, every certificate accepted, the
-    /// verification result recorded (CertificateRecorder) rather than enforced.
-    static func makeTLSContext(extraCAFile: String?) throws -> NIOSSLContext {
+    /// Any version the library allows; the peer's chain is captured by the custom verification
+    /// callback and judged after the handshake (PKIXVerifier, DANE), never by NIOSSL itself.
+    static func makeTLSContext() throws -> NIOSSLContext {
         var config = TLSConfiguration.makeClientConfiguration()
         config.minimumTLSVersion = .tlsv1
         config.certificateVerification = .noHostnameVerification
-        config.trustRoots = .default
-        if let extraCAFile { config.additionalTrustRoots = [.file(extraCAFile)] }
         return try NIOSSLContext(configuration: config)
     }
 
-    /// Delivers `message` to the recipients given (index into the envelope, spec). Never throws:
-    /// every failure becomes a per-recipient result.
+    /// Smarthost delivery (foundation behaviour): opportunistic TLS, verification recorded, not enforced.
+    /// Never throws: every failure becomes a per-recipient result.
     public func deliver(envelope: Envelope, recipients: [(index: Int, spec: RecipientSpec)], message: [UInt8]) async -> AttemptReport {
-        let first = await SMTPTransaction(client: self, envelope: envelope, recipients: recipients, message: message)
-            .run(tryTLS: tlsContext != nil)
-        guard let handshakeFailure = first.handshakeFailure else { return first.report }
+        let host = settings.smarthostHost ?? "127.0.0.1"
+        let hop = Hop(host: host, address: host, port: settings.smarthostPort)
+        let tls = HopTLSPolicy.opportunistic(attempt: settings.startTLS, verifier: pkix, names: [host])
+        return await deliver(envelope: envelope, recipients: recipients, message: message, hop: hop, tls: tls).report
+    }
+
+    /// One transaction to `hop` under `tls`; at `may` a failed handshake is retried once in plaintext.
+    func deliver(envelope: Envelope, recipients: [(index: Int, spec: RecipientSpec)], message: [UInt8],
+                 hop: Hop, tls: HopTLSPolicy) async -> SMTPTransaction.Outcome {
+        let transaction = SMTPTransaction(client: self, envelope: envelope, recipients: recipients, message: message,
+                                          hop: hop, tls: tls)
+        let first = await transaction.run(tryTLS: tlsContext != nil)
+        guard let handshakeFailure = first.handshakeFailure else { return first }
         // Postfix at level `may`: a failed handshake is retried once without STARTTLS.
-        logger.notice("\(envelope.queueID): TLS handshake with \(settings.smarthostHost) failed (\(handshakeFailure)); retrying in plaintext")
-        var second = await SMTPTransaction(client: self, envelope: envelope, recipients: recipients, message: message)
-            .run(tryTLS: false)
+        logger.notice("\(envelope.queueID): TLS handshake with \(hop.host) failed (\(handshakeFailure)); retrying in plaintext")
+        var second = await transaction.run(tryTLS: false)
         second.report.tlsFallbackReason = handshakeFailure
-        return second.report
+        return second
     }
 }

@@ -58,12 +58,12 @@ final class SMTPConnection {
 
     /// Puts TLS under the SMTP conversation: the observer first (nearest the socket), then the
     /// NIOSSL client handler. Returns once the handshake completes; throws when it fails.
-    func startTLS(context: NIOSSLContext, serverName: String?, recorder: CertificateRecorder,
+    func startTLS(context: NIOSSLContext, serverName: String?, capture: PeerChainCapture,
                   timeout: TimeInterval) async throws -> (observer: TLSObserverHandler, handler: NIOSSLClientHandler) {
         let reader = self.reader, channel = self.channel
         let observer = TLSObserverHandler()
         let handler = try NIOSSLClientHandler(context: context, serverHostname: serverName,
-                                              verificationCallback: recorder.callback)
+                                              customVerificationCallback: capture.callback)
         let handshake: EventLoopFuture<Void> = channel.eventLoop.flatSubmit {
             // RFC 3207: anything the server sent before the TLS handshake is discarded.
             _ = reader.discardBuffered()

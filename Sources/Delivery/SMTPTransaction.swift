@@ -1,61 +1,72 @@
-// SMTPTransaction: one connection's conversation for one message: greeting, EHLO (HELO on 5xx),
-// STARTTLS and EHLO again, MAIL + RCPTs (pipelined when offered), DATA, the body, QUIT.
+// SMTPTransaction: one connection's conversation for one group of recipients: greeting, EHLO (HELO
+// on 5xx), STARTTLS, measure and enforce TLS, EHLO again, MAIL + RCPTs (pipelined), DATA, QUIT.
 
 import Foundation
 import MailCore
 import NIOCore
 import NIOSSL
 import SMTPProtocol
+import TLSObserver
 
 struct SMTPTransaction {
     let client: SMTPClient
     let envelope: Envelope
     let recipients: [(index: Int, spec: RecipientSpec)]
     let message: [UInt8]
+    let hop: Hop
+    let tls: HopTLSPolicy
 
     struct Outcome {
         var report: AttemptReport
+        /// Set when the handshake failed and a plaintext retry is allowed (level `may` only).
         var handshakeFailure: String?
+        /// MAIL FROM was sent: this host took part, so no other MX host is tried for these recipients.
+        var reachedMail = false
     }
 
     private var settings: DeliverySettings { client.settings }
-    private var host: String { settings.smarthostHost }
+    private var host: String { hop.host }
 
-    init(client: SMTPClient, envelope: Envelope, recipients: [(index: Int, spec: RecipientSpec)], message: [UInt8]) {
+    init(client: SMTPClient, envelope: Envelope, recipients: [(index: Int, spec: RecipientSpec)], message: [UInt8],
+         hop: Hop, tls: HopTLSPolicy) {
         self.client = client; self.envelope = envelope; self.recipients = recipients; self.message = message
+        self.hop = hop; self.tls = tls
     }
 
     func run(tryTLS: Bool) async -> Outcome {
-        var report = AttemptReport(relayHost: host, relayIP: nil, relayPort: settings.smarthostPort, tls: nil, results: [])
+        var report = AttemptReport(relayHost: host, relayIP: nil, relayPort: hop.port, tls: nil, results: [])
+        report.notes = tls.notes
         let connection: SMTPConnection
         do {
-            connection = try await SMTPConnection.connect(host: host, port: settings.smarthostPort, group: client.group,
+            connection = try await SMTPConnection.connect(host: hop.address, port: hop.port, group: client.group,
                                                           timeout: settings.connectTimeout)
         } catch {
-            let failure = TransactionFailure(local: EnhancedStatus(4, 4, 1),
-                                             "connect to \(host)[\(host)]:\(settings.smarthostPort): \(error)")
+            let failure = TransactionFailure(local: EnhancedStatus(4, 4, 1), "connect to \(host)[\(hop.address)]:\(hop.port): \(error)")
             report.results = everyone(failure)
             return Outcome(report: report)
         }
         report.relayIP = connection.remoteIP
-        report.relayPort = connection.remotePort ?? settings.smarthostPort
-        var session = Session(connection: connection)
+        report.relayPort = connection.remotePort ?? hop.port
+        let session = Session(connection: connection)
         do {
-            try await converse(&session, tryTLS: tryTLS, report: &report)
+            try await converse(session, tryTLS: tryTLS, report: &report)
             await connection.quit(timeout: settings.commandTimeout)
         } catch let failure as TransactionFailure {
             report.results = finish(session.results, open: failure)
             await connection.quit(timeout: settings.commandTimeout)
         } catch let handshake as HandshakeFailed {
             connection.close()
-            return Outcome(report: report, handshakeFailure: handshake.reason)
+            if tryTLS && tls.allowsPlaintextFallback { return Outcome(report: report, handshakeFailure: handshake.reason) }
+            // Any stricter requirement: never plaintext. Defer (or 5.7.30 for REQUIRETLS) with the reason.
+            let status = tls.requireTLS ? EnhancedStatus(5, 7, 30) : EnhancedStatus(4, 7, 5)
+            report.results = everyone(TransactionFailure(local: status, "TLS handshake with \(host) failed: \(handshake.reason)"))
         } catch {
             let where_ = "\(host)[\(connection.remoteIP ?? "?")]"
             let failure = TransactionFailure(local: EnhancedStatus(4, 4, 2), "\(error) with \(where_) \(session.phase)")
             report.results = finish(session.results, open: failure)
             connection.close()
         }
-        return Outcome(report: report)
+        return Outcome(report: report, reachedMail: session.reachedMail)
     }
 
     struct HandshakeFailed: Error { var reason: String }
@@ -64,26 +75,53 @@ struct SMTPTransaction {
         let connection: SMTPConnection
         var results: [Int: RecipientResult] = [:]
         var phase = "while receiving the initial server greeting"
+        var reachedMail = false
         init(connection: SMTPConnection) { self.connection = connection }
     }
 
-    private func converse(_ s: inout Session, tryTLS: Bool, report: inout AttemptReport) async throws {
+    private func converse(_ s: Session, tryTLS: Bool, report: inout AttemptReport) async throws {
         let greeting = try await s.connection.readReply(timeout: settings.commandTimeout, doing: "receiving the greeting")
         guard greeting.code == 220 else { throw TransactionFailure(reply: greeting, context: "host \(host) refused to talk to me") }
         s.phase = "after EHLO"
         var caps = try await hello(s.connection)
-        if tryTLS, caps.startTLS, let context = client.tlsContext {
-            s.phase = "after STARTTLS"
-            let reply = try await s.connection.command(.startTLS, timeout: settings.commandTimeout)
-            if reply.code == 220 {
-                report.tls = try await handshake(s.connection, context: context)
-                caps = try await hello(s.connection)
-            }
+        if tryTLS && tls.attempt {
+            caps = try await secure(s, caps: caps, report: &report)
         }
-        try checkFit(caps)
-        let accepted = try await mailAndRecipients(s, caps: caps)
-        if !accepted.isEmpty { try await data(s, accepted: accepted) }
+        try TLSEnforcement.check(report.tls, policy: tls, host: host)
+        if tls.requireTLS && !caps.requireTLS {
+            throw TransactionFailure(local: EnhancedStatus(5, 7, 30), "REQUIRETLS is required, but was not offered by host \(host)")
+        }
+        let body = caps.eightBitMIME ? message : EightBitDowngrade.convertIfNeeded(message)
+        try checkFit(caps, size: body.count)
+        let accepted = try await mailAndRecipients(s, caps: caps, size: body.count)
+        if !accepted.isEmpty { try await data(s, accepted: accepted, body: body) }
         report.results = finish(s.results, open: nil)
+    }
+
+    /// STARTTLS when offered; returns the capabilities after the second EHLO. Refusals are enforced
+    /// by TLSEnforcement afterwards (nothing is sent before that check).
+    private func secure(_ s: Session, caps: ServerCapabilities, report: inout AttemptReport) async throws -> ServerCapabilities {
+        guard caps.startTLS, let context = client.tlsContext else {
+            if tls.requirement.encrypted || tls.requireTLS {
+                let why = caps.startTLS ? "TLS could not be set up locally" : "STARTTLS was not offered by host \(host)"
+                throw TransactionFailure(local: tls.requireTLS ? EnhancedStatus(5, 7, 30) : EnhancedStatus(4, 7, 4),
+                                         "TLS is required (\(tls.requirement)), but \(why)")
+            }
+            return caps
+        }
+        s.phase = "after STARTTLS"
+        let reply = try await s.connection.command(.startTLS, timeout: settings.commandTimeout)
+        guard reply.code == 220 else {
+            if tls.requirement.encrypted || tls.requireTLS {
+                throw TransactionFailure(local: EnhancedStatus(4, 7, 4), "STARTTLS refused by host \(host): \(reply)")
+            }
+            return caps
+        }
+        try await handshake(s.connection, context: context, report: &report)
+        // Measure first, then decide: refuse before the second EHLO when the requirement is unmet.
+        try TLSEnforcement.check(report.tls, policy: tls, host: host)
+        s.phase = "after EHLO"
+        return try await hello(s.connection)
     }
 
     /// EHLO, or HELO when EHLO gets a 5xx (a pre-ESMTP server).
@@ -96,26 +134,24 @@ struct SMTPTransaction {
         return ServerCapabilities.helo(helo)
     }
 
-    private func handshake(_ c: SMTPConnection, context: NIOSSLContext) async throws -> TLSFacts {
-        let recorder = CertificateRecorder()
-        let serverName = MailCore.IPAddress(host) == nil ? host : nil
+    private func handshake(_ c: SMTPConnection, context: NIOSSLContext, report: inout AttemptReport) async throws {
+        let measured: TLSUpgrade.Measured
         do {
-            let (observer, handler) = try await c.startTLS(context: context, serverName: serverName, recorder: recorder,
-                                                           timeout: settings.commandTimeout)
-            return try await c.channel.eventLoop.submit {
-                TLSFactsBuilder.facts(observed: observer.observed, version: handler.tlsVersion,
-                                      leaf: handler.peerCertificate, recorder: recorder, host: self.host)
-            }.get()
+            measured = try await TLSUpgrade.handshake(c, context: context, host: host, timeout: settings.commandTimeout)
         } catch {
             throw HandshakeFailed(reason: "\(error)")
         }
+        let verification = await tls.authenticate(measured.chain)
+        report.tls = measured.facts(verification)
+        report.peerChain = measured.chain
+        report.certificateExpires = TLSFactsBuilder.expiry(chain: measured.chain)
     }
 
     /// Refuses before MAIL what the peer said it cannot take: too big, or SMTPUTF8 unsupported.
-    private func checkFit(_ caps: ServerCapabilities) throws {
-        if !caps.accepts(size: message.count) {
+    private func checkFit(_ caps: ServerCapabilities, size: Int) throws {
+        if !caps.accepts(size: size) {
             throw TransactionFailure(local: EnhancedStatus(5, 3, 4),
-                                     "message size \(message.count) exceeds the limit \(caps.size ?? 0) of \(host)")
+                                     "message size \(size) exceeds the limit \(caps.size ?? 0) of \(host)")
         }
         if needsUTF8, !caps.smtputf8 {
             throw TransactionFailure(local: EnhancedStatus(5, 6, 7), "SMTPUTF8 is required, but was not offered by host \(host)")
@@ -128,12 +164,14 @@ struct SMTPTransaction {
 
     /// MAIL and every RCPT: in one write with PIPELINING, else one at a time. Returns the indexes
     /// of the accepted recipients; rejected ones get their result in the session.
-    private func mailAndRecipients(_ s: Session, caps: ServerCapabilities) async throws -> [Int] {
+    private func mailAndRecipients(_ s: Session, caps: ServerCapabilities, size: Int) async throws -> [Int] {
         let utf8 = needsUTF8 && caps.smtputf8
-        let mail = ClientCommand.mail(from: envelope.sender,
-                                      parameters: ClientParameters.mail(envelope: envelope, size: message.count, capabilities: caps))
+        var parameters = ClientParameters.mail(envelope: envelope, size: size, capabilities: caps)
+        if tls.requireTLS { parameters.append("REQUIRETLS") }
+        let mail = ClientCommand.mail(from: envelope.sender, parameters: parameters)
         let rcpts = recipients.map { ClientCommand.rcpt(to: $0.spec.address, parameters: ClientParameters.rcpt($0.spec, capabilities: caps)) }
         s.phase = "after MAIL FROM"
+        s.reachedMail = true
         let mailReply: SMTPReply
         var rcptReplies: [SMTPReply] = []
         if caps.pipelining {
@@ -163,12 +201,12 @@ struct SMTPTransaction {
         return accepted
     }
 
-    private func data(_ s: Session, accepted: [Int]) async throws {
+    private func data(_ s: Session, accepted: [Int], body: [UInt8]) async throws {
         s.phase = "after DATA"
         let go = try await s.connection.command(.data, timeout: settings.commandTimeout)
         guard go.code == 354 else { throw TransactionFailure(reply: go, context: "DATA") }
         s.phase = "while sending message content"
-        try await s.connection.send(ClientDotStuffer.encode(message))
+        try await s.connection.send(ClientDotStuffer.encode(body))
         s.phase = "after end of data"
         let final = try await s.connection.readReply(timeout: settings.dataTimeout, doing: "waiting for the reply to end of data")
         for recipient in recipients where accepted.contains(recipient.index) {
@@ -194,5 +232,18 @@ struct SMTPTransaction {
     private func finish(_ known: [Int: RecipientResult], open: TransactionFailure?) -> [RecipientResult] {
         let fallback = open ?? TransactionFailure(local: EnhancedStatus(4, 4, 2), "transaction ended without a result")
         return recipients.map { known[$0.index] ?? result($0, failure: fallback) }
+    }
+}
+
+/// Compares the measured facts (nil = plaintext) with the hop's requirement.
+enum TLSEnforcement {
+    static func check(_ facts: TLSFacts?, policy: HopTLSPolicy, host: String) throws {
+        guard let why = policy.requirement.unmetReason(facts) else { return }
+        let status: EnhancedStatus
+        if policy.requireTLS { status = EnhancedStatus(5, 7, 30) }
+        else if facts == nil { status = EnhancedStatus(4, 7, 4) }
+        else { status = EnhancedStatus(4, 7, 5) }
+        let prefix = policy.requireTLS ? "REQUIRETLS: " : ""
+        throw TransactionFailure(local: status, "\(prefix)TLS requirement (\(policy.requirement)) not met by host \(host): \(why)")
     }
 }

@@ -1,20 +1,32 @@
 // TLSFactsBuilder: turns what was measured on one connection (the observed ServerHello, NIOSSL's
-// negotiated version, the peer certificate and its recorded verification) into MailCore's TLSFacts.
+// negotiated version, the peer certificate and how it was verified) into MailCore's TLSFacts.
 
+import Foundation
 import MailCore
 import NIOSSL
 import TLSObserver
+import X509
 
 enum TLSFactsBuilder {
     static func facts(observed: ObservedTLS?, version: TLSVersion?, leaf: NIOSSLCertificate?,
-                      recorder: CertificateRecorder, host: String) -> TLSFacts {
+                      verification: MailCore.CertificateVerification) -> TLSFacts {
         TLSFacts(version: observed?.version ?? version.map(name) ?? "unknown",
                  cipher: observed?.cipher ?? "unknown",
                  bits: observed?.bits ?? 0,
                  algorithmBits: observed?.algorithmBits ?? 0,
-                 verification: recorder.verification(leaf: leaf, host: host),
-                 peerSubject: leaf.flatMap { CertificateRecorder.commonName($0.subjectName) },
-                 peerIssuer: leaf.flatMap { CertificateRecorder.commonName($0.issuerName) })
+                 verification: verification,
+                 peerSubject: leaf.flatMap { commonName($0.subjectName) },
+                 peerIssuer: leaf.flatMap { commonName($0.issuerName) })
+    }
+
+    static func commonName(_ names: [SSLCertificateName]) -> String? {
+        names.last { $0.type == .commonName }?.value
+    }
+
+    /// The leaf's notAfter, for the observation store and the probe.
+    static func expiry(chain: [[UInt8]]) -> Date? {
+        guard let der = chain.first, let cert = try? Certificate(derEncoded: der) else { return nil }
+        return cert.notValidAfter
     }
 
     static func name(_ version: TLSVersion) -> String {

@@ -11,12 +11,13 @@ import Queue
 
 final class ControlCommands: @unchecked Sendable {
     private let manager: QueueManager
+    private let reloader: Reloader
     private let audit: AuditStore
     private let pool: NIOThreadPool
     private let logger: Logger
 
-    init(manager: QueueManager, audit: AuditStore, pool: NIOThreadPool, logger: Logger) {
-        self.manager = manager; self.audit = audit; self.pool = pool; self.logger = logger
+    init(manager: QueueManager, reloader: Reloader, audit: AuditStore, pool: NIOThreadPool, logger: Logger) {
+        self.manager = manager; self.reloader = reloader; self.audit = audit; self.pool = pool; self.logger = logger
     }
 
     func execute(_ request: ControlRequest) async -> ControlResponse {
@@ -24,6 +25,13 @@ final class ControlCommands: @unchecked Sendable {
         if request.queueID != nil && id == nil { return ControlResponse(ok: false, message: "malformed queue ID") }
         do {
             if request.command == "ping" { return ControlResponse(ok: true, message: "pong") }
+            if request.command == "reload" {
+                let (ok, message) = try await pool.runIfActive { [reloader] in reloader.reload() }
+                _ = try? await pool.runIfActive { [audit] in
+                    try audit.append(.adminAction(AdminEvent(actor: request.actor, action: "reload", detail: ok ? "applied" : "refused")))
+                }
+                return ControlResponse(ok: ok, message: message)
+            }
             guard let action = AdminAction(rawValue: request.command) else {
                 return ControlResponse(ok: false, message: "unknown command \(request.command)")
             }

@@ -9,6 +9,8 @@ import MailCore
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PHIScanner
+import Policy
 import Queue
 import ServiceLifecycle
 import SMTPProtocol
@@ -30,11 +32,10 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         // Blocking work (fsync, SQLite, PBKDF2) runs here, never on an event loop.
         let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
         pool.start()
-        defer {
-            try? pool.syncShutdownGracefully()
-            try? group.syncShutdownGracefully()
-        }
 
+        let (policy, warnings) = try PolicyLoading.load(config)
+        warnings.forEach { logger.warning("policy: \($0)") }
+        let scanner = try PHIScanner()
         let stores = try openStores()
         let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
                                    group: group, logger: logger)
@@ -42,7 +43,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                              onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
-        let inbound = try inboundSettings()
+        let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config).build(policy: policy, scanner: scanner))
+        let reloader = Reloader(running: config, live: inbound, scanner: scanner, logger: logger, applyDelivery: { _ in })
         var listeners: [SMTPListener] = []
         for l in config.listeners {
             let settings = ListenerSettings(name: l.name, host: l.host, port: l.port,
@@ -55,11 +57,12 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             announce("listening on \(l.name) \(l.addressDescription) (tls: \(l.tls.rawValue), auth: \(l.auth.rawValue))")
         }
         let control = ControlServer(path: config.controlSocketPath,
-                                    commands: ControlCommands(manager: manager,
+                                    commands: ControlCommands(manager: manager, reloader: reloader,
                                                               audit: stores.audit, pool: pool, logger: logger),
                                     group: group, logger: logger)
         try await control.start()
         announce("control socket \(config.controlSocketPath)")
+        let hangup = ReloadSignal.install { _ = reloader.reload() }
         announce("ready")
 
         await withTaskGroup(of: Void.self) { tasks in
@@ -73,6 +76,9 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             await control.stop()
             tasks.cancelAll()
         }
+        hangup.cancel()
+        try? await pool.shutdownGracefully()
+        try? await group.shutdownGracefully()
         logger.info("stopped")
     }
 
@@ -96,24 +102,6 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         case .sqlite(let path): audit = try SQLiteAuditStore(path: path, node: config.hostname)
         }
         return Stores(spool: spool, audit: audit, users: try UserStore(path: config.usersPath))
-    }
-
-    private func inboundSettings() throws -> InboundSettings {
-        var tlsContext: NIOSSLContext?
-        if config.listeners.contains(where: { $0.tls != .none }) {
-            let chain = try NIOSSLCertificate.fromPEMFile(config.tlsCertificatePath).map { NIOSSLCertificateSource.certificate($0) }
-            let key = try NIOSSLPrivateKey(file: config.tlsKeyPath, format: .pem)
-            var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-            tls.minimumTLSVersion = .tlsv12
-            tlsContext = try NIOSSLContext(configuration: tls)
-        }
-        return InboundSettings(hostname: config.hostname, nodeID: config.nodeID, maxMessageSize: config.maxMessageSize,
-                               maxRecipients: config.maxRecipients, maxDataLineLength: config.maxDataLineLength,
-                               trustedNetworks: config.trustedNetworks,
-                               normalizeBareNewlineNetworks: config.normalizeBareNewlineNetworks,
-                               commandTimeout: config.commandTimeout, dataTimeout: config.dataTimeout,
-                               maxConnections: config.maxConnections, maxConnectionsPerIP: config.maxConnectionsPerIP,
-                               tlsContext: tlsContext)
     }
 
     private func deliverySettings() -> DeliverySettings {

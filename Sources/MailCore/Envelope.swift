@@ -19,6 +19,8 @@ public struct Envelope: Sendable, Codable, Equatable {
     public var client: ClientInfo
     /// Policy's decision per recipient, index-aligned with `recipients` (nil: no policy ran).
     public var decisions: [Decision]?
+    /// What the PHI scan found: types, masked samples and parts only, never the values.
+    public var findings: [Finding]?
 
     public init(queueID: QueueID, sender: MailAddress?, recipients: [RecipientSpec], bodyType: BodyType = .sevenBit,
                 smtputf8: Bool = false, requireTLS: Bool = false, dsnReturn: DSNReturn? = nil, envelopeID: String? = nil,

@@ -35,15 +35,19 @@ public struct InboundSettings: Sendable {
     public var maxConnectionsPerIP: Int
     /// The server certificate; nil when no listener uses TLS.
     public var tlsContext: NIOSSLContext?
+    /// Scan and policy at the end of DATA; nil: every recipient is delivered with no policy.
+    public var inspector: MessageInspector?
 
     public init(hostname: String, nodeID: UInt16, maxMessageSize: Int, maxRecipients: Int, maxDataLineLength: Int,
                 trustedNetworks: [IPNetwork], normalizeBareNewlineNetworks: [IPNetwork], commandTimeout: Double,
-                dataTimeout: Double, maxConnections: Int, maxConnectionsPerIP: Int, tlsContext: NIOSSLContext?) {
+                dataTimeout: Double, maxConnections: Int, maxConnectionsPerIP: Int, tlsContext: NIOSSLContext?,
+                inspector: MessageInspector? = nil) {
         self.hostname = hostname; self.nodeID = nodeID; self.maxMessageSize = maxMessageSize
         self.maxRecipients = maxRecipients; self.maxDataLineLength = maxDataLineLength
         self.trustedNetworks = trustedNetworks; self.normalizeBareNewlineNetworks = normalizeBareNewlineNetworks
         self.commandTimeout = commandTimeout; self.dataTimeout = dataTimeout
         self.maxConnections = maxConnections; self.maxConnectionsPerIP = maxConnectionsPerIP; self.tlsContext = tlsContext
+        self.inspector = inspector
     }
 
     /// The protocol machine's settings for one client of one listener.

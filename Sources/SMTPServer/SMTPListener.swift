@@ -9,7 +9,7 @@ import TLSObserver
 
 public final class SMTPListener: @unchecked Sendable {
     public let listener: ListenerSettings
-    private let settings: InboundSettings
+    private let settings: LiveInboundSettings
     private let sink: MessageSink
     private let authenticator: Authenticator
     private let registry: ConnectionRegistry
@@ -17,7 +17,7 @@ public final class SMTPListener: @unchecked Sendable {
     private let logger: Logger
     private var channel: Channel?
 
-    public init(listener: ListenerSettings, settings: InboundSettings, sink: MessageSink, authenticator: Authenticator,
+    public init(listener: ListenerSettings, settings: LiveInboundSettings, sink: MessageSink, authenticator: Authenticator,
                 registry: ConnectionRegistry, group: EventLoopGroup, logger: Logger) {
         self.listener = listener; self.settings = settings; self.sink = sink; self.authenticator = authenticator
         self.registry = registry; self.group = group; self.logger = logger
@@ -26,7 +26,7 @@ public final class SMTPListener: @unchecked Sendable {
     /// Binds the socket; returns the address actually bound (port 0 picks a free port).
     @discardableResult
     public func start() async throws -> SocketAddress? {
-        let listener = self.listener, settings = self.settings, sink = self.sink
+        let listener = self.listener, live = self.settings, sink = self.sink
         let authenticator = self.authenticator, registry = self.registry
         var logger = self.logger
         logger[metadataKey: "listener"] = "\(listener.name)"
@@ -37,6 +37,7 @@ public final class SMTPListener: @unchecked Sendable {
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let settings = live.current   // this connection's snapshot
                     var observer: TLSObserverHandler?
                     if listener.tls == .implicit, let tls = settings.tlsContext {
                         let o = TLSObserverHandler()

@@ -184,29 +184,51 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                                 dsnReturn: transaction.dsnReturn, envelopeID: transaction.envelopeID, size: message.count,
                                 arrival: now, client: client)
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let sink = self.sink
+        let sink = self.sink, inspector = settings.inspector
         let eventLoop = context.eventLoop
-        var log = logger
+        let log = logger
         Task {
-            let result: Result<QueueID, DeliveryError>
-            do {
-                try await sink.accept(envelope: envelope, message: message)
-                result = .success(queueID)
-                let user = transaction.authenticatedUser.map { ", sasl_username=\($0)" } ?? ""
-                log.info("\(queueID): client=unknown[\(client.address)]\(user), from=<\(transaction.sender?.description ?? "")>, size=\(message.count), nrcpt=\(transaction.recipients.count)")
-            } catch let error as DeliveryError {
-                log.error("\(queueID): not queued: \(error)")
-                result = .failure(error)
-            } catch {
-                log.error("\(queueID): not queued: \(error)")
-                result = .failure(DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error"))
-            }
-            log[metadataKey: "queue_id"] = nil
+            let result = await SMTPSessionHandler.inspectAndQueue(envelope: envelope, message: message, transaction: transaction,
+                                                                  inspector: inspector, sink: sink, logger: log)
             eventLoop.execute {
                 let (handler, ctx) = loopBound.value
                 guard let actions = handler.machine?.commitResult(result) else { return }
                 handler.perform(actions, context: ctx)
             }
+        }
+    }
+
+    /// Scan and policy (once per message, before the 250), then the durable commit.
+    private static func inspectAndQueue(envelope: Envelope, message: [UInt8], transaction: SMTPTransaction,
+                                        inspector: MessageInspector?, sink: MessageSink, logger: Logger) async -> Result<QueueID, DeliveryError> {
+        var envelope = envelope
+        var message = message
+        let queueID = envelope.queueID
+        if let inspector {
+            let inspection = await inspector.inspect(message: message, sender: envelope.sender,
+                                                     recipients: envelope.recipients, client: envelope.client)
+            if let reply = inspection.rejectionOfAll {
+                logger.info("\(queueID): rejected by policy: \(reply)")
+                return .failure(DeliveryError(reply.status ?? EnhancedStatus(5, 7, 1), reply.lines.joined(separator: " "), reply: reply))
+            }
+            envelope.decisions = inspection.decisions
+            envelope.findings = inspection.findings
+            if let rewritten = inspection.rewritten {
+                message = rewritten
+                envelope.size = message.count
+            }
+        }
+        do {
+            try await sink.accept(envelope: envelope, message: message)
+            let user = transaction.authenticatedUser.map { ", sasl_username=\($0)" } ?? ""
+            logger.info("\(queueID): client=unknown[\(envelope.client.address)]\(user), from=<\(transaction.sender?.description ?? "")>, size=\(message.count), nrcpt=\(transaction.recipients.count)")
+            return .success(queueID)
+        } catch let error as DeliveryError {
+            logger.error("\(queueID): not queued: \(error)")
+            return .failure(error)
+        } catch {
+            logger.error("\(queueID): not queued: \(error)")
+            return .failure(DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error"))
         }
     }
 

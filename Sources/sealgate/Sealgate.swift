@@ -10,7 +10,8 @@ struct Sealgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sealgate",
         abstract: "A secure SMTP relay for protected health information.",
-        subcommands: [Serve.self, CheckConfig.self, UserCommand.self, QueueCommand.self, AuditCommand.self])
+        subcommands: [Serve.self, CheckConfig.self, Reload.self, UserCommand.self, QueueCommand.self, AuditCommand.self,
+                      PolicyCommand.self, Scan.self, Probe.self])
 }
 
 /// `--config FILE`, shared by every subcommand.

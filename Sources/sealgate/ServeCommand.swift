@@ -1,7 +1,9 @@
 // `sealgate serve`: runs the daemon in the foreground until SIGTERM or SIGINT (graceful stop).
 
 import ArgumentParser
+import Foundation
 import Gateway
+import Policy
 import Logging
 import ServiceLifecycle
 
@@ -11,6 +13,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
+        guard PolicyCheck.report(config) else { throw ExitCode(1) }
         LogSetup.bootstrap(json: config.logFormat == .json, level: Logger.Level(rawValue: config.logLevel) ?? .info)
         let logger = Logger(label: "sealgate")
         let daemon = GatewayDaemon(config: config, logger: logger)
@@ -29,6 +32,17 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         let config = try options.load()
+        guard PolicyCheck.report(config) else { throw ExitCode(1) }
         print("config OK (\(config.sourcePath ?? "built-in defaults"))")
+    }
+}
+
+/// Loads the policy directory and prints every diagnostic (`file:line:col: error|warning: …`) to
+/// stderr; false when there is an error (the policy would not be applied).
+enum PolicyCheck {
+    static func report(_ config: GatewayConfig) -> Bool {
+        let result = PolicyLoader.load(directory: config.policiesPath)
+        for d in result.diagnostics { FileHandle.standardError.write(Data("\(d)\n".utf8)) }
+        return result.policy != nil
     }
 }

@@ -1,5 +1,5 @@
-// TestSMTPServer: a tiny plaintext SMTP server on 127.0.0.1 for the delivery tests. Recipients whose
-// local part starts with "defer" get 451, with "bounce" get 550; everything else is accepted.
+// TestSMTPServer: a tiny SMTP server on 127.0.0.x for the delivery tests (STARTTLS, 8BITMIME and
+// REQUIRETLS optional). Recipients "defer*" get 451, "bounce*" get 550; everything else is accepted.
 
 import Foundation
 import NIOCore
@@ -16,9 +16,14 @@ final class TestSMTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var _transactions: [Transaction] = []
     private var _commandReads: [[String]] = []
+    private var _connections = 0
     private var channel: Channel?
     let pipelining: Bool
     let greeting: String
+    let host: String
+    let requestedPort: Int
+    let eightBitMIME: Bool
+    let requireTLS: Bool
     /// STARTTLS: not offered (nil), offered and working (.working), or offered then hung up (.broken).
     enum TLSMode { case working(NIOSSLContext), broken }
     let tls: TLSMode?
@@ -27,24 +32,34 @@ final class TestSMTPServer: @unchecked Sendable {
     /// The command lines received, grouped by the read that carried them.
     var commandReads: [[String]] { lock.withLock { _commandReads } }
     var port: Int { channel?.localAddress?.port ?? 0 }
+    /// Every command line received, in order.
+    var commands: [String] { commandReads.flatMap { $0 } }
+    /// TCP connections accepted.
+    var connections: Int { lock.withLock { _connections } }
 
-    init(pipelining: Bool = true, greeting: String = "220 sink.test ESMTP", tls: TLSMode? = nil) {
+    init(pipelining: Bool = true, greeting: String = "220 sink.test ESMTP", tls: TLSMode? = nil,
+         host: String = "127.0.0.1", port: Int = 0, eightBitMIME: Bool = true, requireTLS: Bool = false) {
         self.pipelining = pipelining
         self.greeting = greeting
         self.tls = tls
+        self.host = host
+        self.requestedPort = port
+        self.eightBitMIME = eightBitMIME
+        self.requireTLS = requireTLS
     }
 
     func start(group: EventLoopGroup) throws {
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] ch in ch.pipeline.addHandler(Session(server: self)) }
-            .bind(host: "127.0.0.1", port: 0).wait()
+            .bind(host: host, port: requestedPort).wait()
     }
 
     func stop() { try? channel?.close().wait() }
 
     fileprivate func record(_ t: Transaction) { lock.withLock { _transactions.append(t) } }
     fileprivate func recordRead(_ lines: [String]) { lock.withLock { _commandReads.append(lines) } }
+    fileprivate func recordConnection() { lock.withLock { _connections += 1 } }
 
     private final class Session: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
@@ -59,6 +74,7 @@ final class TestSMTPServer: @unchecked Sendable {
         init(server: TestSMTPServer) { self.server = server }
 
         func channelActive(context: ChannelHandlerContext) {
+            server.recordConnection()
             reply(context, server.greeting)
         }
 
@@ -97,8 +113,10 @@ final class TestSMTPServer: @unchecked Sendable {
         func handleCommand(_ context: ChannelHandlerContext, _ line: String) {
             let upper = line.uppercased()
             if upper.hasPrefix("EHLO") {
-                var caps = ["250-sink.test", "250-SIZE 10000000", "250-8BITMIME", "250-ENHANCEDSTATUSCODES"]
+                var caps = ["250-sink.test", "250-SIZE 10000000", "250-ENHANCEDSTATUSCODES"]
+                if server.eightBitMIME { caps.append("250-8BITMIME") }
                 if server.pipelining { caps.append("250-PIPELINING") }
+                if server.requireTLS && secured { caps.append("250-REQUIRETLS") }
                 if server.tls != nil && !secured { caps.append("250-STARTTLS") }
                 caps.append("250 DSN")
                 reply(context, caps.joined(separator: "\r\n"))

@@ -27,8 +27,18 @@ final class ConfigDiagnosticsTests: XCTestCase {
             "sealgate.yaml:4:9: unknown key 'trusted_network' in relay; did you mean 'trusted_networks'?",
         ])
         check("delivery:\n  smart_host: x\n", [
-            "sealgate.yaml:1:1: delivery.smarthost is required until direct MX delivery exists",
             "sealgate.yaml:2:3: unknown key 'smart_host' in delivery; did you mean 'smarthost'?",
+        ])
+    }
+
+    func testDeliveryTLSLevels() {
+        check("delivery:\n  tls: {default: dane, domains: {partner.example: verify, \"*.gov\": dane-only, \"bad domain\": may, x.example: tight}}\n", [
+            "sealgate.yaml:2:79: delivery.tls.domains: 'bad domain' is not a domain name or a *.wildcard",
+            "sealgate.yaml:2:109: delivery.tls.domains.x.example: 'tight' is not allowed; expected one of: none, may, encrypt, dane, dane-only, verify, secure",
+        ])
+        check("delivery:\n  tls: {defaults: may}\n  ratchet: maybe\n", [
+            "sealgate.yaml:2:9: unknown key 'defaults' in delivery.tls; did you mean 'default'?",
+            "sealgate.yaml:3:12: delivery.ratchet: expected true or false, got 'maybe'",
         ])
     }
 
@@ -87,8 +97,8 @@ final class ConfigDiagnosticsTests: XCTestCase {
     }
 
     func testMissingRequiredKeys() {
-        check("hostname: gw.example.test\n", ["sealgate.yaml:1:1: delivery.smarthost is required until direct MX delivery exists"])
-        check("node_id: 1\ndelivery:\n  retry: [1m]\n", ["sealgate.yaml:2:1: delivery.smarthost is required until direct MX delivery exists"])
+        // No smarthost is fine: mail goes to the MX hosts, as in Postfix without a relayhost.
+        check("hostname: gw.example.test\n", [])
         check(smarthost + "listeners:\n  - {name: a}\n", ["sealgate.yaml:3:5: listeners[0]: missing required key 'address'"])
     }
 
@@ -143,7 +153,6 @@ final class ConfigDiagnosticsTests: XCTestCase {
     func testAllErrorsAreReportedInFileOrder() {
         let yaml = "log: {level: loud}\nhostnme: x\naudit: {store: \"postgres://db\"}\n"
         check(yaml, [
-            "sealgate.yaml:1:1: delivery.smarthost is required until direct MX delivery exists",
             "sealgate.yaml:1:14: log.level: 'loud' is not allowed; expected one of: trace, debug, info, notice, warning, error, critical",
             "sealgate.yaml:2:1: unknown key 'hostnme'; did you mean 'hostname'?",
             "sealgate.yaml:3:16: audit.store: 'postgres://db' is not supported; expected sqlite:PATH (PostgreSQL arrives with a later issue)",

@@ -62,7 +62,7 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.controlSocketPath, "/srv/gw/var/sealgate.sock")
         XCTAssertEqual(c.usersPath, "/srv/gw/certs/users")
         XCTAssertEqual(c.policiesPath, "/srv/gw/policies")
-        XCTAssertEqual(c.smarthost?.description, "[127.0.0.1]:2526")
+        XCTAssertNil(c.smarthost, "no smarthost: direct MX delivery, as Postfix without a relayhost")
         XCTAssertNil(c.dnsResolver)
     }
 
@@ -72,8 +72,25 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.listeners.count, 2)
         XCTAssertEqual(c.maxRecipients, 1000)
         XCTAssertEqual(c.spoolPath, dir + "/var/spool")
-        XCTAssertEqual(ConfigFixtures.diagnostics("hostname: gw.example.test\n", in: dir),
-                       ["sealgate.yaml:1:1: delivery.smarthost is required until direct MX delivery exists"])
+        XCTAssertEqual(ConfigFixtures.diagnostics("hostname: gw.example.test\n", in: dir), [])
+    }
+
+    func testDeliveryTLSAndObservationKeys() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        let c = try ConfigFixtures.config("""
+            delivery:
+              tls: {default: encrypt, domains: {Partner.Example: verify, "*.gov": dane}}
+              observations: state/tls
+              ratchet: yes
+              ratchet_expiry: 10d
+            """, in: dir)
+        XCTAssertNil(c.smarthost)
+        XCTAssertEqual(c.tlsDefaultLevel, .encrypt)
+        XCTAssertEqual(c.tlsDomainLevels, ["partner.example": .verify, "*.gov": .dane])
+        XCTAssertEqual(c.observationsPath, dir + "/state/tls")
+        XCTAssertEqual(c.mtaSTSCachePath, dir + "/var/mta-sts")
+        XCTAssertTrue(c.tlsRatchet)
+        XCTAssertEqual(c.tlsRatchetExpiry, 10 * 86400)
     }
 
     func testLoadWithoutConfigUsesDefaultsRelativeToCurrentDirectory() throws {

@@ -20,22 +20,18 @@ final class ConfigDecoder {
         self.baseDirectory = baseDirectory
         config = GatewayConfig.builtInDefaults(baseDirectory: baseDirectory)
         config.sourcePath = ConfigValueParsers.resolvePath(file, base: baseDirectory)
-        config.smarthost = nil
     }
 
     /// Decodes the document root (nil for an empty file) into `config`.
     func decode(root: Node?) {
-        guard let root else {
-            reader.report("delivery.smarthost is required until direct MX delivery exists", at: nil as Mark?)  // the top of the file
-            return
-        }
+        guard let root else { return }   // an empty file: every default applies
         guard let top = reader.section(root, name: "", allowed: ConfigSchema.topLevel) else { return }
         decodeIdentity(top)
         if let node = top["listeners"] { decodeListeners(node) }
         if let node = top["relay"] { decodeRelay(node, keyMark: top.keyNode("relay")?.mark) }
         if let node = top["tls"] { decodeTLS(node, keyMark: top.keyNode("tls")?.mark) }
         decodePaths(top)
-        decodeDelivery(top["delivery"], keyMark: top.keyNode("delivery")?.mark)
+        if let node = top["delivery"] { decodeDelivery(node) }
         if let node = top["limits"] { decodeLimits(node) }
         if let node = top["audit"] { decodeAudit(node) }
         if let node = top["log"] { decodeLog(node) }

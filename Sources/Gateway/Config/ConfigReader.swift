@@ -91,6 +91,14 @@ final class ConfigReader {
         return value
     }
 
+    func boolean(_ node: Node, _ name: String) -> Bool? {
+        guard let text = scalarText(node)?.lowercased(), ["true", "false", "yes", "no", "on", "off"].contains(text) else {
+            report("\(name): expected true or false, got \(describe(node))", at: node)
+            return nil
+        }
+        return ["true", "yes", "on"].contains(text)
+    }
+
     func duration(_ node: Node, _ name: String) -> TimeInterval? {
         guard let text = string(node, name) else { return nil }
         return value(ConfigValueParsers.duration(text), node, name)

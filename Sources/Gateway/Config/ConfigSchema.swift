@@ -7,7 +7,9 @@ enum ConfigSchema {
     static let listener = ["name", "address", "tls", "auth"]
     static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
     static let tls = ["certificate", "key"]
-    static let delivery = ["smarthost", "port", "retry", "retry_after", "max_lifetime", "ca_file", "connect_timeout"]
+    static let delivery = ["smarthost", "port", "retry", "retry_after", "max_lifetime", "ca_file", "connect_timeout",
+                           "tls", "observations", "ratchet", "ratchet_expiry", "mta_sts_cache"]
+    static let deliveryTLS = ["default", "domains"]
     static let limits = ["max_message_size", "max_recipients", "max_connections", "max_connections_per_ip",
                          "max_data_line_length", "command_timeout", "data_timeout"]
     static let audit = ["store"]

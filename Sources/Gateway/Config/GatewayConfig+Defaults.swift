@@ -6,7 +6,7 @@ import MailCore
 extension GatewayConfig {
     public static func builtInDefaults(baseDirectory: String) -> GatewayConfig {
         func path(_ p: String) -> String { ConfigValueParsers.resolvePath(p, base: baseDirectory) }
-        return GatewayConfig(
+        var config = GatewayConfig(
             sourcePath: nil,
             hostname: machineHostname(),
             nodeID: 0,
@@ -22,7 +22,7 @@ extension GatewayConfig {
             spoolKeyPath: path("certs/spool.keys"),
             controlSocketPath: path("var/sealgate.sock"),
             auditStore: .sqlite(path: path("var/audit.sqlite")),
-            smarthost: HostPort(host: "127.0.0.1", port: 2526, mxLookup: false),
+            smarthost: nil,   // direct MX delivery, as Postfix does without a relayhost
             deliveryPort: 25,
             retrySteps: [60, 300, 900, 1800],
             retryAfter: 3600,
@@ -43,6 +43,9 @@ extension GatewayConfig {
             dnsResolver: nil,
             dnssecMode: "trust-ad"
         )
+        config.observationsPath = path("var/tls-observations")
+        config.mtaSTSCachePath = path("var/mta-sts")
+        return config
     }
 
     /// gethostname(2), or "localhost" when it is empty or not a valid host name.

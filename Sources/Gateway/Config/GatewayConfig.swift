@@ -24,6 +24,16 @@ public struct GatewayConfig: Sendable {
     public var retryAfter: TimeInterval
     public var maxLifetime: TimeInterval
     public var deliveryCAFile: String?
+    /// `delivery.tls.default` and `delivery.tls.domains`: Postfix level names per destination domain.
+    public var tlsDefaultLevel: TLSLevel = .may
+    public var tlsDomainLevels: [String: TLSLevel] = [:]
+    /// `delivery.observations`: where per-domain TLS observations are kept (absolute).
+    public var observationsPath: String = ""
+    /// `delivery.ratchet` / `delivery.ratchet_expiry`: the optional no-downgrade ratchet.
+    public var tlsRatchet: Bool = false
+    public var tlsRatchetExpiry: TimeInterval = 30 * 86400
+    /// `delivery.mta_sts_cache`: fetched MTA-STS policies (absolute).
+    public var mtaSTSCachePath: String = ""
     public var connectTimeout: TimeInterval
     public var maxMessageSize: Int
     public var maxRecipients: Int

@@ -1,0 +1,122 @@
+// DestinationProbe: `sealgate probe DOMAIN`: resolves the domain's MX hosts as delivery would, plans
+// TLS with the configured level, connects to each MX (STARTTLS only, no MAIL) and reports the verdicts.
+
+import DNS
+import Foundation
+import Logging
+import MailCore
+import NIOCore
+import TLSPolicy
+
+public final class DestinationProbe: Sendable {
+    let client: SMTPClient
+    let routing: DeliveryRouting
+
+    /// `settings.port` is the port probed; `routing.resolver` must be set.
+    public init(settings: DeliverySettings, routing: DeliveryRouting, group: EventLoopGroup, logger: Logger) {
+        self.client = SMTPClient(settings: settings, group: group, logger: logger)
+        self.routing = routing
+    }
+
+    public func probe(domain text: String) async -> ProbeReport {
+        guard let name = DomainName(text) else {
+            return ProbeReport(domain: text, level: routing.tlsLevels.level(for: text).rawValue, mxStatus: nil,
+                               mxFailure: "not a domain name: \(text)", mtaSTS: nil, hosts: [])
+        }
+        let domainName = MailDomain.name(name)
+        let group = DeliveryGroup(domain: domainName, recipients: [], floorLevel: nil, floorVersion: nil,
+                                  requireTLS: false, tlsPolicyWaived: false)
+        let domain = group.domainName
+        var report = ProbeReport(domain: domain, level: routing.tlsLevels.level(for: domain).rawValue,
+                                 mxStatus: nil, mxFailure: nil, mtaSTS: nil, hosts: [])
+        guard let resolver = routing.resolver else {
+            report.mxFailure = "no DNS resolver configured"
+            return report
+        }
+        let context = await DomainContext.load(group: group, routing: routing, logger: client.logger)
+        report.mtaSTS = await mtaSTSSummary(domain, context: context)
+        switch await MXRoute.resolve(domainName, resolver: resolver, shuffle: { $0 }) {
+        case .failure(let status, let reason):
+            report.mxFailure = "\(status) \(reason)"
+        case .targets(let targets, let status):
+            report.mxStatus = status.rawValue
+            for target in targets {
+                report.hosts.append(await probe(target, mxStatus: status, group: group, context: context, resolver: resolver))
+            }
+        }
+        return report
+    }
+
+    private func mtaSTSSummary(_ domain: String, context: DomainContext) async -> ProbeMTASTS? {
+        if let p = context.mtaSTS { return ProbeMTASTS(mode: p.mode.rawValue, mx: p.mx, maxAge: p.maxAge, failure: nil) }
+        if let failure = context.notes.first { return ProbeMTASTS(mode: nil, mx: [], maxAge: nil, failure: failure) }
+        return routing.mtaSTS == nil ? nil : ProbeMTASTS(mode: nil, mx: [], maxAge: nil, failure: nil)
+    }
+
+    private func probe(_ target: MXTarget, mxStatus: DNSSECStatus, group: DeliveryGroup, context: DomainContext,
+                       resolver: DNS.Resolver) async -> ProbeHost {
+        var host = ProbeHost(host: target.host, preference: target.preference, addresses: [], tlsa: [], notes: [])
+        let tlsa = await addTLSA(&host, target: target, resolver: resolver)
+        let input = HopPlanInput(group: group, target: target, mxStatus: mxStatus, domainLevel: context.level,
+                                 mtaSTS: context.mtaSTS, ratchet: context.ratchet)
+        let policy: HopTLSPolicy
+        switch await HopPlanning.policy(input, resolver: resolver, verifier: client.pkix) {
+        case .failure(let f):
+            host.planFailure = "\(f.status) \(f.reason)"
+            // Still show what the host offers, judged by PKIX only.
+            policy = HopTLSPolicy.opportunistic(attempt: true, verifier: client.pkix, names: [target.host])
+        case .success(let p):
+            policy = p
+            host.requirement = p.requirement.description
+        }
+        host.notes = policy.notes
+        switch await MXRoute.addresses(for: target, resolver: resolver) {
+        case .failure(let f):
+            host.addressFailure = "\(f.status) \(f.reason)"
+            return host
+        case .success(let addresses):
+            host.addresses = addresses
+        }
+        guard let address = host.addresses.first else { return host }
+        let session = await ProbeSession(client: client)
+            .run(hop: Hop(host: target.host, address: address, port: client.settings.port), policy: policy)
+        host.starttls = session.tls
+        if !host.tlsa.isEmpty, !session.chain.isEmpty {
+            host.daneResult = Self.describe(DANEMatcher.match(tlsa, chain: session.chain, names: [target.host, group.domainName]))
+        }
+        if host.planFailure == nil, session.tls.failure == nil {
+            let unmet = policy.requirement.unmetReason(session.facts)
+            host.meetsRequirement = unmet == nil
+            host.unmetReason = unmet
+        } else {
+            host.meetsRequirement = false
+            host.unmetReason = host.planFailure ?? session.tls.failure
+        }
+        return host
+    }
+
+    /// Looks up `_25._tcp.<mx>` for the report (whatever the level) and returns the records.
+    private func addTLSA(_ host: inout ProbeHost, target: MXTarget, resolver: DNS.Resolver) async -> [TLSARecord] {
+        guard target.literalAddress == nil else { return [] }
+        do {
+            let answer = try await resolver.tlsa("_25._tcp.\(target.host)")
+            host.tlsaStatus = answer.status.rawValue
+            host.tlsa = answer.records.map {
+                ProbeTLSA(usage: Int($0.usage), selector: Int($0.selector), matchingType: Int($0.matchingType),
+                          data: String($0.data.map { String(format: "%02x", $0) }.joined().prefix(64)))
+            }
+            return answer.records
+        } catch {
+            host.tlsaStatus = "lookup failed: \(error)"
+            return []
+        }
+    }
+
+    static func describe(_ match: DANEMatch) -> String {
+        switch match {
+        case .matched(let trust): return "matched (\(trust.rawValue))"
+        case .noMatch(let why): return "no match: \(why)"
+        case .noUsableRecords: return "no usable records"
+        }
+    }
+}

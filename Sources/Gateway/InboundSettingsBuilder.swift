@@ -1,0 +1,50 @@
+// InboundSettingsBuilder: turns a validated config plus a loaded policy into the SMTP server's
+// InboundSettings (certificate, limits, networks, inspector). Used at start and at every reload.
+
+import Foundation
+import MailCore
+import NIOSSL
+import PHIScanner
+import Policy
+import SMTPServer
+
+struct InboundSettingsBuilder {
+    let config: GatewayConfig
+
+    func build(policy: PolicySet, scanner: PHIScanner) throws -> InboundSettings {
+        InboundSettings(hostname: config.hostname, nodeID: config.nodeID, maxMessageSize: config.maxMessageSize,
+                        maxRecipients: config.maxRecipients, maxDataLineLength: config.maxDataLineLength,
+                        trustedNetworks: config.trustedNetworks,
+                        normalizeBareNewlineNetworks: config.normalizeBareNewlineNetworks,
+                        commandTimeout: config.commandTimeout, dataTimeout: config.dataTimeout,
+                        maxConnections: config.maxConnections, maxConnectionsPerIP: config.maxConnectionsPerIP,
+                        tlsContext: try tlsContext(),
+                        inspector: PolicyInspector(scanner: scanner, evaluator: PolicyEvaluator(policy: policy)))
+    }
+
+    /// The inbound certificate; nil when no listener uses TLS.
+    func tlsContext() throws -> NIOSSLContext? {
+        guard config.listeners.contains(where: { $0.tls != .none }) else { return nil }
+        let chain = try NIOSSLCertificate.fromPEMFile(config.tlsCertificatePath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: config.tlsKeyPath, format: .pem)
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
+        return try NIOSSLContext(configuration: tls)
+    }
+}
+
+/// Loads the policy directory, or says why not (every diagnostic as file:line:col).
+enum PolicyLoading {
+    struct Failed: Error, CustomStringConvertible {
+        let diagnostics: [String]
+        var description: String { diagnostics.joined(separator: "\n") }
+    }
+
+    static func load(_ config: GatewayConfig) throws -> (PolicySet, warnings: [String]) {
+        let result = PolicyLoader.load(directory: config.policiesPath)
+        let errors = result.diagnostics.filter { $0.severity == .error }.map(\.description)
+        let warnings = result.diagnostics.filter { $0.severity == .warning }.map(\.description)
+        guard errors.isEmpty, let policy = result.policy else { throw Failed(diagnostics: errors) }
+        return (policy, warnings)
+    }
+}

@@ -1,0 +1,52 @@
+// ProbeReportRunner: builds what `sealgate probe` needs from the configuration (resolver, TLS
+// levels, CA file, MTA-STS, observations) and returns the report rendered as text or JSON.
+
+import DNS
+import Delivery
+import Foundation
+import Logging
+import MailCore
+import NIOPosix
+import TLSPolicy
+
+public enum ProbeReportRunner {
+    /// Probes `domain` as delivery would see it. `port` overrides `delivery.port`.
+    public static func run(config: GatewayConfig, domain: String, json: Bool, port: Int? = nil) async throws -> String {
+        var logger = Logger(label: "sealgate.probe")
+        logger.logLevel = .warning
+        guard let server = config.effectiveDNSResolver() else {
+            throw ProbeRunnerError("no DNS resolver: set dns.resolver or a nameserver in /etc/resolv.conf")
+        }
+        let resolver = LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD, logger: logger)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let routing = DeliveryRouting(
+            resolver: resolver,
+            tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
+            mtaSTS: MTASTSClient(resolver: resolver, extraCAFile: config.deliveryCAFile,
+                                 cacheDirectory: config.mtaSTSCachePath.isEmpty ? nil : config.mtaSTSCachePath, logger: logger),
+            observations: try? observations(config))
+        let settings = DeliverySettings(smarthostHost: nil, hostname: config.hostname, extraCAFile: config.deliveryCAFile,
+                                        connectTimeout: min(config.connectTimeout, 15), commandTimeout: 30,
+                                        port: port ?? config.deliveryPort)
+        let probe = DestinationProbe(settings: settings, routing: routing, group: group, logger: logger)
+        let report = await probe.probe(domain: domain)
+        return json ? report.json : report.text
+    }
+
+    /// `sealgate probe --forget DOMAIN`: drops the domain's TLS observations (and so its ratchet).
+    public static func forget(config: GatewayConfig, domain: String) throws {
+        guard let store = try observations(config) else { throw ProbeRunnerError("no delivery.observations directory configured") }
+        try store.forget(domain: domain)
+    }
+
+    static func observations(_ config: GatewayConfig) throws -> TLSObservationStore? {
+        guard !config.observationsPath.isEmpty else { return nil }
+        return try TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet, expiry: config.tlsRatchetExpiry)
+    }
+}
+
+public struct ProbeRunnerError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ text: String) { description = text }
+}

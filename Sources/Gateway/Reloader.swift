@@ -1,0 +1,75 @@
+// Reloader: SIGHUP and `sealgate reload`. Re-reads the config file and the policies, checks them,
+// and swaps certificate, policy, trusted networks and TLS levels in atomically; a broken file
+// keeps the old configuration running and says why. Listener addresses and storage need a restart.
+
+import Foundation
+import Logging
+import PHIScanner
+import Policy
+import SMTPServer
+
+final class Reloader: @unchecked Sendable {
+    private let running: GatewayConfig
+    private let live: LiveInboundSettings
+    private let scanner: PHIScanner
+    private let logger: Logger
+    private let applyDelivery: @Sendable (GatewayConfig) -> Void
+    private let lock = NSLock()
+
+    init(running: GatewayConfig, live: LiveInboundSettings, scanner: PHIScanner, logger: Logger,
+         applyDelivery: @escaping @Sendable (GatewayConfig) -> Void) {
+        self.running = running; self.live = live; self.scanner = scanner; self.logger = logger
+        self.applyDelivery = applyDelivery
+    }
+
+    /// Returns (ok, message); never leaves a half-applied state.
+    func reload() -> (ok: Bool, message: String) {
+        lock.lock(); defer { lock.unlock() }
+        let loaded = ConfigLoader.load(explicitPath: running.sourcePath,
+                                       currentDirectory: FileManager.default.currentDirectoryPath)
+        let config: GatewayConfig
+        switch loaded {
+        case .success(let c): config = c
+        case .failure(let errors): return refuse(errors.diagnostics.map(\.description))
+        }
+        let policy: (PolicySet, warnings: [String])
+        do { policy = try PolicyLoading.load(config) } catch let failed as PolicyLoading.Failed {
+            return refuse(failed.diagnostics)
+        } catch { return refuse(["\(error)"]) }
+        policy.warnings.forEach { logger.warning("policy: \($0)") }
+        let settings: InboundSettings
+        do { settings = try InboundSettingsBuilder(config: config).build(policy: policy.0, scanner: scanner) } catch {
+            return refuse(["certificate: \(error)"])
+        }
+        for key in RestartOnlyKeys.changed(from: running, to: config) {
+            logger.warning("reload: \(key) changed; it takes effect at the next restart")
+        }
+        live.replace(with: settings)
+        applyDelivery(config)
+        logger.info("reload: configuration and \(policy.0.rules.count) policy rule(s) in force")
+        return (true, "reloaded: \(policy.0.rules.count) policy rule(s) in force")
+    }
+
+    private func refuse(_ problems: [String]) -> (ok: Bool, message: String) {
+        for p in problems { logger.error("reload refused: \(p)") }
+        return (false, "reload refused; the running configuration is unchanged:\n" + problems.joined(separator: "\n"))
+    }
+}
+
+/// The keys a reload cannot apply (sockets and storage are opened once).
+enum RestartOnlyKeys {
+    static func changed(from a: GatewayConfig, to b: GatewayConfig) -> [String] {
+        var out: [String] = []
+        if a.listeners != b.listeners { out.append("listeners") }
+        if a.spoolPath != b.spoolPath { out.append("spool") }
+        if a.spoolKeyPath != b.spoolKeyPath { out.append("spool_key") }
+        if a.controlSocketPath != b.controlSocketPath { out.append("control_socket") }
+        if a.auditStore != b.auditStore { out.append("audit.store") }
+        if a.hostname != b.hostname { out.append("hostname") }
+        if a.nodeID != b.nodeID { out.append("node_id") }
+        if a.logFormat != b.logFormat || a.logLevel != b.logLevel { out.append("log") }
+        if a.usersPath != b.usersPath { out.append("users") }
+        if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
+        return out
+    }
+}

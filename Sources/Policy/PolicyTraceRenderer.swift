@@ -1,0 +1,51 @@
+// Renders verdicts for `sealgate policy explain`: readable text, or JSON with sorted keys.
+// Both show finding types and counts only, never samples.
+import Foundation
+
+public enum PolicyTraceRenderer {
+    public static func text(_ verdicts: [RecipientVerdict]) -> String {
+        guard let first = verdicts.first?.trace else { return "No recipients.\n" }
+        var out = "Findings: " + findings(first) + "\n"
+        for verdict in verdicts {
+            let t = verdict.trace
+            out += "\nRecipient \(verdict.recipient)\n"
+            if t.steps.isEmpty { out += "  (no rules)\n" }
+            for (index, step) in t.steps.enumerated() {
+                out += "  \(index + 1). \(step.location) \(step.rule): \(step.outcome.rawValue): \(step.reason)\n"
+            }
+            out += "  => \(t.action), by \(t.matchedRule ?? "the built-in default (no rule matched)")\n"
+            out += "     requirement: \(t.requirement)\n"
+            if !t.methods.isEmpty {
+                out += "     methods: \(t.methods.joined(separator: ", ")); otherwise \(t.fallback ?? "defer")\n"
+            }
+            let d = verdict.decision
+            if !d.addHeaders.isEmpty { out += "     add headers: \(d.addHeaders.map { "\($0.name): \($0.value)" }.joined(separator: "; "))\n" }
+            if !d.stripSubjectTags.isEmpty { out += "     strip subject tags: \(d.stripSubjectTags.joined(separator: ", "))\n" }
+            if d.notifySender { out += "     notify sender: yes\n" }
+        }
+        return out
+    }
+
+    static func findings(_ t: PolicyTrace) -> String {
+        let counts = t.findingsSummary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        var text = counts.isEmpty ? "none" : counts.joined(separator: ", ") + " (score \(PolicyFormat.score(t.score)))"
+        text += t.uninspected == 0 ? "; every part inspected" : "; \(t.uninspected) part(s) not inspected"
+        return text
+    }
+
+    public static func json(_ verdicts: [RecipientVerdict]) -> String {
+        struct Entry: Encodable {
+            var recipient: String
+            var decisionRule: String
+            var trace: PolicyTrace
+        }
+        let entries = verdicts.map { Entry(recipient: $0.recipient.description, decisionRule: $0.decision.trace.rule, trace: $0.trace) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        guard let data = try? encoder.encode(["recipients": entries]), let text = String(data: data, encoding: .utf8) else {
+            return "{\"recipients\":[]}"
+        }
+        return text
+    }
+}

@@ -1,0 +1,111 @@
+// DANEMatcher: authenticates an SMTP server's certificate chain with TLSA records (RFC 7672 §3,
+// RFC 6698, RFC 7671). DANE-EE pins the leaf; DANE-TA pins an issuer, and then the name counts.
+
+import DNS
+import MailCore
+import SwiftASN1
+import X509
+
+public enum DANEMatcher {
+    /// - Parameters:
+    ///   - records: the TLSA RRset (unusable records are ignored).
+    ///   - chain: DER certificates, leaf first, as the server sent them.
+    ///   - names: the reference names for DANE-TA: the MX host, then the domain.
+    public static func match(_ records: [TLSARecord], chain: [[UInt8]], names: [String]) -> DANEMatch {
+        let usable = records.filter(TLSAAssociation.isUsable)
+        guard !usable.isEmpty else { return .noUsableRecords }
+        guard let leafDER = chain.first else { return .noMatch("the server presented no certificate") }
+
+        // DANE-EE(3): the leaf itself; names and validity dates do not matter (RFC 7672 §3.1.1).
+        let endEntity = usable.filter { $0.usage == 3 }
+        if endEntity.contains(where: { TLSAAssociation.matches($0, certificateDER: leafDER) }) {
+            return .matched(.daneEE)
+        }
+        var reasons: [String] = []
+        if !endEntity.isEmpty { reasons.append("no DANE-EE record matches the server certificate") }
+
+        let trustAnchor = usable.filter { $0.usage == 2 }
+        if !trustAnchor.isEmpty {
+            switch DANETrustAnchorCheck(chain: chain, names: names).evaluate(trustAnchor) {
+            case .success: return .matched(.daneTA)
+            case .failure(let why): reasons.append(why.reason)
+            }
+        }
+        return .noMatch(reasons.joined(separator: "; "))
+    }
+}
+
+/// DANE-TA(2): find a trust anchor the records name, check the leaf's name, and check that the
+/// chain from the leaf up to that anchor is signed link by link (RFC 7671 §5.2.2).
+/// Validity dates are not checked here: the TLSA record, not a CA's dates, carries the trust.
+struct DANETrustAnchorCheck {
+    struct Failure: Error { var reason: String }
+    struct Anchor { var key: Certificate.PublicKey; var subject: DistinguishedName?; var label: String }
+
+    let chain: [[UInt8]]
+    let names: [String]
+
+    func evaluate(_ records: [TLSARecord]) -> Result<Void, Failure> {
+        let anchors = records.flatMap(anchors(for:))
+        guard !anchors.isEmpty else {
+            return .failure(Failure(reason: "no DANE-TA record matches a certificate in the chain"))
+        }
+        guard let leaf = try? Certificate(derEncoded: chain[0]) else {
+            return .failure(Failure(reason: "the server certificate does not parse"))
+        }
+        guard PKIXNameMatcher.matches(certificate: leaf, anyOf: names) else {
+            return .failure(Failure(reason: "DANE-TA matched, but the server certificate names none of \(names.joined(separator: ", "))"))
+        }
+        let pool = chain.dropFirst().compactMap { try? Certificate(derEncoded: $0) }
+        for anchor in anchors where isSigned(leaf: leaf, upTo: anchor, through: pool) {
+            return .success(())
+        }
+        let labels = anchors.map(\.label).joined(separator: ", ")
+        return .failure(Failure(reason: "DANE-TA matched \(labels), but the chain to it is not correctly signed"))
+    }
+
+    /// The anchors one record designates: a certificate the server sent (other than the leaf), or,
+    /// for full-value records (2 0 0, 2 1 0), the certificate or key carried in the record itself.
+    private func anchors(for record: TLSARecord) -> [Anchor] {
+        var found: [Anchor] = []
+        for der in chain.dropFirst() where TLSAAssociation.matches(record, certificateDER: der) {
+            if let cert = try? Certificate(derEncoded: der) {
+                found.append(Anchor(key: cert.publicKey, subject: cert.subject, label: "\(cert.subject)"))
+            }
+        }
+        if found.isEmpty && record.matchingType == 0 {
+            if record.selector == 0, let cert = try? Certificate(derEncoded: record.data) {
+                found.append(Anchor(key: cert.publicKey, subject: cert.subject, label: "\(cert.subject) (from TLSA)"))
+            } else if record.selector == 1, let key = CertificateDER.publicKey(fromSPKI: record.data) {
+                found.append(Anchor(key: key, subject: nil, label: "a public key (from TLSA)"))
+            }
+        }
+        return found
+    }
+
+    /// Walks issuer links from the leaf: each step must be a CA certificate from the chain whose
+    /// subject is the issuer name and whose key verifies the signature, until the anchor signs.
+    private func isSigned(leaf: Certificate, upTo anchor: Anchor, through pool: [Certificate]) -> Bool {
+        var current = leaf
+        var used = Set<Int>()
+        for _ in 0...pool.count {
+            if anchor.subject.map({ $0 == current.issuer }) ?? true,
+               anchor.key.isValidSignature(current.signature, for: current) {
+                return true
+            }
+            let next = pool.indices.first { i in
+                !used.contains(i) && pool[i].subject == current.issuer && Self.isCA(pool[i])
+                    && pool[i].publicKey.isValidSignature(current.signature, for: current)
+            }
+            guard let next else { return false }
+            used.insert(next)
+            current = pool[next]
+        }
+        return false
+    }
+
+    private static func isCA(_ cert: Certificate) -> Bool {
+        if case .isCertificateAuthority? = try? cert.extensions.basicConstraints { return true }
+        return false
+    }
+}

@@ -1,0 +1,82 @@
+// The MTA-STS policy cache (RFC 8461 §5.1): memory, plus one JSON file per domain when a
+// directory is configured (mode 0600, written atomically). Expiry is decided by the caller's clock.
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// One cached policy: what was fetched, under which TXT id, and when.
+struct MTASTSCacheEntry: Codable, Equatable, Sendable {
+    var domain: String
+    var policy: MTASTSPolicy
+    var txtID: String
+    var fetchedAt: Date
+
+    func isValid(at now: Date) -> Bool {
+        now < fetchedAt.addingTimeInterval(TimeInterval(policy.maxAge))
+    }
+}
+
+final class MTASTSCache: @unchecked Sendable {
+    private let directory: String?
+    private let logger: Logger
+    private let entries = NIOLockedValueBox<[String: MTASTSCacheEntry]>([:])
+
+    init(directory: String?, logger: Logger) {
+        self.directory = directory
+        self.logger = logger
+        if let directory {
+            do {
+                try AtomicFile.ensurePrivateDirectory(directory)
+            } catch {
+                logger.warning("mta-sts cache directory unusable", metadata: ["dir": "\(directory)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// The entry for `domain`, from memory or else from disk; nil when there is none or it is unreadable.
+    func entry(for domain: String) -> MTASTSCacheEntry? {
+        if let hit = entries.withLockedValue({ $0[domain] }) { return hit }
+        guard let path = path(for: domain) else { return nil }
+        do {
+            guard let bytes = try AtomicFile.read(path) else { return nil }
+            let entry = try Self.decoder.decode(MTASTSCacheEntry.self, from: Data(bytes))
+            guard entry.domain == domain else { return nil }
+            entries.withLockedValue { $0[domain] = entry }
+            return entry
+        } catch {
+            logger.warning("mta-sts cache file unreadable", metadata: ["file": "\(path)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    func store(_ entry: MTASTSCacheEntry) {
+        entries.withLockedValue { $0[entry.domain] = entry }
+        guard let path = path(for: entry.domain) else { return }
+        do {
+            try AtomicFile.replace(path, with: Array(try Self.encoder.encode(entry)))
+        } catch {
+            logger.warning("mta-sts cache write failed", metadata: ["file": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    /// `<dir>/<domain>.json` for a plain DNS name; nil (memory only) for anything else.
+    private func path(for domain: String) -> String? {
+        guard let directory, !domain.isEmpty, !domain.hasPrefix("."),
+              domain.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == ".") })
+        else { return nil }
+        return directory + "/" + domain + ".json"
+    }
+
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted]
+        e.dateEncodingStrategy = .secondsSince1970
+        return e
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .secondsSince1970
+        return d
+    }()
+}

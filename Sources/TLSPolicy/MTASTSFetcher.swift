@@ -1,0 +1,122 @@
+// Fetches https://mta-sts.<domain>/.well-known/mta-sts.txt (RFC 8461 §3.3) with async-http-client:
+// our own addresses via dnsOverride, full PKIX verification, no redirects, 200 + text/plain, 64 KiB cap.
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Why a policy fetch failed; the text goes into `MTASTSLookup.temporaryFailure` and the logs.
+enum MTASTSFetchError: Error, CustomStringConvertible {
+    case noAddress(String)
+    case status(Int)
+    case contentType(String)
+    case tooLarge
+    case notUTF8
+    case badPolicy(MTASTSParseError)
+    case transport(String)
+
+    var description: String {
+        switch self {
+        case .noAddress(let host): return "no address for \(host)"
+        case .status(let code): return "HTTP status \(code) (only 200 is accepted, redirects are not followed)"
+        case .contentType(let type): return "Content-Type \"\(type)\" is not text/plain"
+        case .tooLarge: return "policy larger than \(MTASTSFetcher.maxBodyBytes) bytes"
+        case .notUTF8: return "policy is not UTF-8 text"
+        case .badPolicy(let e): return "invalid policy: \(e)"
+        case .transport(let text): return text
+        }
+    }
+}
+
+struct MTASTSFetcher: Sendable {
+    static let maxBodyBytes = 64 * 1024
+    static let connectTimeout = TimeAmount.seconds(10)
+    static let totalTimeout = TimeAmount.seconds(20)
+
+    let extraCAFile: String?
+    let httpsPort: Int
+    let logger: Logger
+
+    /// Fetches and parses the policy for `domain` from the first of `addresses` that answers.
+    /// The host name checked against the certificate (and sent as SNI) is always `mta-sts.<domain>`.
+    func fetch(domain: String, addresses: [String]) async throws -> MTASTSPolicy {
+        let host = "mta-sts." + domain
+        guard !addresses.isEmpty else { throw MTASTSFetchError.noAddress(host) }
+        let tls = try tlsConfiguration()
+        var lastError: Error = MTASTSFetchError.noAddress(host)
+        for address in addresses.prefix(4) {
+            do {
+                return try await fetch(host: host, address: address, tls: tls)
+            } catch let error as MTASTSFetchError {
+                // The server answered and the answer is unacceptable: another address won't be better.
+                if case .transport = error { lastError = error; continue }
+                throw error
+            } catch {
+                lastError = MTASTSFetchError.transport("\(address): \(error)")
+            }
+        }
+        throw lastError
+    }
+
+    private func tlsConfiguration() throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .fullVerification
+        tls.minimumTLSVersion = .tlsv12
+        if let extraCAFile {
+            do {
+                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(extraCAFile))]
+            } catch {
+                throw MTASTSFetchError.transport("cannot load CA file \(extraCAFile): \(error)")
+            }
+        }
+        return tls
+    }
+
+    private func fetch(host: String, address: String, tls: TLSConfiguration) async throws -> MTASTSPolicy {
+        var config = HTTPClient.Configuration(tlsConfiguration: tls,
+                                              redirectConfiguration: .disallow,
+                                              timeout: .init(connect: Self.connectTimeout, read: Self.totalTimeout))
+        config.dnsOverride = [host: address]
+        config.decompression = .disabled
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
+        do {
+            let policy = try await fetch(client: client, host: host)
+            try? await client.shutdown()
+            return policy
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func fetch(client: HTTPClient, host: String) async throws -> MTASTSPolicy {
+        let portPart = httpsPort == 443 ? "" : ":\(httpsPort)"
+        var request = HTTPClientRequest(url: "https://\(host)\(portPart)/.well-known/mta-sts.txt")
+        request.method = .GET
+        request.headers.add(name: "User-Agent", value: "Sealgate MTA-STS")
+        let response = try await client.execute(request, timeout: Self.totalTimeout, logger: logger)
+        guard response.status.code == 200 else { throw MTASTSFetchError.status(Int(response.status.code)) }
+        let contentType = response.headers.first(name: "Content-Type") ?? ""
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard mediaType.lowercased() == "text/plain" else { throw MTASTSFetchError.contentType(contentType) }
+        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > Self.maxBodyBytes {
+            throw MTASTSFetchError.tooLarge
+        }
+        var body = ByteBuffer()
+        for try await chunk in response.body {
+            guard body.readableBytes + chunk.readableBytes <= Self.maxBodyBytes else { throw MTASTSFetchError.tooLarge }
+            var chunk = chunk
+            body.writeBuffer(&chunk)
+        }
+        guard let text = String(bytes: body.readableBytesView, encoding: .utf8) else {
+            throw MTASTSFetchError.notUTF8
+        }
+        do {
+            return try MTASTSParser.parsePolicy(text)
+        } catch let error as MTASTSParseError {
+            throw MTASTSFetchError.badPolicy(error)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+// `sealgate scan [--json] FILE.eml`: prints the PHI findings (masked) and the uninspected parts of one
+// message. Exit 0 whether or not anything was found, 2 when the file cannot be read.
+
+import ArgumentParser
+import Foundation
+import MailCore
+import PHIScanner
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan a message file for PHI and print the findings (masked samples only).")
+
+    @Flag(help: "Print JSON: {\"findings\":[...], \"uninspected\":[...]}.")
+    var json = false
+
+    @Option(name: .customLong("repeat"), help: "Scan the file N times and print the throughput (MB/s) to stderr.")
+    var repetitions = 1
+
+    @Argument(help: "The message (RFC 5322, as it would arrive in DATA).")
+    var file: String
+
+    func validate() throws {
+        guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            printError("cannot read \(file)")
+            throw ExitCode(2)
+        }
+        let scanner: PHIScanner
+        do { scanner = try PHIScanner() } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        let bytes = [UInt8](data)
+        let clock = ContinuousClock()
+        var result = scanner.scan(message: bytes)
+        if repetitions > 1 {
+            let elapsed = clock.measure {
+                for _ in 1...repetitions { result = scanner.scan(message: bytes) }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let megabytes = Double(bytes.count * repetitions) / 1_000_000
+            FileHandle.standardError.write(Data(String(
+                format: "scanned %d x %d bytes in %.3f s: %.1f MB/s\n", repetitions, bytes.count, seconds,
+                seconds > 0 ? megabytes / seconds : 0).utf8))
+        }
+        print(json ? ScanOutput.json(result) : ScanOutput.text(result))
+    }
+}
+
+/// The two renderings of a scan result. Samples are already masked by the scanner.
+enum ScanOutput {
+    static func json(_ r: ScanResult) -> String {
+        let findings = r.findings.map {
+            "{\"type\":\(quote($0.type.rawValue)),\"sample\":\(quote($0.sample)),\"part\":\(quote($0.part)),"
+                + "\"confidence\":\($0.confidence)}"
+        }
+        let uninspected = r.uninspected.map {
+            "{\"part\":\(quote($0.part)),\"content_type\":\(quote($0.contentType)),\"reason\":\(quote($0.reason))}"
+        }
+        return "{\"findings\":[\(findings.joined(separator: ","))], \"uninspected\":[\(uninspected.joined(separator: ","))]}"
+    }
+
+    static func text(_ r: ScanResult) -> String {
+        var lines = r.findings.map { "\($0.type.rawValue)\t\($0.sample)\tpart \($0.part)\tconfidence \($0.confidence)" }
+        lines += r.uninspected.map { "uninspected\tpart \($0.part)\t\($0.contentType)\t\($0.reason)" }
+        return lines.isEmpty ? "no findings" : lines.joined(separator: "\n")
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,153 @@
+// CachingResolver with an injected clock and a counting upstream: TTL expiry, remaining TTL,
+// negative caching, the one-day cap, no caching of failures, keys per type, and the size bound.
+@testable import DNS
+import Foundation
+import MailCore
+import NIOConcurrencyHelpers
+import XCTest
+
+/// A Resolver double that counts calls and answers from a script.
+final class CountingResolver: Resolver {
+    let calls = NIOLockedValueBox<[String]>([])
+    let mxAnswer = NIOLockedValueBox<Result<DNSAnswer<MXRecord>, DNSError>>(
+        .success(DNSAnswer(records: [MXRecord(preference: 10, host: "mx.example.test")], status: .secure, ttl: 300)))
+    let txtTTL = NIOLockedValueBox<UInt32>(60)
+
+    func count(_ prefix: String) -> Int { calls.withLockedValue { $0.filter { $0.hasPrefix(prefix) }.count } }
+    private func record(_ call: String) { calls.withLockedValue { $0.append(call) } }
+
+    func mx(_ domain: String) async throws -> DNSAnswer<MXRecord> {
+        record("mx \(domain)")
+        return try mxAnswer.withLockedValue { $0 }.get()
+    }
+    func addresses(_ host: String) async throws -> DNSAnswer<IPAddress> {
+        record("addresses \(host)")
+        return DNSAnswer(records: [.v4([127, 0, 0, 9])], status: .insecure, ttl: 30)
+    }
+    func tlsa(_ name: String) async throws -> DNSAnswer<TLSARecord> {
+        record("tlsa \(name)")
+        return DNSAnswer(records: [], status: .secure, ttl: 20, nxdomain: true)
+    }
+    func txt(_ name: String) async throws -> DNSAnswer<String> {
+        record("txt \(name)")
+        return DNSAnswer(records: ["v=STSv1; id=1"], status: .insecure, ttl: txtTTL.withLockedValue { $0 })
+    }
+    func ptr(_ address: IPAddress) async throws -> DNSAnswer<String> {
+        record("ptr \(address)")
+        return DNSAnswer(records: ["host.example.test"], status: .insecure, ttl: 60)
+    }
+    func cname(_ name: String) async throws -> DNSAnswer<String> {
+        record("cname \(name)")
+        return DNSAnswer(records: [], status: .insecure, ttl: 60)
+    }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: Sendable {
+    private let now = NIOLockedValueBox(Date(timeIntervalSince1970: 1_700_000_000))
+    func advance(_ seconds: TimeInterval) { now.withLockedValue { $0 += seconds } }
+    var read: @Sendable () -> Date { { [now] in now.withLockedValue { $0 } } }
+}
+
+final class CachingResolverTests: XCTestCase {
+    func testAnswerIsCachedUntilItsTTLRunsOut() async throws {
+        let upstream = CountingResolver(), clock = ManualClock()
+        let cache = CachingResolver(upstream, clock: clock.read)
+        _ = try await cache.mx("example.test")
+        clock.advance(100)
+        let second = try await cache.mx("EXAMPLE.test.")
+        XCTAssertEqual(upstream.count("mx"), 1)
+        XCTAssertEqual(second.ttl, 200, "a cached answer reports the TTL that remains")
+        XCTAssertEqual(second.records, [MXRecord(preference: 10, host: "mx.example.test")])
+        XCTAssertEqual(second.status, .secure)
+        clock.advance(200)
+        _ = try await cache.mx("example.test")
+        XCTAssertEqual(upstream.count("mx"), 2)
+    }
+
+    func testNegativeAnswerIsCachedForItsTTL() async throws {
+        let upstream = CountingResolver(), clock = ManualClock()
+        let cache = CachingResolver(upstream, clock: clock.read)
+        let first = try await cache.tlsa("_25._tcp.mx.example.test")
+        XCTAssertTrue(first.nxdomain)
+        clock.advance(19)
+        let second = try await cache.tlsa("_25._tcp.mx.example.test")
+        XCTAssertTrue(second.nxdomain)
+        XCTAssertTrue(second.records.isEmpty)
+        XCTAssertEqual(upstream.count("tlsa"), 1)
+        clock.advance(2)
+        _ = try await cache.tlsa("_25._tcp.mx.example.test")
+        XCTAssertEqual(upstream.count("tlsa"), 2)
+    }
+
+    func testTemporaryFailuresAreNeverCached() async throws {
+        let upstream = CountingResolver(), clock = ManualClock()
+        let cache = CachingResolver(upstream, clock: clock.read)
+        upstream.mxAnswer.withLockedValue { $0 = .failure(.temporary("SERVFAIL")) }
+        do {
+            _ = try await cache.mx("example.test")
+            XCTFail("the failure was swallowed")
+        } catch DNSError.temporary {}
+        upstream.mxAnswer.withLockedValue {
+            $0 = .success(DNSAnswer(records: [MXRecord(preference: 5, host: "mx5.example.test")], status: .secure, ttl: 300))
+        }
+        let answer = try await cache.mx("example.test")
+        XCTAssertEqual(answer.records.first?.host, "mx5.example.test")
+        XCTAssertEqual(upstream.count("mx"), 2)
+    }
+
+    func testBogusIsNotCached() async throws {
+        let upstream = CountingResolver(), clock = ManualClock()
+        let cache = CachingResolver(upstream, clock: clock.read)
+        upstream.mxAnswer.withLockedValue { $0 = .failure(.bogus("signature crypto failed")) }
+        for _ in 0..<2 {
+            do { _ = try await cache.mx("example.test"); XCTFail("bogus answered") } catch DNSError.bogus {}
+        }
+        XCTAssertEqual(upstream.count("mx"), 2)
+    }
+
+    func testTTLIsCappedAtOneDay() async throws {
+        let upstream = CountingResolver(), clock = ManualClock()
+        upstream.txtTTL.withLockedValue { $0 = 10_000_000 }
+        let cache = CachingResolver(upstream, clock: clock.read)
+        _ = try await cache.txt("_mta-sts.example.test")
+        clock.advance(86_399)
+        _ = try await cache.txt("_mta-sts.example.test")
+        XCTAssertEqual(upstream.count("txt"), 1)
+        clock.advance(2)
+        _ = try await cache.txt("_mta-sts.example.test")
+        XCTAssertEqual(upstream.count("txt"), 2)
+    }
+
+    func testZeroTTLIsNotCached() async throws {
+        let upstream = CountingResolver(), clock = ManualClock()
+        upstream.txtTTL.withLockedValue { $0 = 0 }
+        let cache = CachingResolver(upstream, clock: clock.read)
+        _ = try await cache.txt("a.example.test")
+        _ = try await cache.txt("a.example.test")
+        XCTAssertEqual(upstream.count("txt"), 2)
+    }
+
+    func testTypesAreCachedSeparately() async throws {
+        let upstream = CountingResolver(), clock = ManualClock()
+        let cache = CachingResolver(upstream, clock: clock.read)
+        _ = try await cache.txt("example.test")
+        _ = try await cache.cname("example.test")
+        _ = try await cache.addresses("example.test")
+        _ = try await cache.ptr(.v4([127, 0, 0, 9]))
+        _ = try await cache.txt("example.test")
+        _ = try await cache.cname("example.test")
+        _ = try await cache.addresses("example.test")
+        _ = try await cache.ptr(.v4([127, 0, 0, 9]))
+        XCTAssertEqual(upstream.calls.withLockedValue { $0 }.count, 4)
+    }
+
+    func testSizeIsBounded() async throws {
+        let upstream = CountingResolver(), clock = ManualClock()
+        let cache = CachingResolver(upstream, maxEntries: 3, clock: clock.read)
+        for i in 0..<5 { _ = try await cache.txt("n\(i).example.test") }
+        XCTAssertLessThanOrEqual(cache.count, 3)
+        _ = try await cache.txt("n4.example.test")
+        XCTAssertEqual(upstream.count("txt n4"), 1, "the newest entry is kept")
+    }
+}

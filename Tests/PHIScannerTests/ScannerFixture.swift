@@ -1,0 +1,23 @@
+// ScannerFixture: one shared PHIScanner for the tests (building it loads the dictionary) and small
+// helpers to ask "which findings of this type came out of this text".
+
+import MailCore
+import XCTest
+@testable import PHIScanner
+
+enum Fixture {
+    static let scanner: PHIScanner? = try? PHIScanner()
+
+    static func scanner(file: StaticString = #filePath, line: UInt = #line) throws -> PHIScanner {
+        try XCTUnwrap(scanner, "the scanner failed to build", file: file, line: line)
+    }
+
+    static func findings(_ text: String, _ type: PHIType? = nil) throws -> [Finding] {
+        let all = try scanner().scan(text: text, part: "1")
+        return type.map { t in all.filter { $0.type == t } } ?? all
+    }
+
+    static func samples(_ text: String, _ type: PHIType) throws -> [String] {
+        try findings(text, type).map(\.sample)
+    }
+}
