@@ -35,12 +35,24 @@ extension AuditRendering {
             o["recipients"] = a.recipients.map(\.description)
             o["size"] = a.size
             o["client"] = clientObject(a.client)
+            o["findings"] = a.findings.map { $0.map(findingObject) } ?? NSNull()
+            o["policy"] = a.policy.map { $0.map(policyObject) } ?? NSNull()
         case .adminAction(let a):
             o["actor"] = a.actor
             o["action"] = a.action
             o["detail"] = orNull(a.detail)
         }
         return o
+    }
+
+    /// A finding as recorded: type, masked sample, part, confidence (never the value itself).
+    public static func findingObject(_ f: Finding) -> [String: Any] {
+        ["type": f.type.rawValue, "sample": f.sample, "part": f.part, "confidence": f.confidence]
+    }
+
+    public static func policyObject(_ p: PolicyVerdictSummary) -> [String: Any] {
+        ["rule": p.rule, "action": p.action, "tls": orNull(p.tls), "min_tls": orNull(p.minimumTLS),
+         "methods": p.methods, "otherwise": p.otherwise, "finding_counts": p.findingCounts]
     }
 
     /// The TLS object, or NSNull for a plaintext session.

@@ -20,7 +20,7 @@ public final class DestinationProbe: Sendable {
 
     public func probe(domain text: String) async -> ProbeReport {
         guard let name = DomainName(text) else {
-            return ProbeReport(domain: text, level: routing.tlsLevels.level(for: text).rawValue, mxStatus: nil,
+            return ProbeReport(domain: text, level: routing.tlsLevels.level(for: text).rawValue, mxDNSSEC: nil,
                                mxFailure: "not a domain name: \(text)", mtaSTS: nil, hosts: [])
         }
         let domainName = MailDomain.name(name)
@@ -28,7 +28,7 @@ public final class DestinationProbe: Sendable {
                                   requireTLS: false, tlsPolicyWaived: false)
         let domain = group.domainName
         var report = ProbeReport(domain: domain, level: routing.tlsLevels.level(for: domain).rawValue,
-                                 mxStatus: nil, mxFailure: nil, mtaSTS: nil, hosts: [])
+                                 mxDNSSEC: nil, mxFailure: nil, mtaSTS: nil, hosts: [])
         guard let resolver = routing.resolver else {
             report.mxFailure = "no DNS resolver configured"
             return report
@@ -39,9 +39,9 @@ public final class DestinationProbe: Sendable {
         case .failure(let status, let reason):
             report.mxFailure = "\(status) \(reason)"
         case .targets(let targets, let status):
-            report.mxStatus = status.rawValue
+            report.mxDNSSEC = status.rawValue
             for target in targets {
-                report.hosts.append(await probe(target, mxStatus: status, group: group, context: context, resolver: resolver))
+                report.hosts.append(await probe(target, mxDNSSEC: status, group: group, context: context, resolver: resolver))
             }
         }
         return report
@@ -53,11 +53,11 @@ public final class DestinationProbe: Sendable {
         return routing.mtaSTS == nil ? nil : ProbeMTASTS(mode: nil, mx: [], maxAge: nil, failure: nil)
     }
 
-    private func probe(_ target: MXTarget, mxStatus: DNSSECStatus, group: DeliveryGroup, context: DomainContext,
+    private func probe(_ target: MXTarget, mxDNSSEC: DNSSECStatus, group: DeliveryGroup, context: DomainContext,
                        resolver: DNS.Resolver) async -> ProbeHost {
         var host = ProbeHost(host: target.host, preference: target.preference, addresses: [], tlsa: [], notes: [])
         let tlsa = await addTLSA(&host, target: target, resolver: resolver)
-        let input = HopPlanInput(group: group, target: target, mxStatus: mxStatus, domainLevel: context.level,
+        let input = HopPlanInput(group: group, target: target, mxStatus: mxDNSSEC, domainLevel: context.level,
                                  mtaSTS: context.mtaSTS, ratchet: context.ratchet)
         let policy: HopTLSPolicy
         switch await HopPlanning.policy(input, resolver: resolver, verifier: client.pkix) {
@@ -82,7 +82,15 @@ public final class DestinationProbe: Sendable {
             .run(hop: Hop(host: target.host, address: address, port: client.settings.port), policy: policy)
         host.starttls = session.tls
         if !host.tlsa.isEmpty, !session.chain.isEmpty {
-            host.daneResult = Self.describe(DANEMatcher.match(tlsa, chain: session.chain, names: [target.host, group.domainName]))
+            let names = [target.host, group.domainName]
+            host.daneResult = Self.describe(DANEMatcher.match(tlsa, chain: session.chain, names: names))
+            for i in host.tlsa.indices where i < tlsa.count {
+                if case .matched = DANEMatcher.match([tlsa[i]], chain: session.chain, names: names) {
+                    host.tlsa[i].match = true
+                } else {
+                    host.tlsa[i].match = false
+                }
+            }
         }
         if host.planFailure == nil, session.tls.failure == nil {
             let unmet = policy.requirement.unmetReason(session.facts)

@@ -62,10 +62,15 @@ enum HopPlanning {
                                      notes: plan.notes + ["requirement: \(plan.requirement)"]))
     }
 
-    /// The destination's level, then policy's floor when it names a different one.
+    /// The destination's level, then policy's floor when it names a different one. For REQUIRETLS
+    /// under a secure MX, `dane` too: RFC 8689 accepts a certificate verified by DANE or PKIX.
     static func levels(_ input: HopPlanInput) -> [TLSLevel] {
-        guard let floor = input.group.floorLevel, floor != input.domainLevel else { return [input.domainLevel] }
-        return [input.domainLevel, floor]
+        var out = [input.domainLevel]
+        if let floor = input.group.floorLevel, floor != input.domainLevel { out.append(floor) }
+        if input.group.requireTLS, input.mxStatus == .secure, !out.contains(.dane), !out.contains(.daneOnly) {
+            out.append(.dane)
+        }
+        return out
     }
 
     static func tlsaAnswer(level: TLSLevel, input: HopPlanInput, resolver: Resolver?) async

@@ -126,7 +126,7 @@ struct DomainContext: Sendable {
         }
         if let store = routing.observations {
             do {
-                context.ratchet = try store.ratchetRequirement(domain: domain)
+                context.ratchet = try await BlockingIO.run { try store.ratchetRequirement(domain: domain) }
             } catch {
                 logger.warning("cannot read TLS observations for \(domain): \(error)")
             }

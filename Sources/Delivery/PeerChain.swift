@@ -16,20 +16,3 @@ final class PeerChainCapture {
         promise.succeed(.certificateVerified)
     }
 }
-
-/// RFC 6125 §6.4 name matching with a wildcard allowed only as the whole leftmost label.
-enum HostNameMatch {
-    static func matches(pattern: String, host: String) -> Bool {
-        func normalise(_ s: String) -> [Substring] {
-            var t = s.lowercased()
-            if t.hasSuffix(".") { t.removeLast() }
-            return t.split(separator: ".", omittingEmptySubsequences: false)
-        }
-        let p = normalise(pattern), h = normalise(host)
-        guard p.count == h.count, !p.isEmpty, !p.contains(where: \.isEmpty) else { return false }
-        if p[0] == "*" {
-            return p.count >= 3 && Array(p.dropFirst()) == Array(h.dropFirst())
-        }
-        return p == h
-    }
-}

@@ -7,6 +7,7 @@ extension ProbeReport {
     public var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase   // like every other JSON Sealgate prints
         guard let data = try? encoder.encode(self) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -14,7 +15,7 @@ extension ProbeReport {
     public var text: String {
         var lines = ["domain: \(domain)", "configured level: \(level)"]
         if let mxFailure { lines.append("MX: \(mxFailure)") }
-        if let mxStatus { lines.append("MX RRset: DNSSEC \(mxStatus)") }
+        if let mxDNSSEC { lines.append("MX RRset: DNSSEC \(mxDNSSEC)") }
         lines.append("MTA-STS: " + (mtaSTS.map(Self.describe) ?? "not checked"))
         for host in hosts { lines += Self.lines(host) }
         lines.append("verdict:")

@@ -8,7 +8,7 @@ public struct ProbeReport: Codable, Sendable {
     /// The configured level for the domain (`delivery.tls`).
     public var level: String
     /// DNSSEC status of the MX answer, or nil when the lookup failed.
-    public var mxStatus: String?
+    public var mxDNSSEC: String?
     /// Set when MX resolution failed or the domain takes no mail (null MX, NXDOMAIN).
     public var mxFailure: String?
     public var mtaSTS: ProbeMTASTS?
@@ -29,6 +29,8 @@ public struct ProbeTLSA: Codable, Sendable {
     public var matchingType: Int
     /// Hex, shortened to 64 characters for long (Full) data.
     public var data: String
+    /// Whether this record alone matches the chain the MX presented (nil: no chain seen).
+    public var match: Bool?
 }
 
 public struct ProbeHost: Codable, Sendable {

@@ -29,11 +29,16 @@ extension QueueManager {
     }
 
     private func attempt(envelope: Envelope, due: [Int], message: [UInt8]) async -> [AttemptReport] {
-        if let mx {
-            return await mx.deliver(envelope: envelope, due: due, message: message)
+        let (rejected, rest) = PolicyRejections.split(envelope: envelope, due: due)
+        var reports: [AttemptReport] = []
+        if !rejected.isEmpty {
+            reports.append(PolicyRejections.report(envelope: envelope, rejected: rejected, hostname: settings.hostname))
         }
-        let targets = due.filter { $0 < envelope.recipients.count }.map { (index: $0, spec: envelope.recipients[$0]) }
-        return [await client.deliver(envelope: envelope, recipients: targets, message: message)]
+        guard !rest.isEmpty else { return reports }
+        if let mx {
+            return reports + (await mx.deliver(envelope: envelope, due: rest, message: message))
+        }
+        return reports + (await SmarthostDelivery(client: client).deliver(envelope: envelope, due: rest, message: message))
     }
 
     /// Writes the results into the recipient states under the spool's entry lock.

@@ -3,6 +3,7 @@
 
 import Audit
 import Delivery
+import DNS
 import Foundation
 import Logging
 import MailCore
@@ -15,6 +16,7 @@ import Queue
 import ServiceLifecycle
 import SMTPProtocol
 import SMTPServer
+import TLSPolicy
 
 public final class GatewayDaemon: Service, @unchecked Sendable {
     private let config: GatewayConfig
@@ -37,14 +39,17 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         warnings.forEach { logger.warning("policy: \($0)") }
         let scanner = try PHIScanner()
         let stores = try openStores()
+        let routing = try deliveryRouting()
         let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
-                                   group: group, logger: logger)
+                                   group: group, logger: logger, routing: routing)
         let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
                              onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
         let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config).build(policy: policy, scanner: scanner))
-        let reloader = Reloader(running: config, live: inbound, scanner: scanner, logger: logger, applyDelivery: { _ in })
+        let reloader = Reloader(running: config, live: inbound, scanner: scanner, logger: logger, applyDelivery: { new in
+            routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
+        })
         var listeners: [SMTPListener] = []
         for l in config.listeners {
             let settings = ListenerSettings(name: l.name, host: l.host, port: l.port,
@@ -104,12 +109,29 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         return Stores(spool: spool, audit: audit, users: try UserStore(path: config.usersPath))
     }
 
+    /// Without a smarthost, mail goes to the MX hosts (RFC 5321 §5), as Postfix does without a relayhost.
     private func deliverySettings() -> DeliverySettings {
-        let smarthost = config.smarthost ?? HostPort(host: "127.0.0.1", port: 25, mxLookup: false)
-        return DeliverySettings(smarthostHost: smarthost.host, smarthostPort: smarthost.port, hostname: config.hostname,
-                                retry: RetrySchedule(steps: config.retrySteps, thereafter: config.retryAfter,
-                                                     maxLifetime: config.maxLifetime),
-                                extraCAFile: config.deliveryCAFile, connectTimeout: config.connectTimeout)
+        DeliverySettings(smarthostHost: config.smarthost?.host, smarthostPort: config.smarthost?.port ?? config.deliveryPort,
+                         hostname: config.hostname,
+                         retry: RetrySchedule(steps: config.retrySteps, thereafter: config.retryAfter,
+                                              maxLifetime: config.maxLifetime),
+                         extraCAFile: config.deliveryCAFile, connectTimeout: config.connectTimeout,
+                         node: config.nodeID, port: config.deliveryPort)
+    }
+
+    /// DNS through the configured (validating, loopback) resolver, cached; TLS levels per domain;
+    /// MTA-STS; the TLS observations and their optional ratchet.
+    private func deliveryRouting() throws -> DeliveryRouting {
+        let server = config.effectiveDNSResolver() ?? "127.0.0.1:53"
+        let resolver = CachingResolver(LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
+                                                    logger: logger))
+        return DeliveryRouting(
+            resolver: resolver,
+            tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
+            mtaSTS: MTASTSClient(resolver: resolver, extraCAFile: config.deliveryCAFile,
+                                 cacheDirectory: config.mtaSTSCachePath, logger: logger),
+            observations: try TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet,
+                                                  expiry: config.tlsRatchetExpiry))
     }
 
     private func waitForSessions(_ registry: ConnectionRegistry) async {

@@ -15,15 +15,29 @@ enum HeaderModifiers {
         var out = message
         if !tags.isEmpty { out = stripSubjectTags(tags, in: out) }
         if !headers.isEmpty {
-            let added = headers.map { "\(sanitize($0.name)): \(sanitize($0.value))\r\n" }.joined()
-            out = Array(added.utf8) + out
+            // Below Sealgate's own Received header: trace fields stay on top (RFC 5322 §3.6.7).
+            let added = Array(headers.map { "\(sanitize($0.name)): \(sanitize($0.value))\r\n" }.joined().utf8)
+            let at = endOfFirstField(out)
+            out = Array(out[..<at]) + added + Array(out[at...])
         }
         return out == message ? nil : out
     }
 
+    /// The offset just past the first header field and its folded continuation lines.
+    static func endOfFirstField(_ m: [UInt8]) -> Int {
+        var i = 0
+        while i < m.count {
+            while i < m.count && m[i] != 0x0A { i += 1 }
+            i += 1   // past the LF
+            guard i < m.count, m[i] == 0x20 || m[i] == 0x09 else { return min(i, m.count) }
+        }
+        return m.count
+    }
+
     /// Header names and values from policy files must not smuggle a line break.
     static func sanitize(_ text: String) -> String {
-        String(text.map { $0 == "\r" || $0 == "\n" ? " " : $0 })
+        // By scalar: "\r\n" is one Character in Swift, so comparing Characters would miss it.
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : $0 }))
     }
 
     /// Removes each tag (case-insensitively) from the first Subject header, tidying spaces.

@@ -1,6 +1,7 @@
 // QueueReport: renders queue entries for `sealgate queue list|show`, as text for people and as
 // JSON (an array for list, an object for show). Headers only unless the body is asked for.
 
+import Audit
 import Foundation
 import MailCore
 import Queue
@@ -31,6 +32,9 @@ public enum QueueReport {
             "client": "\(envelope.client.hostname ?? "unknown")[\(envelope.client.address)]",
             "protocol": envelope.client.protocolName,
             "tls": envelope.client.tls.map { "\($0.version) \($0.cipher)" } ?? NSNull(),
+            // Policy's decision per recipient and the scan's masked findings (never values).
+            "policy": envelope.decisions.map { $0.map { AuditRendering.policyObject(PolicyVerdictSummary($0)) } } ?? NSNull(),
+            "findings": envelope.findings.map { $0.map(AuditRendering.findingObject) } ?? NSNull(),
         ]
     }
 

@@ -24,7 +24,7 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
         let spool = self.spool, audit = self.audit, logger = self.logger
         try await pool.runIfActive {
             do {
-                try spool.commit(envelope: envelope, message: message)
+                try spool.commit(envelope: envelope, message: message, initialStates: SpoolSink.initialStates(envelope))
             } catch {
                 throw DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error")
             }
@@ -36,5 +36,25 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
             }
         }
         onCommitted(envelope.queueID)
+    }
+
+    /// Policy `hold` and `quarantine`: those recipients start held (committed that way, so no
+    /// delivery can start first) until an admin releases them with `sealgate queue release`.
+    /// nil when every recipient starts pending.
+    static func initialStates(_ envelope: Envelope) -> [RecipientState]? {
+        guard let decisions = envelope.decisions, decisions.count == envelope.recipients.count else { return nil }
+        var states = decisions.map { _ in RecipientState() }
+        var any = false
+        for (i, d) in decisions.enumerated() {
+            let why: String
+            switch d.action {
+            case .hold: why = "held by policy rule \(d.trace.rule)"
+            case .quarantine: why = "quarantined by policy rule \(d.trace.rule)"
+            case .deliver, .reject: continue
+            }
+            states[i] = RecipientState(status: .held, lastReply: why, statusBeforeHold: .pending)
+            any = true
+        }
+        return any ? states : nil
     }
 }

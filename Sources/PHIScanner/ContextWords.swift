@@ -7,6 +7,8 @@ struct ContextWords: Sendable {
     private let isPrefix: [Bool]
     /// Indices of the words that start with each (lower-case) byte, so most positions cost one probe.
     private let byFirstByte: [[Int]]
+    /// Bit b of `firstBytes[b >> 6]` is set when some word starts with byte b (a cheap first test).
+    private let firstBytes: (UInt64, UInt64, UInt64, UInt64)
 
     init(_ list: [String]) {
         var words: [[UInt8]] = [], prefix: [Bool] = []
@@ -15,11 +17,14 @@ struct ContextWords: Sendable {
             var w = Array(raw.utf8).map(Bytes.lower)
             let p = w.last == UInt8(ascii: "*")
             if p { w.removeLast() }
-            guard let first = w.first else { continue }
+            guard let first = w.first, first < 128 else { continue }
             byFirst[Int(first)].append(words.count)
             words.append(w); prefix.append(p)
         }
         self.words = words; self.isPrefix = prefix; self.byFirstByte = byFirst
+        var bits: [UInt64] = [0, 0, 0, 0]
+        for (b, list) in byFirst.enumerated() where !list.isEmpty { bits[b >> 6] |= 1 << UInt64(b & 63) }
+        self.firstBytes = (bits[0], bits[1], bits[2], bits[3])
     }
 
     var isEmpty: Bool { words.isEmpty }
@@ -33,10 +38,13 @@ struct ContextWords: Sendable {
     func lastOccurrence(in text: ScanText, from start: Int, to end: Int) -> Int? {
         let lo = max(0, start), hi = min(end, text.bytes.count)
         guard lo < hi else { return nil }
+        let (m0, m1, _, _) = firstBytes   // words are ASCII: bytes >= 128 never start one
         return text.bytes.withUnsafeBufferPointer { p -> Int? in
             var i = hi - 1
             while i >= lo {
                 let b = Bytes.lower(p[i])
+                let mask = b < 64 ? m0 : m1
+                if b >= 128 || mask & (1 << UInt64(b & 63)) == 0 { i -= 1; continue }
                 let candidates = byFirstByte[Int(b)]
                 // Words start at a word boundary (unless the word itself starts with punctuation).
                 if !candidates.isEmpty, i == 0 || !Bytes.isWord(p[i - 1]) || !Bytes.isWord(b) {

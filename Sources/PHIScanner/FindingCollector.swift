@@ -6,7 +6,7 @@ import MailCore
 struct FindingCollector {
     let part: String
     private(set) var findings: [Finding] = []
-    private var index: [Key: Int] = [:]
+    private var index = [Key: Int](minimumCapacity: 64)
 
     private struct Key: Hashable {
         var type: PHIType

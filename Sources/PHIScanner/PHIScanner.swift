@@ -4,6 +4,14 @@
 import Foundation
 import MailCore
 
+/// Finds PHI in decoded mail. Samples are masked (see `Masking`): identifiers keep their last four
+/// characters (`***-**-6789`, `******3093`, `************1111`, `***-***-1234`, `*****4563`), dates of
+/// birth keep the year (`**/**/1984`), ICD-10 codes the chapter letter (`E**.*`), health terms only
+/// their category (`[diagnosis]`, `[drug]`, `[procedure]`). One finding per distinct value per part.
+///
+/// Confidence: a checksum- or format-validated identifier without context 0.7-0.85; with a context
+/// word in the window 0.9-0.98; detections that require context (bare digit runs, ICD-10, MRN, DOB)
+/// 0.8-0.97; a dictionary term alone 0.5.
 public final class PHIScanner: Sendable {
     let engine: TextScanner
 

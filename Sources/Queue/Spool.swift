@@ -37,10 +37,15 @@ public final class Spool: @unchecked Sendable {
     // MARK: - commit
 
     /// Stores the message and its envelope durably; on return both are on stable storage and every
-    /// recipient is pending. Order: write+fsync both temp files, rename the message, fsync msg/,
-    /// rename the envelope (the commit point), fsync env/.
-    public func commit(envelope: Envelope, message: [UInt8]) throws {
+    /// recipient is pending (or as `initialStates` says). Order: write+fsync both temp files, rename
+    /// the message, fsync msg/, [rename the states, fsync state/,] rename the envelope (the commit
+    /// point), fsync env/. A state file without its envelope is discarded by recovery.
+    public func commit(envelope: Envelope, message: [UInt8], initialStates: [RecipientState]? = nil) throws {
         let id = envelope.queueID
+        if let initialStates, initialStates.count != envelope.recipients.count {
+            throw SpoolError.invalidArgument("\(initialStates.count) states for \(envelope.recipients.count) recipients of \(id)")
+        }
+        let sealedStates = try initialStates.map { try SealedFile.seal(try SpoolCodec.encode($0), kind: .states, id: id, keyring: keyring) }
         let sealedMessage = try SealedFile.seal(message, kind: .message, id: id, keyring: keyring)
         let sealedEnvelope = try SealedFile.seal(try SpoolCodec.encode(envelope), kind: .envelope, id: id, keyring: keyring)
         try recoveryLock.shared {
@@ -55,10 +60,18 @@ public final class Spool: @unchecked Sendable {
             do {
                 try DurableFile.rename(tmpMessage, dirs.path(.message, id))
                 try dirs.sync(.message)
+                if let sealedStates {
+                    let tmpStates = dirs.tempPath(id, .states)
+                    defer { try? DurableFile.remove(tmpStates) }
+                    try DurableFile.createSynced(tmpStates, sealedStates)
+                    try DurableFile.rename(tmpStates, dirs.path(.states, id))
+                    try dirs.sync(.states)
+                }
                 try DurableFile.rename(tmpEnvelope, dirs.path(.envelope, id))
                 try dirs.sync(.envelope)
             } catch {
                 try? DurableFile.remove(dirs.path(.envelope, id))
+                try? DurableFile.remove(dirs.path(.states, id))
                 try? DurableFile.remove(dirs.path(.message, id))
                 throw error
             }

@@ -81,6 +81,23 @@ final class MXTLSTests: XCTestCase {
         XCTAssertEqual(seen.first?.bestVersion, "TLSv1.3")
     }
 
+    func testRatchetRaisesMayToTheVerifiedTLSSeenBefore() async throws {
+        let server = TestSMTPServer(tls: .working(try cert.serverContext()))
+        try server.start(group: group)
+        defer { server.stop() }
+        let store = try TLSObservationStore(directory: cert.dir + "/ratchet", ratchet: true)
+        let earlier = TLSFacts(version: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", bits: 256, algorithmBits: 256,
+                               verification: .verified(trust: .pkix), peerSubject: mxHost, peerIssuer: "Test CA")
+        try store.record(domain: "example.net", mxHost: mxHost, facts: earlier, certificateExpires: nil)
+        let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
+        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, observations: store)
+        let result = reports.last?.results.first
+        XCTAssertEqual(result?.outcome, .deferred)
+        XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 5))
+        XCTAssertTrue(reports.last?.notes.contains { $0.hasPrefix("ratchet:") } ?? false)
+        assertNothingSent(server)
+    }
+
     func testMayFallsBackToPlaintextAfterHandshakeFailure() async throws {
         let server = TestSMTPServer(tls: .broken)
         try server.start(group: group)
@@ -141,9 +158,12 @@ final class MXTLSTests: XCTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()), requireTLS: false)
         try server.start(group: group)
         defer { server.stop() }
-        let (result, _) = await deliver(server, level: .may, requireTLS: true)
+        let (result, report) = await deliver(server, level: .may, requireTLS: true)
         XCTAssertEqual(result?.outcome, .bounced)
         XCTAssertEqual(result?.status, EnhancedStatus(5, 7, 30))
+        // The certificate was verified (DANE, looked up for REQUIRETLS): only the missing extension failed.
+        XCTAssertEqual(report?.tls?.verification, .verified(trust: .daneEE))
+        XCTAssertTrue(result?.text.contains("REQUIRETLS is required, but was not offered") ?? false, result?.text ?? "")
         assertNothingSent(server)
     }
 
@@ -152,9 +172,20 @@ final class MXTLSTests: XCTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()), requireTLS: true)
         try server.start(group: group)
         defer { server.stop() }
-        let (result, _) = await deliver(server, level: .dane, requireTLS: true)
+        let (result, _) = await deliver(server, level: .may, requireTLS: true)
         XCTAssertEqual(result?.outcome, .delivered)
         XCTAssertTrue(server.transactions.first?.mailFrom.hasSuffix(" REQUIRETLS") ?? false)
+    }
+
+    func testRequireTLSWithUnverifiedCertificateBounces() async throws {
+        let server = TestSMTPServer(tls: .working(try cert.serverContext()), requireTLS: true)
+        try server.start(group: group)
+        defer { server.stop() }
+        // Secure MX, no TLSA, self-signed: neither DANE nor PKIX verifies the peer.
+        let (result, _) = await deliver(server, level: .may, requireTLS: true)
+        XCTAssertEqual(result?.outcome, .bounced)
+        XCTAssertEqual(result?.status, EnhancedStatus(5, 7, 30))
+        assertNothingSent(server)
     }
 
     func testRequireTLSWithInsecureMXBounces() async throws {

@@ -96,12 +96,4 @@ final class SMTPClientTLSTests: XCTestCase {
         XCTAssertNotNil(report.tlsFallbackReason)
         XCTAssertEqual(server.transactions.count, 1)
     }
-
-    func testHostNameMatching() {
-        XCTAssertTrue(HostNameMatch.matches(pattern: "*.example.com", host: "mx.example.com"))
-        XCTAssertFalse(HostNameMatch.matches(pattern: "*.example.com", host: "a.mx.example.com"))
-        XCTAssertFalse(HostNameMatch.matches(pattern: "*.com", host: "example.com"))
-        XCTAssertTrue(HostNameMatch.matches(pattern: "MX.Example.com.", host: "mx.example.com"))
-        XCTAssertFalse(HostNameMatch.matches(pattern: "mx.example.com", host: "mx.example.org"))
-    }
 }

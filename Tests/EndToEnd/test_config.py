@@ -25,6 +25,7 @@ def _errors(path, stderr):
 def _write(tmp_path, text, name="sealgate.yaml"):
     p = tmp_path / name
     p.write_text(text)
+    (tmp_path / "policies").mkdir(exist_ok=True)   # the default `policies:` folder, empty: no rules
     return str(p)
 
 
@@ -63,11 +64,18 @@ def test_bad_listener_address_is_reported_with_its_line(tmp_path):
     assert [e for e in _errors(path, err) if e["line"] == "3"], err
 
 
-def test_missing_smarthost_is_an_error(tmp_path):
+def test_missing_smarthost_means_mx_delivery(tmp_path):
+    # Like Postfix without a relayhost: no smarthost is valid and means direct MX delivery.
     path = _write(tmp_path, GOOD.replace('delivery: {smarthost: "[127.0.0.1]:2526"}\n', ""))
     rc, out, err = _check(path)
-    assert rc == 1
-    assert [e for e in _errors(path, err) if "smarthost" in e["msg"]], err
+    assert rc == 0 and "config OK" in out + err, out + err
+
+
+def test_missing_policy_directory_is_an_error(tmp_path):
+    # Fail closed: a gateway for PHI must not run without the policies it was pointed at.
+    path = _write(tmp_path, GOOD + "policies: no-such-dir/\n")
+    rc, out, err = _check(path)
+    assert rc == 1 and "policy directory not found" in err, err
 
 
 def test_every_error_is_printed(tmp_path):

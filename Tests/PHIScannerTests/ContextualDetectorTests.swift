@@ -26,6 +26,17 @@ final class ContextualDetectorTests: XCTestCase {
         XCTAssertEqual(try Fixture.findings("MRN 1234567893").map(\.type), [.mrn])
     }
 
+    func testDefaultMRNFastPathAgreesWithTheRegex() throws {
+        var config = ScannerConfiguration.default
+        config.mrnPattern = "(?:" + ScannerConfiguration.defaultMRNPattern + ")"   // same language, regex path
+        let viaRegex = try PHIScanner(configuration: config)
+        for text in ["MRN: 00482913", "MRN A12345", "MRN AB1234", "MRN 123456789012", "MRN 1234567890123",
+                     "MRN 12345", "MRN: x1y2z3w4v5", "MRN 00482913é", "MRN 004829-13", "chart # HX1234567."] {
+            XCTAssertEqual(try Fixture.findings(text, .mrn), viaRegex.scan(text: text, part: "1").filter { $0.type == .mrn },
+                           text)
+        }
+    }
+
     func testMRNIsConfigurable() throws {
         var config = ScannerConfiguration.default
         config.mrnContextWords = ["Hospital No"]

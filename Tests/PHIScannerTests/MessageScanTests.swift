@@ -117,3 +117,24 @@ final class MessageScanTests: XCTestCase {
         XCTAssertEqual(found(r), ["dob 1 **/**/1984"])
     }
 }
+
+/// One scanner is shared by every SMTP session: concurrent scans must give the same answers.
+final class ConcurrentScanTests: XCTestCase {
+    func testConcurrentScansAgree() throws {
+        let scanner = try Fixture.scanner()
+        let text = "MRN: 00482913, SSN 219-45-1234, DOB: 03/15/1984, on metformin, Dx E11.9"
+        let expected = scanner.scan(text: text, part: "1")
+        XCTAssertEqual(expected.count, 5)
+        let results = ResultBox(count: 64)
+        DispatchQueue.concurrentPerform(iterations: 64) { i in results.set(i, scanner.scan(text: text, part: "1")) }
+        for r in results.all() { XCTAssertEqual(r, expected) }
+    }
+
+    private final class ResultBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [[Finding]]
+        init(count: Int) { values = Array(repeating: [], count: count) }
+        func set(_ i: Int, _ v: [Finding]) { lock.lock(); values[i] = v; lock.unlock() }
+        func all() -> [[Finding]] { lock.lock(); defer { lock.unlock() }; return values }
+    }
+}

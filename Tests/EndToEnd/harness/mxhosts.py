@@ -354,7 +354,7 @@ def attempt_with_tls(records: list, event: str | None = None) -> dict:
 
 def reasons(gw, qid: str, records: list) -> str:
     """Everything Sealgate said about why: audit reason/reply fields and the queue's last_reply."""
-    parts = [str(r.get(k) or "") for r in records for k in ("reason", "reply")]
+    parts = [str(r.get(k) or "") for r in records for k in ("status", "reason", "reply")]
     e = gw.queue_entry(qid) or {}
     parts += [str(rc.get("last_reply") or "") for rc in e.get("recipients", []) or []]
     parts.append(str(e.get("last_reply") or ""))

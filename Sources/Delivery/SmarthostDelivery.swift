@@ -1,0 +1,76 @@
+// SmarthostDelivery: relaying everything through the configured smarthost, one transaction per
+// policy TLS floor. Without a floor TLS is opportunistic; with one it is measured, then enforced.
+
+import Foundation
+import MailCore
+import TLSPolicy
+
+struct SmarthostDelivery: Sendable {
+    let client: SMTPClient
+    private var settings: DeliverySettings { client.settings }
+
+    init(client: SMTPClient) { self.client = client }
+
+    func deliver(envelope: Envelope, due: [Int], message: [UInt8]) async -> [AttemptReport] {
+        let host = settings.smarthostHost ?? "127.0.0.1"
+        let hop = Hop(host: host, address: host, port: settings.smarthostPort)
+        var reports: [AttemptReport] = []
+        for group in floorGroups(envelope: envelope, due: due) {
+            switch policy(floor: group.floor, host: host) {
+            case .success(let tls):
+                var report = await client.deliver(envelope: envelope, recipients: group.recipients, message: message,
+                                                   hop: hop, tls: tls).report
+                report.notes = tls.notes
+                reports.append(report)
+            case .failure(let failure):
+                reports.append(localFailure(group.recipients, host: host, failure))
+            }
+        }
+        return reports
+    }
+
+    struct Floor: Hashable { var level: TLSLevel?; var version: TLSProtocolVersion? }
+
+    /// Recipients grouped by policy's TLS floor, in first-seen order.
+    func floorGroups(envelope: Envelope, due: [Int]) -> [(floor: Floor, recipients: [(index: Int, spec: RecipientSpec)])] {
+        var order: [Floor] = []
+        var groups: [Floor: [(index: Int, spec: RecipientSpec)]] = [:]
+        for index in due where index < envelope.recipients.count {
+            let decision = envelope.decisions.flatMap { index < $0.count ? $0[index] : nil }
+            let floor = Floor(level: decision?.tlsLevel, version: decision?.minimumTLSVersion)
+            if groups[floor] == nil { order.append(floor) }
+            groups[floor, default: []].append((index, envelope.recipients[index]))
+        }
+        return order.map { ($0, groups[$0] ?? []) }
+    }
+
+    /// The smarthost's TLS policy for one floor. The smarthost is named in configuration, not
+    /// found through DNS, so DANE and MTA-STS do not apply; PKIX checks use the configured name.
+    func policy(floor: Floor, host: String) -> Result<HopTLSPolicy, EnhancedStatus.Failure> {
+        guard floor.level != nil || floor.version != nil else {
+            return .success(.opportunistic(attempt: settings.startTLS, verifier: client.pkix, names: [host]))
+        }
+        switch TLSPlanner.plan(level: floor.level ?? .encrypt, domain: host, mxHost: host, mxStatus: .indeterminate,
+                               tlsa: nil, mtaSTS: nil) {
+        case .failure(let error):
+            return .failure(.init(error.status, error.message))
+        case .success(var plan):
+            if let version = floor.version {
+                plan.requirement = HopPlanning.raise(plan.requirement, by: TLSRequirement(encrypted: true, minimumVersion: version))
+            }
+            let names = plan.pkixNames.isEmpty ? [host] : plan.pkixNames
+            return .success(HopTLSPolicy(attempt: true, requirement: plan.requirement,
+                                         authenticate: HopPlanning.pkixAuthenticator(client.pkix, names: names, trust: .pkix),
+                                         notes: plan.notes + ["policy floor for the smarthost: \(plan.requirement)"]))
+        }
+    }
+
+    private func localFailure(_ recipients: [(index: Int, spec: RecipientSpec)], host: String,
+                              _ failure: EnhancedStatus.Failure) -> AttemptReport {
+        let outcome: Outcome = failure.status.isPermanent ? .bounced : .deferred
+        return AttemptReport(relayHost: host, relayIP: nil, relayPort: settings.smarthostPort, tls: nil, results: recipients.map {
+            RecipientResult(index: $0.index, recipient: $0.spec, outcome: outcome, reply: nil, status: failure.status,
+                            reason: failure.reason)
+        })
+    }
+}
