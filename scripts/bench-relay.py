@@ -542,6 +542,9 @@ def main() -> int:
         except Refused as e:
             refused = str(e)
             log(f"bench relay: {refused}")
+        except KeyboardInterrupt:
+            refused = "interrupted (everything started was stopped)"
+            log(f"bench relay: {refused}")
         if not results:
             return 3
         disturbed = any(r["disturbed"] for r in results)
@@ -549,8 +552,8 @@ def main() -> int:
                   f"files/s here.\n{runs} run(s) per case, medians{'; QUICK (1/10 of the messages)' if args.quick else ''}."
                   f" Sealgate: {binary} (built {built}).\n"
                   + (f"DISTURBED: other processes used up to {max(r['load'] for r in results):.0%} of the CPU "
-                     "(--force); these figures are not a benchmark result." if disturbed
-                     else f"Other load before each run <= {QUIET_LIMIT:.0%}.")
+                     "before or during a run; the rows marked DISTURBED are not a benchmark result." if disturbed
+                     else f"Other processes used <= {QUIET_LIMIT:.0%} of the CPU before and during every run.")
                   + (f"\nINCOMPLETE: stopped early: {refused}" if refused else ""))
         print(report(results, cases, relays, header))
         if args.json:
@@ -577,13 +580,19 @@ def measure_all(args, cases, runs, relays, top, certs, results):
             for relay in relays:
                 i += 1
                 log(f"[{i}/{total}] {case_title(case)}: {relay}, run {run + 1}/{runs}")
-                load = wait_for_quiet(args.force, args.wait)
                 perf_out = None
                 if args.perf and relay != "postfix":
                     os.makedirs(args.perf, exist_ok=True)
                     perf_out = os.path.join(os.path.abspath(args.perf), f"{relay}-{case[0]}-{run + 1}.data")
-                workdir = os.path.join(top, f"m{i}-{relay}-{case[0]}")
-                r = measure(relay, case, workdir, certs, load, perf_out)
+                # Without --force, a run that others disturbed while it ran is measured again (3 tries).
+                for attempt in range(3):
+                    load = wait_for_quiet(args.force, args.wait)
+                    workdir = os.path.join(top, f"m{i}-{relay}-{case[0]}-{attempt}")
+                    r = measure(relay, case, workdir, certs, load, perf_out)
+                    if args.force or not r["disturbed"] or attempt == 2:
+                        break
+                    log(f"    others used {r['others_during']:.0%} of the CPU during the run: measuring again")
+                    shutil.rmtree(workdir, ignore_errors=True)
                 r["run"] = run + 1
                 results.append(r)
                 log(f"    accepted {fmt(r['accepted_per_s'], '.0f')}/s, e2e {fmt(r['e2e_per_s'], '.0f')}/s, "

@@ -37,7 +37,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
 
         let (policy, warnings) = try PolicyLoading.load(config)
         warnings.forEach { logger.warning("policy: \($0)") }
-        let scanner = try PHIScanner()
+        let scanner = try PHIScanner(configuration: config.scannerConfiguration)
         let stores = try openStores()
         let routing = try deliveryRouting()
         let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
@@ -47,7 +47,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
         let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config).build(policy: policy, scanner: scanner))
-        let reloader = Reloader(running: config, live: inbound, scanner: scanner, logger: logger, applyDelivery: { new in
+        let reloader = Reloader(running: config, live: inbound, logger: logger, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
         var listeners: [SMTPListener] = []

@@ -11,14 +11,13 @@ import SMTPServer
 final class Reloader: @unchecked Sendable {
     private let running: GatewayConfig
     private let live: LiveInboundSettings
-    private let scanner: PHIScanner
     private let logger: Logger
     private let applyDelivery: @Sendable (GatewayConfig) -> Void
     private let lock = NSLock()
 
-    init(running: GatewayConfig, live: LiveInboundSettings, scanner: PHIScanner, logger: Logger,
+    init(running: GatewayConfig, live: LiveInboundSettings, logger: Logger,
          applyDelivery: @escaping @Sendable (GatewayConfig) -> Void) {
-        self.running = running; self.live = live; self.scanner = scanner; self.logger = logger
+        self.running = running; self.live = live; self.logger = logger
         self.applyDelivery = applyDelivery
     }
 
@@ -38,8 +37,11 @@ final class Reloader: @unchecked Sendable {
         } catch { return refuse(["\(error)"]) }
         policy.warnings.forEach { logger.warning("policy: \($0)") }
         let settings: InboundSettings
-        do { settings = try InboundSettingsBuilder(config: config).build(policy: policy.0, scanner: scanner) } catch {
-            return refuse(["certificate: \(error)"])
+        do {
+            let scanner = try PHIScanner(configuration: config.scannerConfiguration)
+            settings = try InboundSettingsBuilder(config: config).build(policy: policy.0, scanner: scanner)
+        } catch {
+            return refuse(["\(error)"])
         }
         for key in RestartOnlyKeys.changed(from: running, to: config) {
             logger.warning("reload: \(key) changed; it takes effect at the next restart")
@@ -70,6 +72,12 @@ enum RestartOnlyKeys {
         if a.logFormat != b.logFormat || a.logLevel != b.logLevel { out.append("log") }
         if a.usersPath != b.usersPath { out.append("users") }
         if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
+        if a.smarthost != b.smarthost || a.deliveryPort != b.deliveryPort || a.retrySteps != b.retrySteps
+            || a.retryAfter != b.retryAfter || a.maxLifetime != b.maxLifetime || a.deliveryCAFile != b.deliveryCAFile
+            || a.connectTimeout != b.connectTimeout || a.observationsPath != b.observationsPath
+            || a.tlsRatchet != b.tlsRatchet || a.tlsRatchetExpiry != b.tlsRatchetExpiry || a.mtaSTSCachePath != b.mtaSTSCachePath {
+            out.append("delivery (other than delivery.tls)")
+        }
         return out
     }
 }

@@ -35,23 +35,22 @@ public struct MessageHeaders: Sendable, Equatable {
     /// Parses a header section (the bytes before the empty line). Lines that are neither a field
     /// nor a continuation are skipped rather than fatal: this is robust reading of mail as it comes.
     public init(parsing section: ArraySlice<UInt8>) {
-        var fields: [HeaderField] = []
+        // Each field's bytes are gathered first and decoded once, so a header folded over
+        // thousands of lines costs linear time (hostile mail does that).
+        var pending: [(name: String, value: [UInt8])] = []
         for line in MessageHeaders.lines(section) {
             guard let first = line.first else { continue }
             if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-                guard !fields.isEmpty else { continue }
-                let text = String(decoding: line, as: UTF8.self)
-                let joined = fields[fields.count - 1].value + text
-                fields[fields.count - 1].value = joined.trimmingWhitespace()
+                guard !pending.isEmpty else { continue }
+                pending[pending.count - 1].value.append(contentsOf: line)
                 continue
             }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).trimmingWhitespace()
             guard !name.isEmpty, !name.contains(" ") else { continue }
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingWhitespace()
-            fields.append(HeaderField(name: name, value: value))
+            pending.append((name, Array(line[(colon + 1)...])))
         }
-        self.fields = fields
+        self.fields = pending.map { HeaderField(name: $0.name, value: String(decoding: $0.value, as: UTF8.self).trimmingWhitespace()) }
     }
 
     public init(parsing message: [UInt8]) {

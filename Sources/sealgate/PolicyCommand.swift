@@ -54,7 +54,9 @@ struct PolicyCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             let scanner: PHIScanner
-            do { scanner = try PHIScanner() } catch {
+            do { scanner = try PHIScanner(configuration: try options.load().scannerConfiguration) } catch let exit as ExitCode {
+                throw exit
+            } catch {
                 printError("\(error)")
                 throw ExitCode(1)
             }

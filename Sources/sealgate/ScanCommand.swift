@@ -19,6 +19,8 @@ struct Scan: ParsableCommand {
     @Argument(help: "The message (RFC 5322, as it would arrive in DATA).")
     var file: String
 
+    @OptionGroup var options: ConfigOption
+
     func validate() throws {
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
     }
@@ -29,7 +31,9 @@ struct Scan: ParsableCommand {
             throw ExitCode(2)
         }
         let scanner: PHIScanner
-        do { scanner = try PHIScanner() } catch {
+        do { scanner = try PHIScanner(configuration: try options.load().scannerConfiguration) } catch let exit as ExitCode {
+            throw exit
+        } catch {
             printError("\(error)")
             throw ExitCode(1)
         }

@@ -93,6 +93,23 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.tlsRatchetExpiry, 10 * 86400)
     }
 
+    func testScannerSection() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        try "# local terms\nkidney stones\n".write(toFile: dir + "/terms.txt", atomically: true, encoding: .utf8)
+        let c = try ConfigFixtures.config("""
+            scanner: {mrn_context_words: [MRN, "patient no"], mrn_pattern: "[0-9]{7}", health_terms: [terms.txt], context_window: 64}
+            """, in: dir)
+        XCTAssertEqual(c.scannerConfiguration.mrnContextWords, ["MRN", "patient no"])
+        XCTAssertEqual(c.scannerConfiguration.mrnPattern, "[0-9]{7}")
+        XCTAssertEqual(c.scannerConfiguration.healthTermsFiles, [dir + "/terms.txt"])
+        XCTAssertEqual(c.scannerConfiguration.contextWindow, 64)
+        let d = ConfigFixtures.diagnostics("scanner: {mrn_pattern: \"([\", health_terms: [nope.txt]}\n", in: dir)
+        XCTAssertEqual(d.count, 2)
+        XCTAssertEqual(d.first, "sealgate.yaml:1:24: scanner.mrn_pattern: '([' is not a valid regular expression")
+        XCTAssertTrue(d.last?.hasPrefix("sealgate.yaml:1:45: scanner.health_terms[0]: cannot read '") == true, "\(d)")
+        XCTAssertTrue(d.last?.hasSuffix("nope.txt'") == true, "\(d)")
+    }
+
     func testLoadWithoutConfigUsesDefaultsRelativeToCurrentDirectory() throws {
         let dir = try ConfigFixtures.scratchDirectory()
         let c = try ConfigLoader.load(explicitPath: nil, currentDirectory: dir).get()

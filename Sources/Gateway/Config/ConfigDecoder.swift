@@ -36,6 +36,7 @@ final class ConfigDecoder {
         if let node = top["audit"] { decodeAudit(node) }
         if let node = top["log"] { decodeLog(node) }
         if let node = top["dns"] { decodeDNS(node) }
+        if let node = top["scanner"] { decodeScanner(node) }
         checkFiles()
     }
 

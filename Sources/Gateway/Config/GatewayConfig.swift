@@ -34,6 +34,11 @@ public struct GatewayConfig: Sendable {
     public var tlsRatchetExpiry: TimeInterval = 30 * 86400
     /// `delivery.mta_sts_cache`: fetched MTA-STS policies (absolute).
     public var mtaSTSCachePath: String = ""
+    /// `scanner:` — nil keeps the scanner's built-in value.
+    public var scannerMRNContextWords: [String]? = nil
+    public var scannerMRNPattern: String? = nil
+    public var scannerHealthTermFiles: [String] = []
+    public var scannerContextWindow: Int? = nil
     public var connectTimeout: TimeInterval
     public var maxMessageSize: Int
     public var maxRecipients: Int
