@@ -120,9 +120,12 @@ def cpu_times():
 
 
 def busy_seconds() -> float:
-    """CPU seconds spent busy (not idle or iowait) by all CPUs since boot."""
-    total, idle = cpu_times()
-    return (total - idle) / HZ
+    """CPU seconds all CPUs spent in processes since boot: not idle or iowait, and not irq or
+    softirq either, which during a run is mostly the loopback traffic and disk completions that
+    the bench itself causes and that no process is charged for."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (v[0] + v[1] + v[2] + v[7]) / HZ  # user + nice + system + steal
 
 
 def other_load(interval: float = 2.0, exclude=()):
@@ -284,9 +287,14 @@ def load_command(case, addr) -> list:
 
 
 def start_perf(pid: int, out: str):
-    """perf record -g on a running process until stop_perf (SIGINT); its own CPU disturbs the figures."""
-    proc = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(pid), "-o", out],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    """Attaches a profiler to a running relay until stop_perf (SIGINT): `perf record -g` when out
+    ends in .data, `strace -f -c` (syscall counts, following the relay's new children) when it
+    ends in .txt. Either one's own CPU disturbs the figures."""
+    if out.endswith(".txt"):
+        cmd = ["strace", "-f", "-c", "-o", out, "-p", str(pid)]
+    else:
+        cmd = ["perf", "record", "-F", "499", "-g", "-p", str(pid), "-o", out]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     time.sleep(0.5)
     return proc
 
@@ -478,7 +486,9 @@ def report(results: list, cases: list, relays: list, header: str) -> str:
 
 def main() -> int:
     p = argparse.ArgumentParser(prog="scripts/bench relay",
-                                description="Sealgate vs Postfix relay throughput, CPU/message, memory.")
+                                description="Sealgate vs Postfix relay throughput, CPU/message, memory.",
+                                epilog="scripts/bench relay builds the release binary first; --no-build skips that. "
+                                       "See docs/performance.md.")
     p.add_argument("--quick", action="store_true", help="1 run, 1/10 of the messages (development)")
     p.add_argument("--runs", type=int, help="runs per case (default 3; --quick: 1); medians are printed")
     p.add_argument("--force", action="store_true", help="measure even when other processes use >10%% CPU "
@@ -492,6 +502,8 @@ def main() -> int:
     p.add_argument("--json", help="also write every run's figures to this file")
     p.add_argument("--perf", metavar="DIR", help="perf record -g each Sealgate run into DIR/RELAY-CASE-RUN.data "
                    "(profiling only: perf's own CPU disturbs the figures)")
+    p.add_argument("--strace", metavar="DIR", help="strace -f -c each run (both relays) into DIR/RELAY-CASE-RUN.txt: "
+                   "syscalls per message (profiling only)")
     p.add_argument("--keep", action="store_true", help="keep the work directory (configs, logs, maillog)")
     args = p.parse_args()
 
@@ -581,7 +593,10 @@ def measure_all(args, cases, runs, relays, top, certs, results):
                 i += 1
                 log(f"[{i}/{total}] {case_title(case)}: {relay}, run {run + 1}/{runs}")
                 perf_out = None
-                if args.perf and relay != "postfix":
+                if args.strace:
+                    os.makedirs(args.strace, exist_ok=True)
+                    perf_out = os.path.join(os.path.abspath(args.strace), f"{relay}-{case[0]}-{run + 1}.txt")
+                elif args.perf and relay != "postfix":
                     os.makedirs(args.perf, exist_ok=True)
                     perf_out = os.path.join(os.path.abspath(args.perf), f"{relay}-{case[0]}-{run + 1}.data")
                 # Without --force, a run that others disturbed while it ran is measured again (3 tries).

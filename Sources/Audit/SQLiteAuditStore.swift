@@ -15,6 +15,8 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
     public let node: String
     private let pool: DatabasePool
     private let clock: @Sendable () -> Date
+    /// Concurrent appends share a transaction: one WAL fsync for many records.
+    private let group: GroupCommit<AuditEvent, AuditRecord>
 
     /// Opens or creates the store: parent directory (0700), file mode 0600, WAL, schema migration.
     /// `clock` supplies record times; the default is the system clock.
@@ -30,8 +32,13 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
             // Each commit is on stable storage before append() returns.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        pool = try DatabasePool(path: path, configuration: config)
+        let pool = try DatabasePool(path: path, configuration: config)
         try AuditSchema.migrator.migrate(pool)
+        // GRDB opens WAL pools with synchronous=NORMAL; the audit wants every commit on stable
+        // storage (the writer connection keeps this for its lifetime). Group commit keeps it cheap.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        self.pool = pool
+        group = GroupCommit { events in try SQLiteAuditStore.appendBatch(events, pool: pool, node: node, clock: clock) }
     }
 
     /// Opens a store from the config form `sqlite:PATH`; a relative PATH is resolved against `baseDirectory`.
@@ -42,20 +49,32 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
         try self.init(path: file, node: node)
     }
 
+    /// Durable on return (synchronous=FULL); appends racing with this one commit together.
     public func append(_ event: AuditEvent) throws -> AuditRecord {
+        try group.submit(event)
+    }
+
+    /// Appends `events` in order in one IMMEDIATE transaction, chaining each to the one before.
+    static func appendBatch(_ events: [AuditEvent], pool: DatabasePool, node: String,
+                            clock: @Sendable () -> Date) throws -> [AuditRecord] {
         try pool.writeWithoutTransaction { db in
-            var sealed: AuditRecord?
+            var sealed: [AuditRecord] = []
             try db.inTransaction(.immediate) {
+                sealed = []
                 let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
-                let sequence: Int64 = (head?["sequence"] ?? 0) + 1
-                let previous: String = head?["hash"] ?? CanonicalRecord.genesisHash
-                let (record, canonical) = try CanonicalRecord.seal(sequence: sequence, time: clock(), node: node,
-                                                                   event: event, previousHash: previous)
-                try SQLiteAuditStore.insert(StoredAuditRow(record: record, canonical: canonical), db)
-                sealed = record
+                var sequence: Int64 = head?["sequence"] ?? 0
+                var previous: String = head?["hash"] ?? CanonicalRecord.genesisHash
+                for event in events {
+                    sequence += 1
+                    let (record, canonical) = try CanonicalRecord.seal(sequence: sequence, time: clock(), node: node,
+                                                                       event: event, previousHash: previous)
+                    try SQLiteAuditStore.insert(StoredAuditRow(record: record, canonical: canonical), db)
+                    sealed.append(record)
+                    previous = record.hash
+                }
                 return .commit
             }
-            guard let sealed else { throw AuditError.corruptRecord(sequence: 0, reason: "append did not commit") }
+            guard sealed.count == events.count else { throw AuditError.corruptRecord(sequence: 0, reason: "append did not commit") }
             return sealed
         }
     }

@@ -138,11 +138,16 @@ public final class Spool: @unchecked Sendable {
     /// one message (delivery, `queue hold`) do not lose each other's updates. Returns the new states.
     @discardableResult
     public func modifyStates(_ id: QueueID, _ change: (inout [RecipientState]) throws -> Void) throws -> [RecipientState] {
+        try modifyStatesWritingIf(id) { states in try change(&states); return true }
+    }
+
+    /// The same, where `change` says whether the new states need writing at all.
+    @discardableResult
+    func modifyStatesWritingIf(_ id: QueueID, _ change: (inout [RecipientState]) throws -> Bool) throws -> [RecipientState] {
         try entryLocks.withLock(for: id) {
             let count = try envelope(id).recipients.count
             var states = try storedStates(id, expected: count)
-            try change(&states)
-            try writeStates(id, states, expected: count)
+            if try change(&states) { try writeStates(id, states, expected: count) }
             return states
         }
     }
