@@ -78,7 +78,7 @@ let package = Package(
                                                    nioCore, nioPosix, nioSSL, logging,
                                                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                                                    .product(name: "NIOTLS", package: "swift-nio")], swiftSettings: settings),
-        .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: settings),
+        .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", "DNS", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: settings),
 
         .target(name: "Delivery", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue", "Audit", x509,
                                                  nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),

@@ -39,15 +39,17 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         warnings.forEach { logger.warning("policy: \($0)") }
         let scanner = try PHIScanner(configuration: config.scannerConfiguration)
         let stores = try openStores()
-        let routing = try deliveryRouting()
+        let resolver = makeResolver()
+        let routing = try deliveryRouting(resolver)
         let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
                                    group: group, logger: logger, routing: routing)
         let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
                              onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
-        let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config).build(policy: policy, scanner: scanner))
-        let reloader = Reloader(running: config, live: inbound, logger: logger, applyDelivery: { new in
+        let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config, resolver: resolver)
+            .build(policy: policy, scanner: scanner))
+        let reloader = Reloader(running: config, live: inbound, resolver: resolver, logger: logger, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
         var listeners: [SMTPListener] = []
@@ -119,13 +121,17 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                          node: config.nodeID, port: config.deliveryPort)
     }
 
-    /// DNS through the configured (validating, loopback) resolver, cached; TLS levels per domain;
-    /// MTA-STS; the TLS observations and their optional ratchet.
-    private func deliveryRouting() throws -> DeliveryRouting {
+    /// One cached resolver for everything: the configured (validating, loopback) server.
+    private func makeResolver() -> DNS.Resolver {
         let server = config.effectiveDNSResolver() ?? "127.0.0.1:53"
-        let resolver = CachingResolver(LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
-                                                    logger: logger))
-        return DeliveryRouting(
+        return CachingResolver(LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
+                                            logger: logger))
+    }
+
+    /// DNS through the given resolver; TLS levels per domain;
+    /// MTA-STS; the TLS observations and their optional ratchet.
+    private func deliveryRouting(_ resolver: DNS.Resolver) throws -> DeliveryRouting {
+        DeliveryRouting(
             resolver: resolver,
             tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
             mtaSTS: MTASTSClient(resolver: resolver, extraCAFile: config.deliveryCAFile,

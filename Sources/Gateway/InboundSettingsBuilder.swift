@@ -1,6 +1,7 @@
 // InboundSettingsBuilder: turns a validated config plus a loaded policy into the SMTP server's
 // InboundSettings (certificate, limits, networks, inspector). Used at start and at every reload.
 
+import DNS
 import Foundation
 import MailCore
 import NIOSSL
@@ -10,6 +11,8 @@ import SMTPServer
 
 struct InboundSettingsBuilder {
     let config: GatewayConfig
+    /// For reverse lookups of clients (nil: every client is "unknown").
+    let resolver: Resolver?
 
     func build(policy: PolicySet, scanner: PHIScanner) throws -> InboundSettings {
         InboundSettings(hostname: config.hostname, nodeID: config.nodeID, maxMessageSize: config.maxMessageSize,
@@ -19,7 +22,8 @@ struct InboundSettingsBuilder {
                         commandTimeout: config.commandTimeout, dataTimeout: config.dataTimeout,
                         maxConnections: config.maxConnections, maxConnectionsPerIP: config.maxConnectionsPerIP,
                         tlsContext: try tlsContext(),
-                        inspector: PolicyInspector(scanner: scanner, evaluator: PolicyEvaluator(policy: policy)))
+                        inspector: PolicyInspector(scanner: scanner, evaluator: PolicyEvaluator(policy: policy)),
+                        clientNames: config.reverseLookup ? resolver.map(ClientNameLookup.init) : nil)
     }
 
     /// The inbound certificate; nil when no listener uses TLS.

@@ -2,6 +2,7 @@
 // and swaps certificate, policy, trusted networks and TLS levels in atomically; a broken file
 // keeps the old configuration running and says why. Listener addresses and storage need a restart.
 
+import DNS
 import Foundation
 import Logging
 import PHIScanner
@@ -11,13 +12,14 @@ import SMTPServer
 final class Reloader: @unchecked Sendable {
     private let running: GatewayConfig
     private let live: LiveInboundSettings
+    private let resolver: Resolver?
     private let logger: Logger
     private let applyDelivery: @Sendable (GatewayConfig) -> Void
     private let lock = NSLock()
 
-    init(running: GatewayConfig, live: LiveInboundSettings, logger: Logger,
+    init(running: GatewayConfig, live: LiveInboundSettings, resolver: Resolver?, logger: Logger,
          applyDelivery: @escaping @Sendable (GatewayConfig) -> Void) {
-        self.running = running; self.live = live; self.logger = logger
+        self.running = running; self.live = live; self.resolver = resolver; self.logger = logger
         self.applyDelivery = applyDelivery
     }
 
@@ -39,7 +41,7 @@ final class Reloader: @unchecked Sendable {
         let settings: InboundSettings
         do {
             let scanner = try PHIScanner(configuration: config.scannerConfiguration)
-            settings = try InboundSettingsBuilder(config: config).build(policy: policy.0, scanner: scanner)
+            settings = try InboundSettingsBuilder(config: config, resolver: resolver).build(policy: policy.0, scanner: scanner)
         } catch {
             return refuse(["\(error)"])
         }

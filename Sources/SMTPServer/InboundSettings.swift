@@ -37,17 +37,20 @@ public struct InboundSettings: Sendable {
     public var tlsContext: NIOSSLContext?
     /// Scan and policy at the end of DATA; nil: every recipient is delivered with no policy.
     public var inspector: MessageInspector?
+    /// Reverse lookups for the Received header (`dns.reverse_lookup`); nil: the client is "unknown".
+    public var clientNames: ClientNameLookup?
 
     public init(hostname: String, nodeID: UInt16, maxMessageSize: Int, maxRecipients: Int, maxDataLineLength: Int,
                 trustedNetworks: [IPNetwork], normalizeBareNewlineNetworks: [IPNetwork], commandTimeout: Double,
                 dataTimeout: Double, maxConnections: Int, maxConnectionsPerIP: Int, tlsContext: NIOSSLContext?,
-                inspector: MessageInspector? = nil) {
+                inspector: MessageInspector? = nil, clientNames: ClientNameLookup? = nil) {
         self.hostname = hostname; self.nodeID = nodeID; self.maxMessageSize = maxMessageSize
         self.maxRecipients = maxRecipients; self.maxDataLineLength = maxDataLineLength
         self.trustedNetworks = trustedNetworks; self.normalizeBareNewlineNetworks = normalizeBareNewlineNetworks
         self.commandTimeout = commandTimeout; self.dataTimeout = dataTimeout
         self.maxConnections = maxConnections; self.maxConnectionsPerIP = maxConnectionsPerIP; self.tlsContext = tlsContext
         self.inspector = inspector
+        self.clientNames = clientNames
     }
 
     /// The protocol machine's settings for one client of one listener.

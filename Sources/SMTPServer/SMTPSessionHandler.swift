@@ -26,6 +26,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private var tlsFacts: TLSFacts?
     private var peerAddress = "unknown"
     private var peerPort = 0
+    /// The verified reverse name, once the lookup started at connect has answered.
+    private var peerName: String?
     private var idleTimer: Scheduled<Void>?
     private var registered = false
     private var greeted = false
@@ -60,6 +62,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         }
         registered = true
         logger.info("connect from unknown[\(peerAddress)]")
+        lookUpClientName(context: context)
         let config = settings.machineConfig(listener: listener, client: IPAddress(peerAddress))
         machine = SMTPServerStateMachine(config: config, tlsActive: listener.tls == .implicit)
         resetIdleTimer(context: context)
@@ -173,7 +176,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 
     private func commit(_ transaction: SMTPTransaction, context: ChannelHandlerContext) {
         let queueID = QueueID.generate(node: settings.nodeID)
-        let client = ClientInfo(address: peerAddress, port: peerPort, hostname: nil, helo: transaction.helo,
+        let client = ClientInfo(address: peerAddress, port: peerPort, hostname: peerName, helo: transaction.helo,
                                 protocolName: transaction.protocolName, authenticatedUser: transaction.authenticatedUser,
                                 tls: tlsFacts, listener: listener.name)
         let now = Date()
@@ -229,6 +232,17 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         } catch {
             logger.error("\(queueID): not queued: \(error)")
             return .failure(DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error"))
+        }
+    }
+
+    /// Starts the PTR + forward-confirm lookup; a message that ends before it answers says "unknown".
+    private func lookUpClientName(context: ChannelHandlerContext) {
+        guard let lookup = settings.clientNames, let ip = IPAddress(peerAddress) else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        Task {
+            let name = await lookup.name(for: ip)
+            eventLoop.execute { loopBound.value.0.peerName = name }
         }
     }
 

@@ -89,5 +89,8 @@ extension ConfigDecoder {
         if let n = dns["dnssec"], let v = reader.choice(n, "dns.dnssec", among: ConfigSchema.dnssecModes) {
             config.dnssecMode = v
         }
+        if let n = dns["reverse_lookup"], let on = reader.boolean(n, "dns.reverse_lookup") {
+            config.reverseLookup = on
+        }
     }
 }

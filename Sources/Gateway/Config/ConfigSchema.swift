@@ -15,7 +15,7 @@ enum ConfigSchema {
                          "max_data_line_length", "command_timeout", "data_timeout"]
     static let audit = ["store"]
     static let log = ["format", "level"]
-    static let dns = ["resolver", "dnssec"]
+    static let dns = ["resolver", "dnssec", "reverse_lookup"]
 
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let dnssecModes = ["off", "trust-ad"]

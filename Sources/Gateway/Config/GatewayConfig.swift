@@ -34,6 +34,8 @@ public struct GatewayConfig: Sendable {
     public var tlsRatchetExpiry: TimeInterval = 30 * 86400
     /// `delivery.mta_sts_cache`: fetched MTA-STS policies (absolute).
     public var mtaSTSCachePath: String = ""
+    /// `dns.reverse_lookup`: name inbound clients in the Received header (PTR, forward-confirmed).
+    public var reverseLookup: Bool = true
     /// `scanner:` — nil keeps the scanner's built-in value.
     public var scannerMRNContextWords: [String]? = nil
     public var scannerMRNPattern: String? = nil
