@@ -40,6 +40,9 @@ struct MXDelivery: Sendable {
             targets = t; mxStatus = s
         }
         let context = await DomainContext.load(group: group, routing: routing, logger: logger)
+        if let failure = context.failure {
+            return [local(group, host: group.domainName, failure, notes: context.notes)]
+        }
         var attempts: [AttemptReport] = []
         for target in targets {
             let input = HopPlanInput(group: group, target: target, mxStatus: mxStatus, domainLevel: context.level,
@@ -110,6 +113,9 @@ struct DomainContext: Sendable {
     var mtaSTS: MTASTSPolicy?
     var ratchet: TLSRequirement?
     var notes: [String]
+    /// Set when something the TLS decision depends on could not be read: the group defers
+    /// (a failed lookup is never "nothing recorded", design.md §4).
+    var failure: EnhancedStatus.Failure?
 
     static func load(group: DeliveryGroup, routing: DeliveryRouting, logger: Logger) async -> DomainContext {
         let domain = group.domainName
@@ -129,6 +135,7 @@ struct DomainContext: Sendable {
                 context.ratchet = try await BlockingIO.run { try store.ratchetRequirement(domain: domain) }
             } catch {
                 logger.warning("cannot read TLS observations for \(domain): \(error)")
+                context.failure = .init(EnhancedStatus(4, 4, 3), "cannot read the TLS observations (ratchet) for \(domain): \(error)")
             }
         }
         return context

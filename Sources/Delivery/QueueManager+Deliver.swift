@@ -25,6 +25,8 @@ extension QueueManager {
         let settled = await record(id, reports: deciding, now: now)
         let states = settled?.states
         await recordAudit(id, envelope: envelope, reports: reports, states: states, now: now)
+        // Results not recorded: the recipients are tried again, so no DSN may claim they failed.
+        guard settled != nil else { return Date().addingTimeInterval(settings.retry.delay(after: 1)) }
         await sendBounces(envelope: envelope, reports: deciding, states: states, originalMessage: message, now: now)
         if settled?.removed == true {
             _ = takeDeleteRequest(id)

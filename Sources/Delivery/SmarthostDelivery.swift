@@ -29,7 +29,7 @@ struct SmarthostDelivery: Sendable {
         return reports
     }
 
-    struct Floor: Hashable { var level: TLSLevel?; var version: TLSProtocolVersion? }
+    struct Floor: Hashable { var level: TLSLevel?; var version: TLSProtocolVersion?; var requireTLS = false }
 
     /// Recipients grouped by policy's TLS floor, in first-seen order.
     func floorGroups(envelope: Envelope, due: [Int]) -> [(floor: Floor, recipients: [(index: Int, spec: RecipientSpec)])] {
@@ -37,7 +37,7 @@ struct SmarthostDelivery: Sendable {
         var groups: [Floor: [(index: Int, spec: RecipientSpec)]] = [:]
         for index in due where index < envelope.recipients.count {
             let decision = envelope.decisions.flatMap { index < $0.count ? $0[index] : nil }
-            let floor = Floor(level: decision?.tlsLevel, version: decision?.minimumTLSVersion)
+            let floor = Floor(level: decision?.tlsLevel, version: decision?.minimumTLSVersion, requireTLS: envelope.requireTLS)
             if groups[floor] == nil { order.append(floor) }
             groups[floor, default: []].append((index, envelope.recipients[index]))
         }
@@ -47,11 +47,12 @@ struct SmarthostDelivery: Sendable {
     /// The smarthost's TLS policy for one floor. The smarthost is named in configuration, not
     /// found through DNS, so DANE and MTA-STS do not apply; PKIX checks use the configured name.
     func policy(floor: Floor, host: String) -> Result<HopTLSPolicy, EnhancedStatus.Failure> {
-        guard floor.level != nil || floor.version != nil else {
+        guard floor.level != nil || floor.version != nil || floor.requireTLS else {
             return .success(.opportunistic(attempt: settings.startTLS, verifier: client.pkix, names: [host]))
         }
-        switch TLSPlanner.plan(level: floor.level ?? .encrypt, domain: host, mxHost: host, mxStatus: .indeterminate,
-                               tlsa: nil, mtaSTS: nil) {
+        // RFC 8689: REQUIRETLS needs a verified certificate and a next hop that offers REQUIRETLS.
+        let level: TLSLevel = floor.requireTLS && [nil, .none, .may, .encrypt].contains(floor.level) ? .verify : (floor.level ?? .encrypt)
+        switch TLSPlanner.plan(level: level, domain: host, mxHost: host, mxStatus: .indeterminate, tlsa: nil, mtaSTS: nil) {
         case .failure(let error):
             return .failure(.init(error.status, error.message))
         case .success(var plan):
@@ -61,6 +62,7 @@ struct SmarthostDelivery: Sendable {
             let names = plan.pkixNames.isEmpty ? [host] : plan.pkixNames
             return .success(HopTLSPolicy(attempt: true, requirement: plan.requirement,
                                          authenticate: HopPlanning.pkixAuthenticator(client.pkix, names: names, trust: .pkix),
+                                         requireTLS: floor.requireTLS,
                                          notes: plan.notes + ["policy floor for the smarthost: \(plan.requirement)"]))
         }
     }

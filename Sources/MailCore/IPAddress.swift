@@ -100,8 +100,8 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
     public let prefixLength: Int
 
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1)
-        guard let addr = IPAddress(String(parts[0])) else { return nil }
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first, let addr = IPAddress(String(first)) else { return nil }
         let maxBits = addr.bytes.count * 8
         if parts.count == 2 {
             guard let n = Int(parts[1]), (0...maxBits).contains(n) else { return nil }

@@ -63,8 +63,11 @@ public struct TLSRequirement: Sendable, Codable, Hashable, CustomStringConvertib
     public func unmetReason(_ facts: TLSFacts?) -> String? {
         guard encrypted else { return nil }
         guard let facts else { return "TLS required but the connection was not encrypted" }
-        if let minimumVersion, let seen = TLSProtocolVersion(text: facts.version), seen < minimumVersion {
-            return "\(facts.version) is below the required \(minimumVersion.rawValue)"
+        if let minimumVersion {
+            guard let seen = TLSProtocolVersion(text: facts.version) else {
+                return "TLS version \(facts.version) could not be determined (at least \(minimumVersion.rawValue) is required)"
+            }
+            if seen < minimumVersion { return "\(facts.version) is below the required \(minimumVersion.rawValue)" }
         }
         guard !authenticatedBy.isEmpty else { return nil }
         switch facts.verification {
