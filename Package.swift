@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
             "PHIScanner", "MIME", nioCore, nioPosix, nioSSL, logging,
-            crypto, cryptoExtras, "Yams",
+            crypto, cryptoExtras, "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: settings),

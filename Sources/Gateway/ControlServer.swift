@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import MailCore
 import NIOCore
+import NIOExtras
 import NIOPosix
 
 final class ControlServer: @unchecked Sendable {
@@ -30,6 +31,9 @@ final class ControlServer: @unchecked Sendable {
         channel = try await ServerBootstrap(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // One request line of at most 64 KiB (NIOExtras frames it).
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: 65536))
                     try channel.pipeline.syncOperations.addHandler(ControlConnectionHandler(commands: commands, logger: logger))
                 }
             }
@@ -43,21 +47,25 @@ final class ControlServer: @unchecked Sendable {
     }
 }
 
-/// Reads one request line, answers it, closes.
+/// Answers one request line, then closes.
 final class ControlConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-    private var buffer = ByteBuffer()
+    private var answered = false
     private let commands: ControlCommands
     private let logger: Logger
 
     init(commands: ControlCommands, logger: Logger) { self.commands = commands; self.logger = logger }
 
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)   // an over-long line or a reset: nothing to answer
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var incoming = unwrapInboundIn(data)
-        buffer.writeBuffer(&incoming)
-        guard buffer.readableBytesView.contains(0x0A) || buffer.readableBytes > 65536 else { return }
-        let line = buffer.readString(length: buffer.readableBytes) ?? ""
+        guard !answered else { return }
+        answered = true
+        var frame = unwrapInboundIn(data)
+        let line = frame.readString(length: frame.readableBytes) ?? ""
         let commands = self.commands
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
