@@ -15,9 +15,13 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
     private let pool: NIOThreadPool
     private let logger: Logger
     private let onCommitted: @Sendable (QueueID) -> Void
+    private let hostname: String
+    private let node: UInt16
 
-    init(spool: Spool, audit: AuditStore, pool: NIOThreadPool, logger: Logger, onCommitted: @escaping @Sendable (QueueID) -> Void) {
+    init(spool: Spool, audit: AuditStore, pool: NIOThreadPool, logger: Logger, hostname: String, node: UInt16,
+         onCommitted: @escaping @Sendable (QueueID) -> Void) {
         self.spool = spool; self.audit = audit; self.pool = pool; self.logger = logger; self.onCommitted = onCommitted
+        self.hostname = hostname; self.node = node
     }
 
     func accept(envelope: Envelope, message: [UInt8]) async throws {
@@ -36,6 +40,21 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
             }
         }
         onCommitted(envelope.queueID)
+        await queueNotice(for: envelope)
+    }
+
+    /// `notify_sender`: a content-free notice to the sender, queued like any other message. A
+    /// failure here is logged; the original message is already safely queued.
+    private func queueNotice(for envelope: Envelope) async {
+        guard let (notice, bytes) = PolicyNotice.build(for: envelope, hostname: hostname, node: node) else { return }
+        let spool = self.spool
+        do {
+            try await pool.runIfActive { try spool.commit(envelope: notice, message: bytes) }
+            logger.info("\(envelope.queueID): policy notice \(notice.queueID) queued for the sender")
+            onCommitted(notice.queueID)
+        } catch {
+            logger.error("\(envelope.queueID): cannot queue the policy notice: \(error)")
+        }
     }
 
     /// Policy `hold` and `quarantine`: those recipients start held (committed that way, so no
