@@ -73,7 +73,7 @@ extension PolicyFileParser {
         if let value = E(rawValue: text.lowercased()) { return value }
         let allowed = E.allCases.map(\.rawValue)
         var message = "\(name): unknown \(what) '\(text)'"
-        if let guess = PolicyKeySuggestion.closest(to: text, among: allowed) { message += "; did you mean '\(guess)'?" }
+        if let guess = NameSuggestion.closest(to: text, among: allowed) { message += "; did you mean '\(guess)'?" }
         reader.error(message + " (expected one of: \(allowed.joined(separator: ", ")))", at: node)
         return nil
     }

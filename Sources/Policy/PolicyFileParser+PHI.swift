@@ -32,7 +32,7 @@ extension PolicyFileParser {
         return items.compactMap { item in
             if let type = PHIType(rawValue: item.text.lowercased()) { return type }
             var message = "phi.types: unknown PHI type '\(item.text)'"
-            if let guess = PolicyKeySuggestion.closest(to: item.text, among: known) { message += "; did you mean '\(guess)'?" }
+            if let guess = NameSuggestion.closest(to: item.text, among: known) { message += "; did you mean '\(guess)'?" }
             reader.error(message + " (known: \(known.joined(separator: ", ")), any)", at: item.node)
             return nil
         }

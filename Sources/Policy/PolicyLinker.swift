@@ -1,5 +1,6 @@
 // PolicyLinker: the checks that span files. It resolves `@list` references against the lists of
 // every file, and reports duplicate list and rule names and lists unfit for a domain condition.
+import MailCore
 
 struct PolicyLinker {
     private var byName: [String: PolicyList] = [:]
@@ -47,7 +48,7 @@ struct PolicyLinker {
             let reference = out.references[index]
             guard let list = byName[reference.name] else {
                 var message = "\(key): undefined list '@\(reference.name)'"
-                if let guess = PolicyKeySuggestion.closest(to: reference.name, among: Array(byName.keys).sorted()) {
+                if let guess = NameSuggestion.closest(to: reference.name, among: Array(byName.keys).sorted()) {
                     message += "; did you mean '@\(guess)'?"
                 } else if byName.isEmpty {
                     message += "; define it under 'lists:' in any policy file"

@@ -1,5 +1,6 @@
 // PolicyReader: typed reads from Yams nodes for one policy file. A bad value becomes a positioned
 // diagnostic and the read returns nil, so parsing goes on and every problem is reported.
+import MailCore
 import Foundation
 import Yams
 
@@ -36,7 +37,7 @@ final class PolicyReader {
             let key = scalar.string
             guard allowed.contains(key) else {
                 var message = "unknown \(what) '\(key)'"
-                if let guess = PolicyKeySuggestion.closest(to: key, among: allowed) { message += "; did you mean '\(guess)'?" }
+                if let guess = NameSuggestion.closest(to: key, among: allowed) { message += "; did you mean '\(guess)'?" }
                 error(message, at: keyNode)
                 continue
             }

@@ -49,18 +49,8 @@ struct PolicyCommand: ParsableCommand {
             let sender = try address(from, option: "--from", allowNull: true)
             let recipients = try to.map { try address($0, option: "--to", allowNull: false) }.compactMap { $0 }
             let policy = try PolicyCommand.loadPolicy(try policies ?? options.load().policiesPath)
-            guard let data = FileManager.default.contents(atPath: file) else {
-                printError("cannot read \(file)")
-                throw ExitCode(2)
-            }
-            let scanner: PHIScanner
-            do { scanner = try PHIScanner(configuration: try options.load().scannerConfiguration) } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                printError("\(error)")
-                throw ExitCode(1)
-            }
-            let bytes = [UInt8](data)
+            let bytes = try MessageInput.read(file)
+            let scanner = try MessageInput.scanner(options)
             let scan = scanner.scan(message: bytes)
             let facts = MessageFacts(sender: sender, recipients: recipients, authenticatedUser: auth,
                                      clientAddress: clientIP.flatMap(IPAddress.init), receivedOverTLS: tls, headers: scan.headers,

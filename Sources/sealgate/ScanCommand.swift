@@ -26,18 +26,8 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            printError("cannot read \(file)")
-            throw ExitCode(2)
-        }
-        let scanner: PHIScanner
-        do { scanner = try PHIScanner(configuration: try options.load().scannerConfiguration) } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            printError("\(error)")
-            throw ExitCode(1)
-        }
-        let bytes = [UInt8](data)
+        let bytes = try MessageInput.read(file)
+        let scanner = try MessageInput.scanner(options)
         let clock = ContinuousClock()
         var result = scanner.scan(message: bytes)
         if repetitions > 1 {

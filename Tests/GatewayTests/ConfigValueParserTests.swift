@@ -1,5 +1,7 @@
 // The value syntaxes on their own: durations, byte sizes, listen addresses (IPv4 and IPv6),
 // smarthost forms, resolvers, path resolution and the typo suggestions.
+
+import MailCore
 import XCTest
 @testable import Gateway
 
@@ -68,11 +70,11 @@ final class ConfigValueParserTests: XCTestCase {
     }
 
     func testSuggestions() {
-        XCTAssertEqual(ConfigKeySuggestion.closest(to: "hostnme", among: ConfigSchema.topLevel), "hostname")
-        XCTAssertEqual(ConfigKeySuggestion.closest(to: "Listeners", among: ConfigSchema.topLevel), "listeners")
-        XCTAssertEqual(ConfigKeySuggestion.closest(to: "max_msg_size", among: ConfigSchema.limits), "max_message_size")
-        XCTAssertNil(ConfigKeySuggestion.closest(to: "frobnicate", among: ConfigSchema.topLevel))
-        XCTAssertEqual(ConfigKeySuggestion.editDistance("kitten", "sitting"), 3)
+        XCTAssertEqual(NameSuggestion.closest(to: "hostnme", among: ConfigSchema.topLevel), "hostname")
+        XCTAssertEqual(NameSuggestion.closest(to: "Listeners", among: ConfigSchema.topLevel), "listeners")
+        XCTAssertEqual(NameSuggestion.closest(to: "max_msg_size", among: ConfigSchema.limits), "max_message_size")
+        XCTAssertNil(NameSuggestion.closest(to: "frobnicate", among: ConfigSchema.topLevel))
+        XCTAssertEqual(NameSuggestion.editDistance("kitten", "sitting"), 3)
     }
 }
 

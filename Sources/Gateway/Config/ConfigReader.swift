@@ -1,5 +1,6 @@
 // ConfigReader: typed reads from Yams nodes that never stop at the first problem. Each bad
 // value is recorded as a positioned diagnostic and the read returns nil; decoding continues.
+import MailCore
 import Foundation
 import Yams
 
@@ -46,7 +47,7 @@ final class ConfigReader {
             guard allowed.contains(key) else {
                 let place = name.isEmpty ? "" : " in \(name)"
                 var message = "unknown key '\(key)'\(place)"
-                if let guess = ConfigKeySuggestion.closest(to: key, among: allowed) { message += "; did you mean '\(guess)'?" }
+                if let guess = NameSuggestion.closest(to: key, among: allowed) { message += "; did you mean '\(guess)'?" }
                 report(message, at: keyNode)
                 continue
             }

@@ -1,19 +1,19 @@
-// "Did you mean 'x'?" for unknown policy keys, PHI types and methods: the closest known name by
-// edit distance, offered only when it is close enough to be a plausible typo.
+// NameSuggestion: "did you mean 'x'?" for a misspelt key or name in the config or a policy file:
+// the closest known name by edit distance, offered only when it is a plausible typo.
 
-enum PolicyKeySuggestion {
-    static func closest(to word: String, among candidates: [String]) -> String? {
+public enum NameSuggestion {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (name: String, distance: Int)?
         for candidate in candidates {
-            let d = distance(lowered, candidate)
+            let d = editDistance(lowered, candidate)
             if d <= max(2, candidate.count / 3), d < (best?.distance ?? Int.max) { best = (candidate, d) }
         }
         return best?.name
     }
 
     /// Levenshtein distance over Unicode scalars, one row at a time.
-    static func distance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
         guard !x.isEmpty else { return y.count }
         guard !y.isEmpty else { return x.count }
