@@ -15,6 +15,8 @@ public final class SMTPClient: @unchecked Sendable {
     let tlsContext: NIOSSLContext?
     /// PKIX validation of peer chains: system roots plus the extra CA file.
     public let pkix: PKIXVerifier
+    /// Sessions kept open briefly for the next message to the same hop.
+    let connections = ConnectionCache()
 
     public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
         self.settings = settings

@@ -34,6 +34,11 @@ struct SMTPTransaction {
     }
 
     func run(tryTLS: Bool) async -> Outcome {
+        let key = ConnectionCache.Key(address: hop.address, port: hop.port, host: host, requirement: tls.requirement,
+                                      requireTLS: tls.requireTLS, attemptTLS: tryTLS && tls.attempt, plan: tls.notes)
+        while let cached = client.connections.take(key) {
+            if let outcome = await reuse(cached, key: key) { return outcome }
+        }
         var report = AttemptReport(relayHost: host, relayIP: nil, relayPort: hop.port, tls: nil, results: [])
         report.notes = tls.notes
         let connection: SMTPConnection
@@ -49,8 +54,10 @@ struct SMTPTransaction {
         report.relayPort = connection.remotePort ?? hop.port
         let session = Session(connection: connection)
         do {
-            try await converse(session, tryTLS: tryTLS, report: &report)
-            await connection.quit(timeout: settings.commandTimeout)
+            let caps = try await converse(session, tryTLS: tryTLS, report: &report)
+            client.connections.put(key, .init(connection: connection, capabilities: caps, tls: report.tls,
+                                              certificateExpires: report.certificateExpires, peerChain: report.peerChain, uses: 1),
+                                   timeout: settings.commandTimeout)
         } catch let failure as TransactionFailure {
             report.results = finish(session.results, open: failure)
             await connection.quit(timeout: settings.commandTimeout)
@@ -79,7 +86,40 @@ struct SMTPTransaction {
         init(connection: SMTPConnection) { self.connection = connection }
     }
 
-    private func converse(_ s: Session, tryTLS: Bool, report: inout AttemptReport) async throws {
+    /// A cached session: RSET, then the transaction on what was measured when it was opened.
+    /// nil when the session is no longer usable (the caller opens a new one).
+    private func reuse(_ cached: ConnectionCache.Entry, key: ConnectionCache.Key) async -> Outcome? {
+        let connection = cached.connection
+        guard let rset = try? await connection.command(.rset, timeout: min(settings.commandTimeout, 30)), rset.code == 250 else {
+            connection.close()
+            return nil
+        }
+        var report = AttemptReport(relayHost: host, relayIP: connection.remoteIP, relayPort: connection.remotePort ?? hop.port,
+                                   tls: cached.tls, results: [])
+        report.notes = tls.notes
+        report.certificateExpires = cached.certificateExpires
+        report.peerChain = cached.peerChain
+        let session = Session(connection: connection)
+        session.phase = "after RSET on a cached connection"
+        do {
+            try await transact(session, caps: cached.capabilities, report: &report)
+            client.connections.put(key, .init(connection: connection, capabilities: cached.capabilities, tls: cached.tls,
+                                              certificateExpires: cached.certificateExpires, peerChain: cached.peerChain,
+                                              uses: cached.uses + 1), timeout: settings.commandTimeout)
+        } catch let failure as TransactionFailure {
+            report.results = finish(session.results, open: failure)
+            await connection.quit(timeout: settings.commandTimeout)
+        } catch {
+            let failure = TransactionFailure(local: EnhancedStatus(4, 4, 2), "\(error) with \(host)[\(connection.remoteIP ?? "?")] \(session.phase)")
+            report.results = finish(session.results, open: failure)
+            connection.close()
+        }
+        return Outcome(report: report, reachedMail: session.reachedMail)
+    }
+
+    /// Greeting, EHLO, STARTTLS (measured, then checked), then the transaction. Returns the
+    /// capabilities the session ends with, for the connection cache.
+    private func converse(_ s: Session, tryTLS: Bool, report: inout AttemptReport) async throws -> ServerCapabilities {
         let greeting = try await s.connection.readReply(timeout: settings.commandTimeout, doing: "receiving the greeting")
         guard greeting.code == 220 else { throw TransactionFailure(reply: greeting, context: "host \(host) refused to talk to me") }
         s.phase = "after EHLO"
@@ -87,6 +127,12 @@ struct SMTPTransaction {
         if tryTLS && tls.attempt {
             caps = try await secure(s, caps: caps, report: &report)
         }
+        try await transact(s, caps: caps, report: &report)
+        return caps
+    }
+
+    /// The TLS check, then MAIL, RCPT and DATA for this group.
+    private func transact(_ s: Session, caps: ServerCapabilities, report: inout AttemptReport) async throws {
         try TLSEnforcement.check(report.tls, policy: tls, host: host)
         if tls.requireTLS && !caps.requireTLS {
             throw TransactionFailure(local: EnhancedStatus(5, 7, 30), "REQUIRETLS is required, but was not offered by host \(host)")

@@ -88,3 +88,33 @@ final class SMTPClientTests: XCTestCase {
         XCTAssertEqual(report.results.first?.status, EnhancedStatus(5, 7, 1))
     }
 }
+
+/// The connection cache: a second message to the same hop reuses the session (RSET, no new
+/// connect, no second EHLO); a session the server has dropped is replaced by a new connection.
+final class ConnectionReuseTests: XCTestCase {
+    var group: MultiThreadedEventLoopGroup!
+
+    override func setUp() { group = MultiThreadedEventLoopGroup(numberOfThreads: 2) }
+    override func tearDown() { try? group.syncShutdownGracefully() }
+
+    func send(_ client: SMTPClient) async -> AttemptReport {
+        let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
+        return await client.deliver(envelope: env, recipients: [(0, env.recipients[0])], message: Fixtures.message)
+    }
+
+    func testSecondMessageReusesTheSession() async throws {
+        let server = TestSMTPServer(pipelining: true)
+        try server.start(group: group)
+        defer { server.stop() }
+        let client = SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger)
+        let first = await send(client)
+        let second = await send(client)
+        XCTAssertEqual(first.results.map(\.outcome), [.delivered])
+        XCTAssertEqual(second.results.map(\.outcome), [.delivered])
+        XCTAssertEqual(server.connections, 1, "one connection for both messages")
+        XCTAssertEqual(server.transactions.count, 2)
+        XCTAssertEqual(server.commands.filter { $0.hasPrefix("EHLO") }.count, 1)
+        XCTAssertTrue(server.commands.contains("RSET"), "\(server.commands)")
+        XCTAssertEqual(second.relayIP, "127.0.0.1")
+    }
+}
