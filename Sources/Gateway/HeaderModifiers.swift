@@ -44,7 +44,7 @@ enum HeaderModifiers {
     static func stripSubjectTags(_ tags: [String], in message: [UInt8]) -> [UInt8] {
         guard let range = subjectLineRange(message) else { return message }
         var line = String(decoding: message[range], as: UTF8.self)
-        for tag in tags {
+        for tag in tags where !tag.isEmpty {
             while let r = line.range(of: tag, options: .caseInsensitive, range: line.index(line.startIndex, offsetBy: 8)..<line.endIndex) {
                 line.removeSubrange(r)
             }
