@@ -9,24 +9,7 @@ import TLSPolicy
 import XCTest
 @testable import Delivery
 
-final class DestinationProbeTests: XCTestCase {
-    var group: MultiThreadedEventLoopGroup!
-    var cert: TestCertificate!
-    let resolver = StubResolver()
-    let mxHost = "mx.example.net"
-
-    override func setUpWithError() throws {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        cert = try TestCertificate.make(name: mxHost)
-        resolver.setMX("example.net", [(10, mxHost)], status: .secure)
-        resolver.setAddresses(mxHost, ["127.0.0.1"], status: .secure)
-    }
-
-    override func tearDown() {
-        try? group.syncShutdownGracefully()
-        cert?.remove()
-    }
-
+final class DestinationProbeTests: SecureMXTestCase {
     func probe(port: Int, level: TLSLevel) async -> ProbeReport {
         let routing = DeliveryRouting(resolver: resolver, tlsLevels: DomainTLSLevels(default: .may, domains: ["example.net": level]))
         let probe = DestinationProbe(settings: MXDeliveryTests.mxSettings(port: port), routing: routing, group: group,

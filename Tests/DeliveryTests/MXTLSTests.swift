@@ -10,24 +10,7 @@ import TLSPolicy
 import XCTest
 @testable import Delivery
 
-final class MXTLSTests: XCTestCase {
-    var group: MultiThreadedEventLoopGroup!
-    var cert: TestCertificate!
-    let resolver = StubResolver()
-    let mxHost = "mx.example.net"
-
-    override func setUpWithError() throws {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        cert = try TestCertificate.make(name: mxHost)
-        resolver.setMX("example.net", [(10, mxHost)], status: .secure)
-        resolver.setAddresses(mxHost, ["127.0.0.1"], status: .secure)
-    }
-
-    override func tearDown() {
-        try? group.syncShutdownGracefully()
-        cert?.remove()
-    }
-
+final class MXTLSTests: SecureMXTestCase {
     func deliver(_ server: TestSMTPServer, level: TLSLevel, requireTLS: Bool = false) async -> (RecipientResult?, AttemptReport?) {
         var env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         env.requireTLS = requireTLS

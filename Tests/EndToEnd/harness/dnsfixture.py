@@ -62,6 +62,11 @@ import subprocess
 import sys
 import time
 
+try:                      # imported as harness.dnsfixture
+    from . import procs
+except ImportError:       # run as a script: the harness folder is sys.path[0]
+    import procs
+
 STATE_FILE = "fixture.json"
 LOCK_FILE = "/tmp/sealgate-dnsfixture.lock"
 TOOLS = ["nsd", "unbound", "ldns-keygen", "ldns-signzone", "ldns-key2ds"]
@@ -73,20 +78,6 @@ class FixtureError(RuntimeError):
 
 # ---------------------------------------------------------------- processes
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def _pid_belongs_to(pid: int, directory: str) -> bool:
     """True if pid's command line mentions directory (guards against a recycled PID)."""
     try:
@@ -97,7 +88,7 @@ def _pid_belongs_to(pid: int, directory: str) -> bool:
 
 
 def _kill_pid(pid: int, directory: str, grace: float = 5.0):
-    if not _pid_alive(pid) or not _pid_belongs_to(pid, directory):
+    if not procs.pid_alive(pid) or not _pid_belongs_to(pid, directory):
         return
     try:
         os.kill(pid, signal.SIGTERM)
@@ -105,7 +96,7 @@ def _kill_pid(pid: int, directory: str, grace: float = 5.0):
         return
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
-        if not _pid_alive(pid):
+        if not procs.pid_alive(pid):
             return
         time.sleep(0.05)
     try:
@@ -416,7 +407,7 @@ class DNSFixture:
         stage = "nsd"
         while time.monotonic() < deadline:
             for pid in self.pids:
-                if not _pid_alive(pid):
+                if not procs.pid_alive(pid):
                     raise FixtureError(f"a DNS daemon (pid {pid}) exited at start:\n{self._log_tails()}")
             if stage == "nsd":
                 answer = _query(*self.nsd, "test.", 6, timeout=0.5)
