@@ -11,7 +11,11 @@ extension QueueManager {
     func deliver(_ id: QueueID, envelope: Envelope, due: [Int]) async -> Date? {
         let message: [UInt8]
         do {
-            message = try await BlockingIO.run { [spool] in try spool.message(id) }
+            if let cached = spool.cachedMessage(id) {
+                message = cached
+            } else {
+                message = try await BlockingIO.run { [spool] in try spool.message(id) }
+            }
         } catch {
             logger.error("\(id): cannot read the message: \(error)")
             return Date().addingTimeInterval(settings.retry.delay(after: 1))

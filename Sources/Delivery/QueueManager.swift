@@ -141,11 +141,15 @@ public final class QueueManager: @unchecked Sendable {
     private func startIfDue(_ id: QueueID, everythingDue: Bool, group: inout DiscardingTaskGroup) async -> Date? {
         if isInFlight(id) { return nil }
         let loaded: (Envelope, [RecipientState])
-        do {
-            loaded = try await BlockingIO.run { [spool] in (try spool.envelope(id), try spool.states(id)) }
-        } catch {
-            logger.error("\(id): cannot read queue entry: \(error)")
-            return nil
+        if let recent = spool.recentEntry(id) {
+            loaded = recent  // just committed: nothing to read
+        } else {
+            do {
+                loaded = try await BlockingIO.run { [spool] in (try spool.envelope(id), try spool.states(id)) }
+            } catch {
+                logger.error("\(id): cannot read queue entry: \(error)")
+                return nil
+            }
         }
         let (due, later) = DuePlanner.plan(states: loaded.1, now: Date(), everythingDue: everythingDue)
         guard !due.isEmpty else { return later }

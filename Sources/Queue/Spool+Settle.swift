@@ -18,7 +18,7 @@ extension Spool {
             removed = removeIf(states)
             return !removed
         })
-        if removed { try remove(id) }
+        if removed { try remove(id, durable: false) }
         return (result, removed)
     }
 }

@@ -1,5 +1,5 @@
 // Spool recovery: run at start before the spool is used. Deletes half-written data (temp files,
-// messages or state files without a committed envelope) and returns every committed message.
+// files without a committed envelope, torn journal tails) and returns every committed message.
 
 import MailCore
 
@@ -37,7 +37,11 @@ extension Spool {
                 if removed > 0 { try dirs.sync(kind) }
                 discarded += removed
             }
-            return SpoolRecovery(committed: committed.sorted(), discarded: discarded)
+            // The journal: torn tails cut off, finished segments deleted; an entry that was also
+            // moved to files before a crash is the files' (they carry its newer states).
+            discarded += try journal.load(repair: true, committedAsFiles: { live.contains($0) })
+            let all = Set(committed).union(try journal.ids())
+            return SpoolRecovery(committed: all.sorted(), discarded: discarded)
         }
     }
 

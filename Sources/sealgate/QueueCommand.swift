@@ -93,6 +93,8 @@ struct QueueCommand: ParsableCommand {
         } catch ControlClientError.daemonNotRunning(let path) {
             guard let id, command != "flush" else { printError("the daemon is not running (\(path)); nothing to flush"); throw ExitCode(1) }
             let spool = try openSpool(config)
+            // What the daemon does at start: cut torn journal tails before anything is appended.
+            _ = try spool.recover()
             switch command {
             case "hold": print("\(id): held \(try spool.hold(id)) recipient(s) (offline)")
             case "release": print("\(id): released \(try spool.release(id)) recipient(s) (offline)")

@@ -25,20 +25,17 @@ def _send(g, msg):
 
 
 @pytest.mark.slow
-def test_250_comes_after_fsync_rename_and_directory_fsync(sealgate_factory, sink_factory, tmp_path):
+def test_250_comes_after_the_journal_write_and_its_fdatasync(sealgate_factory, sink_factory, tmp_path):
     sink = sink_factory(start=False)  # nothing is delivered while we look at the trace
     trace_file = str(tmp_path / "strace.out")
     g = sealgate_factory(sink.smarthost, wrap=[
         "strace", "-f", "-yy", "-s", "200", "-o", trace_file,
-        "-e", "trace=fsync,fdatasync,rename,renameat,renameat2,write,sendmsg,writev,sendto"])
+        "-e", "trace=fsync,fdatasync,pwrite64,write,sendmsg,writev,sendto"])
     msg, _ = make_message("durable")
     qid = _send(g, msg)
     time.sleep(0.5)
     calls = trace.parse(trace_file)
-    spool = os.path.realpath(g.spool_dir)
-
-    def in_spool(text):
-        return spool in text or "var/spool" in text
+    journal = os.path.join(os.path.realpath(g.spool_dir), "journal") + "/"
 
     replies = [c for c in calls if c.name in ("write", "writev", "sendmsg", "sendto")
                and "250 2.0.0 Ok: queued as " + qid in c.args and "TCP" in c.args]
@@ -46,15 +43,14 @@ def test_250_comes_after_fsync_rename_and_directory_fsync(sealgate_factory, sink
                      f"writes seen: {[c.args[:120] for c in calls if 'queued' in c.args][:5]}")
     reply_at = replies[0].index
     before = [c for c in calls if c.done < reply_at]
-    renames = [c for c in before if c.name.startswith("rename") and c.ret.startswith("0") and in_spool(c.args)]
-    assert renames, "no rename into the spool before the 250"
-    last_rename = renames[-1]
-    data_syncs = [c for c in before if c.name in ("fsync", "fdatasync") and c.ret.startswith("0")
-                  and in_spool(c.fd_path) and not os.path.isdir(c.fd_path) and c.done < last_rename.index]
-    assert data_syncs, "no fsync of a spool file before the rename that commits it"
-    dir_syncs = [c for c in before if c.name in ("fsync", "fdatasync") and c.ret.startswith("0")
-                 and in_spool(c.fd_path) and os.path.isdir(c.fd_path) and c.index > last_rename.done]
-    assert dir_syncs, "no fsync of the spool directory between the rename and the 250"
+    # The record names its queue ID in clear (the payload is sealed): find its write.
+    record_writes = [c for c in before if c.name == "pwrite64" and c.fd_path.startswith(journal)
+                     and qid in c.args and not c.ret.startswith("-")]
+    assert record_writes, f"no write of {qid}'s record to a journal segment before the 250"
+    record = record_writes[-1]
+    syncs = [c for c in before if c.name in ("fsync", "fdatasync") and c.ret.startswith("0")
+             and c.fd_path == record.fd_path and c.index > record.done]
+    assert syncs, f"no fdatasync of {record.fd_path} between the record's write and the 250"
 
 
 @pytest.mark.slow

@@ -7,6 +7,11 @@ import XCTest
 @testable import Queue
 
 final class SpoolEncryptionTests: SpoolTestCase {
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        commitTarget = .files  // these tests handle the per-message files themselves
+    }
+
     let marker = "PHI-MARKER-7c1e0b"
 
     func testNoPlaintextOnDisk() throws {

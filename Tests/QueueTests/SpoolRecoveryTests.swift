@@ -7,6 +7,11 @@ import XCTest
 @testable import Queue
 
 final class SpoolRecoveryTests: SpoolTestCase {
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        commitTarget = .files  // these tests handle the per-message files themselves
+    }
+
     func testRecoveryDiscardsHalfWrittenDataAndKeepsCommittedMessages() throws {
         let kept1 = queueID(1), kept2 = queueID(2), noEnvelope = queueID(3), noMessage = queueID(4), noBoth = queueID(5)
         do {

@@ -8,6 +8,7 @@ import XCTest
 
 final class SpoolRoundTripTests: SpoolTestCase {
     func testMessageAndEnvelopeRoundTripExactly() throws {
+        commitTarget = .files
         let spool = try makeSpool()
         let id = queueID(1)
         var message = Array("Subject: x\r\n\r\nh\u{e9}llo\r\n".utf8)
@@ -125,6 +126,7 @@ final class SpoolRoundTripTests: SpoolTestCase {
     }
 
     func testRemoveDeletesEveryFile() throws {
+        commitTarget = .files
         let spool = try makeSpool()
         let id = queueID(11), other = queueID(12)
         try spool.commit(envelope: try envelope(id), message: [1])
@@ -153,7 +155,7 @@ final class SpoolRoundTripTests: SpoolTestCase {
 
     func testDirectoriesAreCreatedPrivate() throws {
         _ = try makeSpool()
-        for sub in ["", "/msg", "/env", "/state", "/tmp"] {
+        for sub in ["", "/msg", "/env", "/state", "/tmp", "/journal"] {
             let attrs = try FileManager.default.attributesOfItem(atPath: spoolPath + sub)
             XCTAssertEqual((attrs[.posixPermissions] as? NSNumber)?.intValue, 0o700, sub)
         }

@@ -8,6 +8,8 @@ import XCTest
 
 class SpoolTestCase: XCTestCase {
     var tempDir = ""
+    /// Where plain commits go; the tests of the per-message file layout set `.files`.
+    var commitTarget: SpoolCommitTarget = .journal
     var keyPath: String { tempDir + "/spool.keys" }
     var spoolPath: String { tempDir + "/spool" }
 
@@ -20,9 +22,13 @@ class SpoolTestCase: XCTestCase {
         try? FileManager.default.removeItem(atPath: tempDir)
     }
 
-    func makeSpool(keyring: SpoolKeyring? = nil) throws -> Spool {
-        try Spool(directory: spoolPath, keyring: keyring ?? SpoolKeyring.loadOrCreate(path: keyPath))
+    /// Without the in-memory cache unless asked, so reads go to the disk.
+    func makeSpool(keyring: SpoolKeyring? = nil, cacheBytes: Int = 0) throws -> Spool {
+        try Spool(directory: spoolPath, keyring: keyring ?? SpoolKeyring.loadOrCreate(path: keyPath),
+                  commitTarget: commitTarget, cacheBytes: cacheBytes)
     }
+
+    var journalPath: String { spoolPath + "/journal" }
 
     func address(_ text: String) throws -> MailAddress {
         try MailAddressParser.parse(text, allowUTF8: true)
