@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # scripts/bench-relay.py: `scripts/bench relay`, Sealgate and a private Postfix side by side on one
-# machine: smtp-source (or bench-tls-load.py) -> relay -> smtp-sink, rates, CPU/message, memory.
+# machine: smtp-source (or bench-tls-load, for STARTTLS) -> relay -> smtp-sink, rates, CPU/message, memory.
 #
 # Reuses the e2e harness (Tests/EndToEnd/harness) to write configs and start/stop Sealgate and
 # Postfix by PID. Every address is in 127.0.0.0/8. See docs/performance.md for what is measured.
@@ -277,10 +277,24 @@ class PostfixRelay:
 
 # --- one measurement -------------------------------------------------------------------------
 
+TLS_LOAD = {"binary": ""}
+
+
+def build_tls_load(top: str) -> str:
+    """Compiles scripts/bench-tls-load.c (the STARTTLS load generator) into the work directory."""
+    out = os.path.join(top, "bench-tls-load")
+    src = os.path.join(REPO, "scripts", "bench-tls-load.c")
+    r = subprocess.run(["cc", "-O2", "-Wall", "-o", out, src, "-lssl", "-lcrypto", "-lpthread"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"bench relay: cannot build {src} (needs cc and libssl-dev):\n{r.stderr}")
+    return out
+
+
 def load_command(case, addr) -> list:
     _, n, size, sessions, tls = case
     if tls:
-        return [sys.executable, os.path.join(REPO, "scripts", "bench-tls-load.py"), addr[0], str(addr[1]),
+        return [TLS_LOAD["binary"], addr[0], str(addr[1]),
                 "-m", str(n), "-s", str(sessions), "-l", str(size), "-f", SENDER, "-t", RCPT, "--helo", HELO]
     return ["smtp-source", "-4", "-m", str(n), "-s", str(sessions), "-l", str(size), "-f", SENDER,
             "-t", RCPT, "-M", HELO, f"{addr[0]}:{addr[1]}"]
@@ -546,6 +560,8 @@ def main() -> int:
         os.environ["SEALGATE_BIN"] = os.path.join(top, "sealgate")
         subprocess.run([os.path.join(REPO, "scripts", "dev-certs"), certs, Sealgate.HOSTNAME], check=True,
                        stdout=subprocess.DEVNULL)
+        if any(case[4] for case in cases):
+            TLS_LOAD["binary"] = build_tls_load(top)
         fsyncs = fsync_rate(top)
         started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         refused = None
