@@ -15,13 +15,15 @@ public final class SMTPClient: @unchecked Sendable {
     let tlsContext: NIOSSLContext?
     /// PKIX validation of peer chains: system roots plus the extra CA file.
     public let pkix: PKIXVerifier
-    /// Sessions kept open briefly for the next message to the same hop.
-    let connections = ConnectionCache()
+    /// Sessions kept open briefly for the next message to the same hop: as many per hop as can
+    /// be in use at once, so a steady stream to one hop never closes and reopens sessions.
+    let connections: ConnectionCache
 
     public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
         self.settings = settings
         self.group = group
         self.logger = logger
+        self.connections = ConnectionCache(maxPerKey: settings.maxConcurrent)
         self.pkix = PKIXVerifier(systemCAFile: settings.systemCAFile, extraCAFile: settings.extraCAFile)
         do {
             tlsContext = try SMTPClient.makeTLSContext()

@@ -118,7 +118,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                          retry: RetrySchedule(steps: config.retrySteps, thereafter: config.retryAfter,
                                               maxLifetime: config.maxLifetime),
                          extraCAFile: config.deliveryCAFile, connectTimeout: config.connectTimeout,
-                         node: config.nodeID, port: config.deliveryPort)
+                         maxConcurrent: config.deliveryConcurrency, node: config.nodeID, port: config.deliveryPort,
+                         maxPerDestination: config.destinationConcurrency)
     }
 
     /// One cached resolver for everything: the configured (validating, loopback) server.

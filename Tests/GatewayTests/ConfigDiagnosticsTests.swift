@@ -148,6 +148,10 @@ final class ConfigDiagnosticsTests: XCTestCase {
             "sealgate.yaml:2:10: node_id: 5000 is out of range; expected 0 to 960",
             "sealgate.yaml:3:32: limits.max_data_line_length: 80 is out of range; expected 1000 to 16777216",
         ])
+        check("delivery: {smarthost: \"[127.0.0.1]:2526\", concurrency: 0, destination_concurrency: 5000}\n", [
+            "sealgate.yaml:1:56: delivery.concurrency: 0 is out of range; expected 1 to 10000",
+            "sealgate.yaml:1:84: delivery.destination_concurrency: 5000 is out of range; expected 1 to 1000",
+        ])
     }
 
     func testAllErrorsAreReportedInFileOrder() {

@@ -64,6 +64,7 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.policiesPath, "/srv/gw/policies")
         XCTAssertNil(c.smarthost, "no smarthost: direct MX delivery, as Postfix without a relayhost")
         XCTAssertNil(c.dnsResolver)
+        XCTAssertEqual([c.deliveryConcurrency, c.destinationConcurrency], [50, 20], "Postfix-like delivery concurrency")
     }
 
     func testMissingKeysKeepDefaultsButSmarthostIsRequiredInAFile() throws {
@@ -83,6 +84,8 @@ final class ConfigLoaderTests: XCTestCase {
               observations: state/tls
               ratchet: yes
               ratchet_expiry: 10d
+              concurrency: 80
+              destination_concurrency: 7
             """, in: dir)
         XCTAssertNil(c.smarthost)
         XCTAssertEqual(c.tlsDefaultLevel, .encrypt)
@@ -91,6 +94,7 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.mtaSTSCachePath, dir + "/var/mta-sts")
         XCTAssertTrue(c.tlsRatchet)
         XCTAssertEqual(c.tlsRatchetExpiry, 10 * 86400)
+        XCTAssertEqual([c.deliveryConcurrency, c.destinationConcurrency], [80, 7])
     }
 
     func testScannerSection() throws {

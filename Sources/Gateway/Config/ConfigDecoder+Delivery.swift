@@ -28,6 +28,13 @@ extension ConfigDecoder {
         if let n = delivery["connect_timeout"], let v = reader.duration(n, "delivery.connect_timeout") {
             config.connectTimeout = v
         }
+        if let n = delivery["concurrency"], let v = reader.integer(n, "delivery.concurrency", in: 1...10_000) {
+            config.deliveryConcurrency = v
+        }
+        if let n = delivery["destination_concurrency"],
+           let v = reader.integer(n, "delivery.destination_concurrency", in: 1...1_000) {
+            config.destinationConcurrency = v
+        }
         if let n = delivery["ca_file"], let text = reader.optionalString(n, "delivery.ca_file") {
             config.deliveryCAFile = text.map(resolve)
             caFileMark = delivery.keyNode("ca_file")?.mark

@@ -9,6 +9,7 @@ enum ConfigSchema {
     static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
     static let tls = ["certificate", "key"]
     static let delivery = ["smarthost", "port", "retry", "retry_after", "max_lifetime", "ca_file", "connect_timeout",
+                           "concurrency", "destination_concurrency",
                            "tls", "observations", "ratchet", "ratchet_expiry", "mta_sts_cache"]
     static let deliveryTLS = ["default", "domains"]
     static let limits = ["max_message_size", "max_recipients", "max_connections", "max_connections_per_ip",

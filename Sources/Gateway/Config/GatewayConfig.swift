@@ -42,6 +42,11 @@ public struct GatewayConfig: Sendable {
     public var scannerHealthTermFiles: [String] = []
     public var scannerContextWindow: Int? = nil
     public var connectTimeout: TimeInterval
+    /// `delivery.concurrency`: messages in delivery at once (Postfix: default_process_limit).
+    public var deliveryConcurrency: Int = 50
+    /// `delivery.destination_concurrency`: sessions to one MX destination at once (Postfix:
+    /// default_destination_concurrency_limit, also 20).
+    public var destinationConcurrency: Int = 20
     public var maxMessageSize: Int
     public var maxRecipients: Int
     public var maxConnections: Int
