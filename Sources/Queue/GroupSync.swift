@@ -46,14 +46,6 @@ final class GroupSync: @unchecked Sendable {
         }
     }
 
-    /// Records that everything up to `ticket` is durable (a segment was synced as it was rotated).
-    func markDurable(upTo ticket: UInt64) {
-        condition.lock()
-        durable = max(durable, ticket)
-        condition.broadcast()
-        condition.unlock()
-    }
-
     /// Callers waiting for someone else's sync (for tests).
     var waiters: Int {
         condition.lock(); defer { condition.unlock() }

@@ -15,8 +15,13 @@ final class JournalSegment: @unchecked Sendable {
     var size: Int
     /// Entries in this segment that are not done. Changed only under the journal's lock.
     var live = 0
-    /// A sync of this segment failed: no more entries go into it.
-    var poisoned = false
+    /// Everything before this offset is known to be on stable storage. Changed only under the
+    /// journal's lock.
+    var syncedUpTo = 0
+    /// A sync of this segment failed; what was written from this offset on may be lost, so no
+    /// entry there may be acknowledged, and no more entries go into the segment.
+    var poisonedFrom: Int?
+    var poisoned: Bool { poisonedFrom != nil }
 
     private init(sequence: UInt64, path: String, fd: Int32, size: Int) {
         self.sequence = sequence; self.path = path; self.fd = fd; self.size = size
@@ -50,16 +55,30 @@ final class JournalSegment: @unchecked Sendable {
             throw error
         }
         segment.size = JournalFormat.segmentHeaderSize
+        segment.syncedUpTo = segment.size
         return segment
     }
 
-    /// Opens an existing segment (read-write when the spool may change it).
-    static func open(directory: String, sequence: UInt64, writable: Bool) throws -> (JournalSegment, [UInt8]) {
+    /// Opens an existing segment, read-write where permitted (read-only for a reader without
+    /// write access). nil when it is gone (deleted by the daemon since the directory was listed).
+    static func open(directory: String, sequence: UInt64) throws -> (JournalSegment, [UInt8])? {
         let path = "\(directory)/\(name(sequence))"
-        guard let bytes = try DurableFile.read(path) else { throw SpoolError.io("open \(path)", errno: ENOENT) }
-        let fd = openFile(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC, 0)
+        var fd = openFile(path, O_RDWR | O_CLOEXEC, 0)
+        if fd < 0 && (errno == EACCES || errno == EROFS) { fd = openFile(path, O_RDONLY | O_CLOEXEC, 0) }
+        if fd < 0 && errno == ENOENT { return nil }
         guard fd >= 0 else { throw SpoolError.io("open \(path)", errno: errno) }
-        return (JournalSegment(sequence: sequence, path: path, fd: fd, size: bytes.count), bytes)
+        let segment = JournalSegment(sequence: sequence, path: path, fd: fd, size: 0)
+        let bytes = try segment.readAll()
+        segment.size = bytes.count
+        segment.syncedUpTo = bytes.count
+        return (segment, bytes)
+    }
+
+    /// The whole file, through the open descriptor (so it is the same file that was opened).
+    func readAll() throws -> [UInt8] {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw SpoolError.io("fstat \(path)", errno: errno) }
+        return try read(offset: 0, length: Int(st.st_size))
     }
 
     func write(_ bytes: [UInt8], at offset: Int) throws {

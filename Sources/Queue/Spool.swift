@@ -35,6 +35,7 @@ public final class Spool: @unchecked Sendable {
     let journal: SpoolJournal
     let commitTarget: SpoolCommitTarget
     let cache: SpoolCache
+    let ownerLock: SpoolOwnerLock
     let recoveryLock = ReadWriteLock()
     let entryLocks = StripedLocks()
 
@@ -48,6 +49,7 @@ public final class Spool: @unchecked Sendable {
         self.journal = try SpoolJournal(directory: "\(directory)/journal")
         self.commitTarget = commitTarget
         self.cache = SpoolCache(budget: cacheBytes)
+        self.ownerLock = SpoolOwnerLock(directory: directory)
     }
 
     // MARK: - commit
@@ -181,6 +183,8 @@ public final class Spool: @unchecked Sendable {
         // Still in the journal: nothing has changed since the commit, every recipient is pending.
         if try journal.contains(id) { return Array(repeating: RecipientState(), count: count) }
         guard let file = try DurableFile.read(dirs.path(.states, id)) else {
+            // Removed meanwhile (the envelope may still have come from the cache): not pending.
+            guard DurableFile.exists(dirs.path(.envelope, id)) else { throw SpoolError.notFound(id) }
             // No state file yet: the entry is as committed, every recipient pending.
             return Array(repeating: RecipientState(), count: count)
         }
@@ -261,7 +265,8 @@ public final class Spool: @unchecked Sendable {
     /// orphans that recovery deletes.
     public func remove(_ id: QueueID, durable: Bool = true) throws {
         try entryLocks.withLock(for: id) {
-            defer { cache.remove(id) }
+            // Out of the cache first, so no delivery that starts now finds it there.
+            cache.remove(id)
             if try recoveryLock.shared({ try journal.markDone(id, durable: durable) }) { return }
             try recoveryLock.shared {
                 let committed = DurableFile.exists(dirs.path(.envelope, id))

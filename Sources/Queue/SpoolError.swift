@@ -20,6 +20,8 @@ public enum SpoolError: Error, CustomStringConvertible, Equatable {
     case insecureKeyFile(String)
     /// A system call failed.
     case io(String, errno: Int32)
+    /// Another process owns the spool (its lock file is held): a running daemon, or an admin command.
+    case busy(String)
     /// The caller passed something the spool cannot store (e.g. a state array of the wrong length).
     case invalidArgument(String)
 
@@ -30,6 +32,7 @@ public enum SpoolError: Error, CustomStringConvertible, Equatable {
         case .unknownKey(let k): return "spool file encrypted with unknown key id \(k)"
         case .insecureKeyFile(let why): return "insecure spool key file: \(why)"
         case .io(let what, let e): return "\(what): \(String(cString: strerror(e))) (errno \(e))"
+        case .busy(let path): return "the spool is in use by another process (\(path) is locked; is the sealgate daemon running?)"
         case .invalidArgument(let why): return "invalid argument: \(why)"
         }
     }

@@ -13,19 +13,20 @@ final class SpoolJournal: @unchecked Sendable {
     }
 
     let directory: String
-    private let directoryFD: Int32
+    let directoryFD: Int32
     private let maxSegmentSize: Int
     /// An active segment with no live entry is replaced once it is this large.
     private let idleRotationSize: Int
-    private let lock = NSLock()
-    private var segments: [UInt64: JournalSegment] = [:]
-    private var entries: [QueueID: Location] = [:]
-    private var active: JournalSegment?
-    private var nextSequence: UInt64 = 1
+    // Everything below is guarded by `lock` (the loading code is in SpoolJournal+Load.swift).
+    let lock = NSLock()
+    var segments: [UInt64: JournalSegment] = [:]
+    var entries: [QueueID: Location] = [:]
+    var active: JournalSegment?
+    var nextSequence: UInt64 = 1
     /// Tickets: one per entry appended; `dirty` holds the segments written since their last sync.
-    private var written: UInt64 = 0
-    private var dirty: [JournalSegment] = []
-    private var loaded = false
+    var written: UInt64 = 0
+    var dirty: [JournalSegment] = []
+    var loaded = false
     let groupSync = GroupSync()
 
     init(directory: String, maxSegmentSize: Int = 32 << 20, idleRotationSize: Int = 1 << 20) throws {
@@ -38,67 +39,7 @@ final class SpoolJournal: @unchecked Sendable {
 
     deinit { close(directoryFD) }
 
-    // MARK: - loading
-
-    /// Reads every segment and rebuilds the index. With `repair` (the daemon's start, under the
-    /// spool's exclusive lock) torn tails are cut off and segments with nothing live are deleted.
-    /// Entries for which `committedAsFiles` holds were moved out before a crash: the files win.
-    /// Returns how many segments or tails were discarded.
-    @discardableResult
-    func load(repair: Bool, committedAsFiles: (QueueID) -> Bool) throws -> Int {
-        try lock.withLock { try loadLocked(repair: repair, committedAsFiles: committedAsFiles) }
-    }
-
-    private func loadLocked(repair: Bool, committedAsFiles: (QueueID) -> Bool) throws -> Int {
-        segments = [:]; entries = [:]; active = nil; dirty = []
-        var discarded = 0
-        let sequences = try DurableFile.list(directory).compactMap(JournalSegment.sequence(ofName:)).sorted()
-        for sequence in sequences {
-            nextSequence = max(nextSequence, sequence + 1)
-            let (segment, bytes) = try JournalSegment.open(directory: directory, sequence: sequence, writable: repair)
-            guard JournalFormat.hasSegmentHeader(bytes) else {
-                guard Self.isUnfinishedCreation(bytes) else {
-                    throw SpoolError.corrupt("journal/\(JournalSegment.name(sequence)): not a segment this version reads")
-                }
-                // Created but never synced: no entry in it was ever acknowledged.
-                if repair { try DurableFile.remove(segment.path); discarded += 1 }
-                continue
-            }
-            let (records, validEnd) = JournalFormat.parse(bytes)
-            var local: [QueueID: Location] = [:]
-            for record in records {
-                switch record.kind {
-                case .entry:
-                    local[record.id] = Location(segment: segment, payloadOffset: record.payloadOffset,
-                                                payloadLength: record.payloadLength)
-                case .done:
-                    local.removeValue(forKey: record.id)
-                }
-            }
-            for id in local.keys where committedAsFiles(id) { local.removeValue(forKey: id) }
-            if validEnd < bytes.count {
-                // A torn tail: written after the last sync, so nothing in it was acknowledged.
-                if repair { try segment.truncate(to: validEnd); discarded += 1 } else { segment.size = validEnd }
-            }
-            segment.live = local.count
-            if local.isEmpty {
-                if repair { try DurableFile.remove(segment.path); discarded += 1 }
-                continue
-            }
-            segments[sequence] = segment
-            entries.merge(local) { first, _ in first }
-        }
-        if repair && discarded > 0 { try DurableFile.syncDirectory(fd: directoryFD, path: directory) }
-        loaded = true
-        return discarded
-    }
-
-    /// A segment shorter than its header, or whose header is still zeros: its creation did not finish.
-    static func isUnfinishedCreation(_ bytes: [UInt8]) -> Bool {
-        bytes.count < JournalFormat.segmentHeaderSize || bytes.prefix(JournalFormat.segmentHeaderSize).allSatisfy { $0 == 0 }
-    }
-
-    private func loadIfNeeded() throws {
+    func loadIfNeeded() throws {
         if !loaded { _ = try loadLocked(repair: false, committedAsFiles: { _ in false }) }
     }
 
@@ -122,27 +63,53 @@ final class SpoolJournal: @unchecked Sendable {
             written += 1
             return written
         }
+        var failure: Error?
         do {
             try groupSync.waitDurable(ticket, prepare: takeSyncWork)
         } catch {
-            // Not durable, so the client gets a 4xx and sends again: this copy must never be delivered.
-            lock.withLock {
-                if let location = entries.removeValue(forKey: id) {
-                    location.segment.live -= 1
-                    location.segment.poisoned = true
-                }
-            }
-            throw error
+            failure = error
         }
+        lock.withLock {
+            guard let location = entries[id] else { return }
+            let segment = location.segment
+            // A sync of this segment failed before one covered this record: it may be lost too.
+            if failure == nil, let from = segment.poisonedFrom, location.payloadOffset >= from {
+                failure = SpoolError.io("fdatasync \(segment.path) failed before this record was synced", errno: EIO)
+            }
+            guard failure != nil else { return }
+            // Not durable, so the client gets a 4xx and sends again: this copy must never be
+            // delivered, not even after a restart that finds its bytes in the page cache.
+            entries.removeValue(forKey: id)
+            segment.live -= 1
+            // Best effort, not synced: the segment is poisoned, and a sync of it would only fail
+            // again (and fail the commits of other segments with it).
+            let done = JournalFormat.record(.done, id: id, payload: [])
+            if (try? segment.write(done, at: segment.size)) != nil { segment.size += done.count }
+        }
+        if let failure { throw failure }
     }
 
     /// For the caller that runs the next group sync: every ticket written so far, and the segments
-    /// that hold them.
+    /// that hold them with how far each was written. A failed sync poisons its segments from the
+    /// first byte not known to be durable, before any waiter hears of it.
     private func takeSyncWork() -> (target: UInt64, sync: () throws -> Void) {
         lock.withLock {
-            let segments = dirty
+            // A poisoned segment is not synced again: its unsynced records fail by `poisonedFrom`.
+            let work = dirty.filter { !$0.poisoned }.map { ($0, $0.size) }
             dirty = []
-            return (written, { for segment in segments { try segment.sync() } })
+            return (written, { [self] in
+                for (segment, size) in work {
+                    do {
+                        try segment.sync()
+                        lock.withLock { segment.syncedUpTo = max(segment.syncedUpTo, size) }
+                    } catch {
+                        lock.withLock {
+                            for (other, _) in work where other.poisonedFrom == nil { other.poisonedFrom = other.syncedUpTo }
+                        }
+                        throw error
+                    }
+                }
+            })
         }
     }
 
@@ -174,17 +141,21 @@ final class SpoolJournal: @unchecked Sendable {
     func markDone(_ id: QueueID, durable: Bool) throws -> Bool {
         let outcome: (segment: JournalSegment, retired: Bool)? = try lock.withLock {
             try loadIfNeeded()
-            guard let location = entries.removeValue(forKey: id) else { return nil }
+            guard let location = entries[id] else { return nil }
             let segment = location.segment
-            segment.live -= 1
-            if segment.live == 0 && segment !== active {
-                // Nothing live is left: the whole segment goes, no done record needed.
+            if segment.live == 1 && segment !== active {
+                // Nothing else live: the whole segment goes, no done record needed.
+                entries.removeValue(forKey: id)
+                segment.live = 0
                 retire(segment)
                 return (segment, true)
             }
+            // Written before the index forgets the entry: a failed write leaves it live, not lost.
             let record = JournalFormat.record(.done, id: id, payload: [])
             try segment.write(record, at: segment.size)
             segment.size += record.count
+            entries.removeValue(forKey: id)
+            segment.live -= 1
             return (segment, false)
         }
         guard let outcome else { return false }
@@ -198,7 +169,7 @@ final class SpoolJournal: @unchecked Sendable {
         return true
     }
 
-    private func retire(_ segment: JournalSegment) {
+    func retire(_ segment: JournalSegment) {
         segments.removeValue(forKey: segment.sequence)
         try? DurableFile.remove(segment.path)
     }

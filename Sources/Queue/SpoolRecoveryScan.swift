@@ -7,8 +7,12 @@ extension Spool {
     /// Excludes every other spool operation while it runs. A committed envelope whose message file
     /// is missing (only possible if files were removed by hand) is discarded too; committed entries
     /// are never decrypted or judged here, so a key problem cannot make recovery delete mail.
+    /// Takes the spool's owner lock first (and keeps it): `SpoolError.busy` while another process
+    /// owns the spool.
     public func recover() throws -> SpoolRecovery {
-        try recoveryLock.exclusive {
+        // Only the spool's owner may cut and delete: never a second process beside a running daemon.
+        try ownerLock.acquire()
+        return try recoveryLock.exclusive {
             var discarded = 0
             for name in try DurableFile.list(dirs.tmp) {
                 try DurableFile.remove("\(dirs.tmp)/\(name)")

@@ -109,15 +109,119 @@ final class SpoolJournalTests: SpoolTestCase {
         let cut = records[1].end - 5
         try Data(full[0..<cut]).write(to: URL(fileURLWithPath: "\(journalPath)/\(name)"))
 
-        let spool = try makeSpool()
-        XCTAssertEqual(try spool.recover(), SpoolRecovery(committed: [kept], discarded: 1))
-        XCTAssertEqual(try segmentBytes(name).count, records[0].end, "truncated to the last whole record")
-        try spool.commit(envelope: try envelope(later), message: Array("later".utf8))
-        try spool.remove(kept)
+        do {
+            let spool = try makeSpool()
+            XCTAssertEqual(try spool.recover(), SpoolRecovery(committed: [kept], discarded: 1))
+            XCTAssertEqual(try segmentBytes(name).count, records[0].end, "truncated to the last whole record")
+            try spool.commit(envelope: try envelope(later), message: Array("later".utf8))
+            try spool.remove(kept)
+        }
 
         let reopened = try makeSpool()
         XCTAssertEqual(try reopened.recover().committed, [later])
         XCTAssertEqual(try reopened.message(later), Array("later".utf8))
+    }
+
+    func testOnlyOneOwnerMayRecover() throws {
+        let first = try makeSpool()
+        _ = try first.recover()
+        XCTAssertThrowsError(try makeSpool().recover()) {
+            guard case SpoolError.busy = $0 else { return XCTFail("got \($0)") }
+        }
+        XCTAssertNoThrow(try first.recover(), "the owner may recover again")
+    }
+
+    func testOwnershipEndsWithTheOwner() throws {
+        do { _ = try makeSpool().recover() }
+        XCTAssertNoThrow(try makeSpool().recover())
+    }
+
+    func testADamagedMiddleIsCutButKeptBesideTheSegment() throws {
+        let ids = (1...3).map { queueID(UInt64($0)) }
+        do {
+            let spool = try makeSpool()
+            for id in ids { try spool.commit(envelope: try envelope(id), message: Array("m\(id)".utf8)) }
+        }
+        let name = try XCTUnwrap(segmentFiles().first)
+        var bytes = try segmentBytes(name)
+        let records = JournalFormat.parse(bytes).records
+        bytes[records[1].payloadOffset + 3] ^= 0xff  // the second of three records
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(journalPath)/\(name)"))
+
+        let spool = try makeSpool()
+        XCTAssertEqual(try spool.recover(), SpoolRecovery(committed: [ids[0]], discarded: 1))
+        let kept = "\(name).damaged-\(records[0].end)"
+        XCTAssertEqual(segmentFiles(), [name, kept])
+        XCTAssertEqual(try segmentBytes(kept), Array(bytes[records[0].end...]), "the cut bytes, unchanged")
+    }
+
+    func testATornTailLeavesNoDamagedFile() throws {
+        do { try makeSpool().commit(envelope: try envelope(queueID(1)), message: [1]) }
+        let name = try XCTUnwrap(segmentFiles().first)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: "\(journalPath)/\(name)"))
+        handle.seekToEndOfFile()
+        handle.write(Data(JournalFormat.record(.entry, id: queueID(2), payload: [9, 9, 9]).prefix(30)))
+        handle.closeFile()
+        XCTAssertEqual(try makeSpool().recover(), SpoolRecovery(committed: [queueID(1)], discarded: 1))
+        XCTAssertEqual(segmentFiles(), [name])
+    }
+
+    func testAMoveFoundAtRecoveryIsWrittenDownSoTheJournalCopyNeverReturns() throws {
+        let moved = queueID(1), other = queueID(2)
+        do {
+            let spool = try makeSpool()
+            let env = try envelope(moved)
+            try spool.commit(envelope: env, message: [1])
+            try spool.commit(envelope: try envelope(other), message: [2])
+            try spool.commitFiles(envelope: env, message: [1], initialStates: [RecipientState(status: .deferred), RecipientState()])
+        }
+        do {
+            let spool = try makeSpool()
+            XCTAssertEqual(try spool.recover().committed, [moved, other])
+            try spool.remove(moved)  // the files copy, delivered at last
+        }
+        let spool = try makeSpool()
+        XCTAssertEqual(try spool.recover().committed, [other], "the journal copy stays done")
+    }
+
+    func testAFailedDoneWriteLeavesTheEntryLive() throws {
+        let id = queueID(1)
+        let spool = try makeSpool()
+        try spool.commit(envelope: try envelope(id), message: [1])
+        let location = try XCTUnwrap(try spool.journal.location(id))
+        let readOnly = open(location.segment.path, O_RDONLY)
+        XCTAssertEqual(dup2(readOnly, location.segment.fd), location.segment.fd)
+        close(readOnly)
+        XCTAssertThrowsError(try spool.remove(id, durable: false))
+        XCTAssertEqual(try spool.queueIDs(), [id], "still queued: the done record was not written")
+    }
+
+    func testAFailedSyncFailsTheCommitAndTheNextGoesToANewSegment() throws {
+        let spool = try makeSpool()
+        try spool.commit(envelope: try envelope(queueID(1)), message: [1])
+        let segment = try XCTUnwrap(try spool.journal.location(queueID(1))).segment
+        // Writes to /dev/null succeed; fdatasync on it fails (EINVAL): a sync failure.
+        let devNull = open("/dev/null", O_WRONLY)
+        XCTAssertEqual(dup2(devNull, segment.fd), segment.fd)
+        close(devNull)
+        XCTAssertThrowsError(try spool.commit(envelope: try envelope(queueID(2)), message: [2])) {
+            guard case SpoolError.io = $0 else { return XCTFail("got \($0)") }
+        }
+        XCTAssertEqual(try spool.queueIDs(), [queueID(1)], "the failed commit is never delivered")
+        XCTAssertTrue(segment.poisoned)
+        try spool.commit(envelope: try envelope(queueID(3)), message: [3])
+        XCTAssertFalse(try XCTUnwrap(try spool.journal.location(queueID(3))).segment === segment)
+        XCTAssertEqual(try spool.queueIDs(), [queueID(1), queueID(3)])
+    }
+
+    func testARemovedEntryIsNotFoundEvenWithItsEnvelopeCached() throws {
+        let id = queueID(1)
+        let spool = try makeSpool(cacheBytes: 1 << 20)
+        try spool.commit(envelope: try envelope(id), message: [1])
+        try spool.remove(id)
+        XCTAssertThrowsError(try spool.states(id)) {
+            guard case SpoolError.notFound(id) = $0 else { return XCTFail("got \($0)") }
+        }
     }
 
     func testUnfinishedSegmentIsDeletedButAForeignOneStopsRecovery() throws {
@@ -126,6 +230,9 @@ final class SpoolJournalTests: SpoolTestCase {
         XCTAssertEqual(try spool.recover().discarded, 1)
         XCTAssertEqual(segmentFiles(), [])
 
+        _ = FileManager.default.createFile(atPath: "\(journalPath)/00000000000000ab", contents: Data(count: 8) + Data([1, 0, 0, 0]))
+        XCTAssertThrowsError(try spool.recover(), "a zero header with data after it is damage, not an unfinished creation")
+        try FileManager.default.removeItem(atPath: "\(journalPath)/00000000000000ab")
         _ = FileManager.default.createFile(atPath: "\(journalPath)/00000000000000ab", contents: Data("NOTAJOURNAL".utf8))
         XCTAssertThrowsError(try spool.recover()) {
             guard case SpoolError.corrupt(let why) = $0 else { return XCTFail("got \($0)") }
