@@ -61,7 +61,9 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
             var sealed: [AuditRecord] = []
             try db.inTransaction(.immediate) {
                 sealed = []
-                let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1")
+                // Cached statements: parsed once per connection, not once per batch.
+                let head = try Row.fetchOne(try db.cachedStatement(
+                    sql: "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1"))
                 var sequence: Int64 = head?["sequence"] ?? 0
                 var previous: String = head?["hash"] ?? CanonicalRecord.genesisHash
                 for event in events {
@@ -130,10 +132,10 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
     }
 
     private static func insert(_ row: StoredAuditRow, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO audit_records (sequence, time, node, event, queue_id, recipient, outcome, previous_hash, hash, canonical)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [row.sequence, row.time, row.node, row.event, row.queueID, row.recipient, row.outcome,
+            """).execute(arguments: [row.sequence, row.time, row.node, row.event, row.queueID, row.recipient, row.outcome,
                              row.previousHash, row.hash, row.canonical])
     }
 
