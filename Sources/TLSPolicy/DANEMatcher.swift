@@ -2,6 +2,7 @@
 // RFC 6698, RFC 7671). DANE-EE pins the leaf; DANE-TA pins an issuer, and then the name counts.
 
 import DNS
+import Foundation
 import MailCore
 import SwiftASN1
 import X509
@@ -11,7 +12,8 @@ public enum DANEMatcher {
     ///   - records: the TLSA RRset (unusable records are ignored).
     ///   - chain: DER certificates, leaf first, as the server sent them.
     ///   - names: the reference names for DANE-TA: the MX host, then the domain.
-    public static func match(_ records: [TLSARecord], chain: [[UInt8]], names: [String]) -> DANEMatch {
+    ///   - now: the time DANE-TA checks the validity periods against.
+    public static func match(_ records: [TLSARecord], chain: [[UInt8]], names: [String], now: Date = Date()) -> DANEMatch {
         let usable = records.filter(TLSAAssociation.isUsable)
         guard !usable.isEmpty else { return .noUsableRecords }
         guard let leafDER = chain.first else { return .noMatch("the server presented no certificate") }
@@ -26,7 +28,7 @@ public enum DANEMatcher {
 
         let trustAnchor = usable.filter { $0.usage == 2 }
         if !trustAnchor.isEmpty {
-            switch DANETrustAnchorCheck(chain: chain, names: names).evaluate(trustAnchor) {
+            switch DANETrustAnchorCheck(chain: chain, names: names, now: now).evaluate(trustAnchor) {
             case .success: return .matched(.daneTA)
             case .failure(let why): reasons.append(why.reason)
             }
@@ -36,14 +38,18 @@ public enum DANEMatcher {
 }
 
 /// DANE-TA(2): find a trust anchor the records name, check the leaf's name, and check that the
-/// chain from the leaf up to that anchor is signed link by link (RFC 7671 §5.2.2).
-/// Validity dates are not checked here: the TLSA record, not a CA's dates, carries the trust.
+/// chain from the leaf up to that anchor is signed link by link (RFC 7671 §5.2.2) and that every
+/// certificate below the anchor is within its validity period. Unlike DANE-EE, where RFC 7672
+/// §3.1.1 says to ignore expiry, a DANE-TA chain is validated as PKIX would, with the anchor taken
+/// from DNSSEC; as in Postfix (OpenSSL's DANE), an expired leaf or intermediate fails. The
+/// anchor's own dates are not judged: the TLSA record, not the anchor's dates, carries its trust.
 struct DANETrustAnchorCheck {
     struct Failure: Error { var reason: String }
     struct Anchor { var key: Certificate.PublicKey; var subject: DistinguishedName?; var label: String }
 
     let chain: [[UInt8]]
     let names: [String]
+    let now: Date
 
     func evaluate(_ records: [TLSARecord]) -> Result<Void, Failure> {
         let anchors = records.flatMap(anchors(for:))
@@ -57,9 +63,17 @@ struct DANETrustAnchorCheck {
             return .failure(Failure(reason: "DANE-TA matched, but the server certificate names none of \(names.joined(separator: ", "))"))
         }
         let pool = chain.dropFirst().compactMap { try? Certificate(derEncoded: $0) }
-        for anchor in anchors where isSigned(leaf: leaf, upTo: anchor, through: pool) {
-            return .success(())
+        var outOfDate: String?
+        for anchor in anchors {
+            guard let path = signedPath(leaf: leaf, upTo: anchor, through: pool) else { continue }
+            // Compared one by one: a server's certificate may carry inverted dates (no range here).
+            guard let stale = path.first(where: { now < $0.notValidBefore || now > $0.notValidAfter }) else {
+                return .success(())
+            }
+            let when = stale.notValidAfter < now ? "expired \(stale.notValidAfter)" : "not valid before \(stale.notValidBefore)"
+            outOfDate = "DANE-TA matched \(anchor.label), but \(stale == leaf ? "the server certificate" : "\(stale.subject)") \(when)"
         }
+        if let outOfDate { return .failure(Failure(reason: outOfDate)) }
         let labels = anchors.map(\.label).joined(separator: ", ")
         return .failure(Failure(reason: "DANE-TA matched \(labels), but the chain to it is not correctly signed"))
     }
@@ -85,23 +99,26 @@ struct DANETrustAnchorCheck {
 
     /// Walks issuer links from the leaf: each step must be a CA certificate from the chain whose
     /// subject is the issuer name and whose key verifies the signature, until the anchor signs.
-    private func isSigned(leaf: Certificate, upTo anchor: Anchor, through pool: [Certificate]) -> Bool {
+    /// Returns the certificates below the anchor (leaf first), or nil when no such path exists.
+    private func signedPath(leaf: Certificate, upTo anchor: Anchor, through pool: [Certificate]) -> [Certificate]? {
         var current = leaf
+        var path = [leaf]
         var used = Set<Int>()
         for _ in 0...pool.count {
             if anchor.subject.map({ $0 == current.issuer }) ?? true,
                anchor.key.isValidSignature(current.signature, for: current) {
-                return true
+                return path
             }
             let next = pool.indices.first { i in
                 !used.contains(i) && pool[i].subject == current.issuer && Self.isCA(pool[i])
                     && pool[i].publicKey.isValidSignature(current.signature, for: current)
             }
-            guard let next else { return false }
+            guard let next else { return nil }
             used.insert(next)
             current = pool[next]
+            path.append(current)
         }
-        return false
+        return nil
     }
 
     private static func isCA(_ cert: Certificate) -> Bool {

@@ -159,6 +159,56 @@ final class DANEMatcherTests: XCTestCase {
         }
     }
 
+    func testDANETARejectsAnExpiredOrNotYetValidLeaf() throws {
+        let ca = try DANETestPKI.makeCA("Test Root")
+        let expired = try DANETestPKI.makeLeaf(commonName: mx, dnsNames: [mx], issuer: ca,
+                                               notValidAfter: Date(timeIntervalSinceNow: -86400))
+        let r = try record(2, 1, 1, for: ca.der)
+        guard case .noMatch(let why) = DANEMatcher.match([r], chain: [expired, ca.der], names: [mx]) else {
+            return XCTFail("an expired leaf must not pass DANE-TA")
+        }
+        XCTAssertTrue(why.contains("the server certificate expired"), why)
+        // The same chain at a time inside the leaf's validity period passes.
+        XCTAssertEqual(DANEMatcher.match([r], chain: [expired, ca.der], names: [mx], now: Date(timeIntervalSinceNow: -86400 * 5)),
+                       .matched(.daneTA))
+        guard case .noMatch(let early) = DANEMatcher.match([r], chain: [expired, ca.der], names: [mx],
+                                                           now: Date(timeIntervalSinceNow: -86400 * 30)) else {
+            return XCTFail("a not yet valid leaf must not pass DANE-TA")
+        }
+        XCTAssertTrue(early.contains("not valid before"), early)
+    }
+
+    func testDANETARejectsAnExpiredIntermediateButNotAnExpiredAnchor() throws {
+        let root = try DANETestPKI.makeCA("Old Root", notValidBefore: Date(timeIntervalSinceNow: -86400 * 400),
+                                          notValidAfter: Date(timeIntervalSinceNow: -86400))
+        let staleIntermediate = try DANETestPKI.makeCA("Stale Intermediate", issuer: root,
+                                                       notValidBefore: Date(timeIntervalSinceNow: -86400 * 400),
+                                                       notValidAfter: Date(timeIntervalSinceNow: -3600))
+        let leaf = try DANETestPKI.makeLeaf(commonName: mx, dnsNames: [mx], issuer: staleIntermediate)
+        guard case .noMatch(let why) = DANEMatcher.match([try record(2, 1, 1, for: root.der)],
+                                                         chain: [leaf, staleIntermediate.der, root.der], names: [mx]) else {
+            return XCTFail("an expired intermediate must not pass DANE-TA")
+        }
+        XCTAssertTrue(why.contains("Stale Intermediate") && why.contains("expired"), why)
+
+        // The anchor's own dates are not judged: the TLSA record carries its trust.
+        let freshIntermediate = try DANETestPKI.makeCA("Fresh Intermediate", issuer: root)
+        let leaf2 = try DANETestPKI.makeLeaf(commonName: mx, dnsNames: [mx], issuer: freshIntermediate)
+        XCTAssertEqual(DANEMatcher.match([try record(2, 0, 1, for: root.der)],
+                                         chain: [leaf2, freshIntermediate.der, root.der], names: [mx]), .matched(.daneTA))
+    }
+
+    func testInvertedValidityDatesFailWithoutATrap() throws {
+        let ca = try DANETestPKI.makeCA("Test Root")
+        let inverted = try DANETestPKI.makeCA("Inverted", issuer: ca, notValidBefore: Date(timeIntervalSinceNow: 86400),
+                                              notValidAfter: Date(timeIntervalSinceNow: -86400))
+        let leaf = try DANETestPKI.makeLeaf(commonName: mx, dnsNames: [mx], issuer: inverted)
+        guard case .noMatch = DANEMatcher.match([try record(2, 1, 1, for: ca.der)], chain: [leaf, inverted.der, ca.der],
+                                                names: [mx]) else {
+            return XCTFail("a certificate whose dates are inverted is never valid")
+        }
+    }
+
     func testDANETAWithTheAnchorOnlyInTheRecord() throws {
         let ca = try DANETestPKI.makeCA("Test Root")
         let leaf = try DANETestPKI.makeLeaf(commonName: mx, dnsNames: [mx], issuer: ca)

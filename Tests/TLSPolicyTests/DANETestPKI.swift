@@ -23,12 +23,14 @@ enum DANETestPKI {
     }
 
     /// A CA certificate: self-signed when `issuer` is nil, else signed by it.
-    static func makeCA(_ commonName: String, issuer: DANETestIssuer? = nil) throws -> DANETestIssuer {
+    static func makeCA(_ commonName: String, issuer: DANETestIssuer? = nil,
+                       notValidBefore: Date = now.addingTimeInterval(-3600),
+                       notValidAfter: Date = now.addingTimeInterval(86400 * 30)) throws -> DANETestIssuer {
         let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName { CommonName(commonName) }
         let certificate = try Certificate(
             version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(86400 * 30),
+            notValidBefore: notValidBefore, notValidAfter: notValidAfter,
             issuer: issuer?.name ?? subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
