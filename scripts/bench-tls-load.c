@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +113,9 @@ static int one_message(char *why, size_t why_len) {
     c.ssl = SSL_new(opt.ctx);
     SSL_set_fd(c.ssl, c.fd);
     if (SSL_connect(c.ssl) != 1) {
-        snprintf(why, why_len, "TLS handshake: %s", ERR_error_string(ERR_get_error(), NULL));
+        char reason[200];
+        ERR_error_string_n(ERR_get_error(), reason, sizeof reason);  /* not the shared static buffer */
+        snprintf(why, why_len, "TLS handshake: %s", reason);
         goto out;
     }
     snprintf(line, sizeof line, "EHLO %s\r\n", opt.helo);
@@ -156,9 +159,10 @@ static void *worker(void *arg) {
 
 /* Headers plus `size` bytes of 78-character lines (CRLF included), already dot-safe. */
 static void build_message(void) {
-    char head[1024];
+    char head[2048];
     int hn = snprintf(head, sizeof head, "From: <%s>\r\nTo: <%s>\r\nSubject: bench\r\n"
                       "Message-ID: <bench@bench.example.test>\r\n\r\n", opt.sender, opt.rcpt);
+    if (hn < 0 || hn >= (int)sizeof head) { fprintf(stderr, "bench-tls-load: sender or recipient too long\n"); exit(2); }
     opt.payload = malloc((size_t)hn + (size_t)opt.length + 8);
     memcpy(opt.payload, head, (size_t)hn);
     size_t at = (size_t)hn;
@@ -216,6 +220,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (opt.sessions < 1 || opt.count < 1 || opt.port <= 0) return usage();
+    signal(SIGPIPE, SIG_IGN);  /* a reset connection is one failed message, not the end of the run */
     opt.ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_verify(opt.ctx, SSL_VERIFY_NONE, NULL);
     SSL_CTX_set_session_cache_mode(opt.ctx, SSL_SESS_CACHE_OFF);

@@ -22,6 +22,8 @@ public final class QueueManager: @unchecked Sendable {
     private var inFlight: Set<QueueID> = []
     private var deleteRequested: Set<QueueID> = []
     private var kicked: [QueueID] = []
+    /// The same IDs as `kicked`, for a constant-time duplicate check under a backlog.
+    private var kickedSet: Set<QueueID> = []
     private var flushRequested = false
     /// The earliest retry time reported by finished deliveries since the last scan.
     private var earliestHint: Date?
@@ -50,7 +52,7 @@ public final class QueueManager: @unchecked Sendable {
 
     /// A new message was committed (or released): look at it now.
     public func kick(_ id: QueueID) {
-        lock.lock(); if !kicked.contains(id) { kicked.append(id) }; lock.unlock()
+        lock.lock(); if kickedSet.insert(id).inserted { kicked.append(id) }; lock.unlock()
         wakeup.signal()
     }
 
@@ -123,7 +125,7 @@ public final class QueueManager: @unchecked Sendable {
     private func takeRequests() -> (kicks: [QueueID], flush: Bool, hint: Date?) {
         lock.lock(); defer { lock.unlock() }
         let out = (kicked, flushRequested, earliestHint)
-        kicked = []; flushRequested = false; earliestHint = nil
+        kicked = []; kickedSet = []; flushRequested = false; earliestHint = nil
         return out
     }
 
@@ -140,28 +142,42 @@ public final class QueueManager: @unchecked Sendable {
     /// Returns the earliest future retry time of its recipients that are not due.
     private func startIfDue(_ id: QueueID, everythingDue: Bool, group: inout DiscardingTaskGroup) async -> Date? {
         if isInFlight(id) { return nil }
-        let loaded: (Envelope, [RecipientState])
-        if let recent = spool.recentEntry(id) {
-            loaded = recent  // just committed: nothing to read
-        } else {
-            do {
-                loaded = try await BlockingIO.run { [spool] in (try spool.envelope(id), try spool.states(id)) }
-            } catch {
-                logger.error("\(id): cannot read queue entry: \(error)")
-                return nil
-            }
-        }
-        let (due, later) = DuePlanner.plan(states: loaded.1, now: Date(), everythingDue: everythingDue)
+        guard var loaded = await load(id) else { return nil }
+        var (due, later) = DuePlanner.plan(states: loaded.1, now: Date(), everythingDue: everythingDue)
         guard !due.isEmpty else { return later }
+        var waited = false
         while inFlightCount() >= settings.maxConcurrent && !Task.isCancelled {
+            waited = true
             await wakeup.sleep(until: .distantFuture)
         }
+        if waited {
+            // A hold, release or delete may have come in while this waited for a slot.
+            guard let fresh = await load(id) else { return nil }
+            loaded = fresh
+            (due, later) = DuePlanner.plan(states: loaded.1, now: Date(), everythingDue: everythingDue)
+            guard !due.isEmpty else { return later }
+        }
         _ = lock.withLock { inFlight.insert(id) }
+        let envelope = loaded.0, dueNow = due
         group.addTask { [self] in
-            let retry = await self.deliver(id, envelope: loaded.0, due: due)
+            let retry = await self.deliver(id, envelope: envelope, due: dueNow)
             self.finished(id, retry: retry)
         }
         return later
+    }
+
+    /// The entry's envelope and states: from memory for a message just committed, else read.
+    private func load(_ id: QueueID) async -> (Envelope, [RecipientState])? {
+        if let recent = spool.recentEntry(id) { return recent }
+        do {
+            return try await BlockingIO.run { [spool] in (try spool.envelope(id), try spool.states(id)) }
+        } catch SpoolError.notFound {
+            logger.info("\(id): no longer queued (delivered or deleted meanwhile)")
+            return nil
+        } catch {
+            logger.error("\(id): cannot read queue entry: \(error)")
+            return nil
+        }
     }
 
     private func isInFlight(_ id: QueueID) -> Bool {

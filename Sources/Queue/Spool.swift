@@ -62,9 +62,10 @@ public final class Spool: @unchecked Sendable {
         if let initialStates, initialStates.count != envelope.recipients.count {
             throw SpoolError.invalidArgument("\(initialStates.count) states for \(envelope.recipients.count) recipients of \(id)")
         }
+        let envelopeJSON = try SpoolCodec.encode(envelope)
         if initialStates == nil && commitTarget == .journal {
             let payload = JournalFormat.entryPayload(
-                sealedEnvelope: try SealedFile.seal(try SpoolCodec.encode(envelope), kind: .envelope, id: id, keyring: keyring),
+                sealedEnvelope: try SealedFile.seal(envelopeJSON, kind: .envelope, id: id, keyring: keyring),
                 sealedMessage: try SealedFile.seal(message, kind: .message, id: id, keyring: keyring))
             try recoveryLock.shared {
                 guard !DurableFile.exists(dirs.path(.envelope, id)) else {
@@ -73,19 +74,21 @@ public final class Spool: @unchecked Sendable {
                 try journal.append(id, payload: payload)
             }
         } else {
-            try commitFiles(envelope: envelope, message: message, initialStates: initialStates)
+            try commitFiles(envelope: envelope, message: message, initialStates: initialStates, envelopeJSON: envelopeJSON)
         }
-        cache.insert(envelope, message: message)
+        // Only mail that is about to be delivered: held mail waits for an admin, not in memory.
+        if initialStates == nil { cache.insert(envelope, message: message, envelopeBytes: envelopeJSON.count) }
     }
 
     /// The per-message files: write+fsync both temp files, rename the message, fsync msg/, [rename
     /// the states, fsync state/,] rename the envelope (the commit point), fsync env/. A state file
     /// without its envelope is discarded by recovery.
-    func commitFiles(envelope: Envelope, message: [UInt8], initialStates: [RecipientState]?) throws {
+    func commitFiles(envelope: Envelope, message: [UInt8], initialStates: [RecipientState]?,
+                     envelopeJSON: [UInt8]? = nil) throws {
         let id = envelope.queueID
         let sealedStates = try initialStates.map { try SealedFile.seal(try SpoolCodec.encode($0), kind: .states, id: id, keyring: keyring) }
         let sealedMessage = try SealedFile.seal(message, kind: .message, id: id, keyring: keyring)
-        let sealedEnvelope = try SealedFile.seal(try SpoolCodec.encode(envelope), kind: .envelope, id: id, keyring: keyring)
+        let sealedEnvelope = try SealedFile.seal(try envelopeJSON ?? SpoolCodec.encode(envelope), kind: .envelope, id: id, keyring: keyring)
         try recoveryLock.shared {
             guard !DurableFile.exists(dirs.path(.envelope, id)) else {
                 throw SpoolError.invalidArgument("queue ID \(id) is already committed")
@@ -242,6 +245,8 @@ public final class Spool: @unchecked Sendable {
         }
         try commitFiles(envelope: envelope, message: try message(id), initialStates: states)
         try journal.markDone(id, durable: false)
+        // Deferred or held from now on: it may wait for days, so it leaves memory.
+        cache.remove(id)
     }
 
     private func writeStates(_ id: QueueID, _ states: [RecipientState], expected count: Int) throws {

@@ -8,6 +8,7 @@ final class SpoolCache: @unchecked Sendable {
     struct Entry {
         let envelope: Envelope
         let message: [UInt8]
+        let cost: Int
     }
 
     private let lock = NSLock()
@@ -20,12 +21,14 @@ final class SpoolCache: @unchecked Sendable {
 
     init(budget: Int) { self.budget = budget }
 
-    func insert(_ envelope: Envelope, message: [UInt8]) {
-        let cost = Self.cost(message)
+    /// `envelopeBytes`: the size of the envelope's encoded form (decisions and findings included),
+    /// which stands for what the decoded envelope holds in memory.
+    func insert(_ envelope: Envelope, message: [UInt8], envelopeBytes: Int) {
+        let cost = message.count + envelopeBytes + 256
         guard cost <= budget else { return }
         lock.withLock {
-            if let old = entries.updateValue(Entry(envelope: envelope, message: message), forKey: envelope.queueID) {
-                bytes -= Self.cost(old.message)
+            if let old = entries.updateValue(Entry(envelope: envelope, message: message, cost: cost), forKey: envelope.queueID) {
+                bytes -= old.cost
             } else {
                 order.append(envelope.queueID)
             }
@@ -33,7 +36,7 @@ final class SpoolCache: @unchecked Sendable {
             while bytes > budget && head < order.count {
                 let oldest = order[head]
                 head += 1
-                if let gone = entries.removeValue(forKey: oldest) { bytes -= Self.cost(gone.message) }
+                if let gone = entries.removeValue(forKey: oldest) { bytes -= gone.cost }
             }
             compactOrder()
         }
@@ -45,7 +48,7 @@ final class SpoolCache: @unchecked Sendable {
 
     func remove(_ id: QueueID) {
         lock.withLock {
-            if let gone = entries.removeValue(forKey: id) { bytes -= Self.cost(gone.message) }
+            if let gone = entries.removeValue(forKey: id) { bytes -= gone.cost }
             compactOrder()
         }
     }
@@ -58,7 +61,4 @@ final class SpoolCache: @unchecked Sendable {
         order = order[head...].filter { entries[$0] != nil }
         head = 0
     }
-
-    /// Message bytes plus a rough allowance for the decoded envelope.
-    private static func cost(_ message: [UInt8]) -> Int { message.count + 1024 }
 }

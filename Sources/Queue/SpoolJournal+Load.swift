@@ -16,7 +16,7 @@ extension SpoolJournal {
 
     /// Under `lock`.
     func loadLocked(repair: Bool, committedAsFiles: (QueueID) -> Bool) throws -> Int {
-        segments = [:]; entries = [:]; active = nil; dirty = []
+        segments = [:]; entries = [:]; active = nil; dirty = []; unsynced = []
         var discarded = 0
         let sequences = try DurableFile.list(directory).compactMap(JournalSegment.sequence(ofName:)).sorted()
         for sequence in sequences {

@@ -26,6 +26,9 @@ final class SpoolJournal: @unchecked Sendable {
     /// Tickets: one per entry appended; `dirty` holds the segments written since their last sync.
     var written: UInt64 = 0
     var dirty: [JournalSegment] = []
+    /// Appended but not yet synced: listed by no one (`ids`), so no queue scan starts delivering a
+    /// message whose commit may still fail.
+    var unsynced: Set<QueueID> = []
     var loaded = false
     let groupSync = GroupSync()
 
@@ -60,6 +63,7 @@ final class SpoolJournal: @unchecked Sendable {
             entries[id] = Location(segment: segment, payloadOffset: offset + JournalFormat.recordHeaderSize,
                                    payloadLength: payload.count)
             if !dirty.contains(where: { $0 === segment }) { dirty.append(segment) }
+            unsynced.insert(id)
             written += 1
             return written
         }
@@ -70,6 +74,7 @@ final class SpoolJournal: @unchecked Sendable {
             failure = error
         }
         lock.withLock {
+            unsynced.remove(id)
             guard let location = entries[id] else { return }
             let segment = location.segment
             // A sync of this segment failed before one covered this record: it may be lost too.
@@ -185,10 +190,11 @@ final class SpoolJournal: @unchecked Sendable {
 
     func contains(_ id: QueueID) throws -> Bool { try location(id) != nil }
 
+    /// The live entries whose commit has completed.
     func ids() throws -> [QueueID] {
         try lock.withLock {
             try loadIfNeeded()
-            return Array(entries.keys)
+            return unsynced.isEmpty ? Array(entries.keys) : entries.keys.filter { !unsynced.contains($0) }
         }
     }
 

@@ -41,8 +41,10 @@ public enum DANEMatcher {
 /// chain from the leaf up to that anchor is signed link by link (RFC 7671 §5.2.2) and that every
 /// certificate below the anchor is within its validity period. Unlike DANE-EE, where RFC 7672
 /// §3.1.1 says to ignore expiry, a DANE-TA chain is validated as PKIX would, with the anchor taken
-/// from DNSSEC; as in Postfix (OpenSSL's DANE), an expired leaf or intermediate fails. The
-/// anchor's own dates are not judged: the TLSA record, not the anchor's dates, carries its trust.
+/// from DNSSEC: an expired leaf or intermediate fails, as with OpenSSL's DANE in Postfix. The
+/// anchor's own dates are not judged (the TLSA record carries its trust; OpenSSL may be stricter
+/// there). Every issuer candidate is tried, so a stale duplicate or a dead-end cross-certificate in
+/// what the server sent does not hide a good path.
 struct DANETrustAnchorCheck {
     struct Failure: Error { var reason: String }
     struct Anchor { var key: Certificate.PublicKey; var subject: DistinguishedName?; var label: String }
@@ -65,11 +67,10 @@ struct DANETrustAnchorCheck {
         let pool = chain.dropFirst().compactMap { try? Certificate(derEncoded: $0) }
         var outOfDate: String?
         for anchor in anchors {
-            guard let path = signedPath(leaf: leaf, upTo: anchor, through: pool) else { continue }
-            // Compared one by one: a server's certificate may carry inverted dates (no range here).
-            guard let stale = path.first(where: { now < $0.notValidBefore || now > $0.notValidAfter }) else {
-                return .success(())
-            }
+            var budget = 256  // signature checks: a hostile chain cannot make the search explode
+            let paths = signedPaths(from: [leaf], upTo: anchor, through: pool, used: [], budget: &budget)
+            if paths.contains(where: { $0.allSatisfy(isCurrent) }) { return .success(()) }
+            guard let path = paths.first, let stale = path.first(where: { !isCurrent($0) }) else { continue }
             let when = stale.notValidAfter < now ? "expired \(stale.notValidAfter)" : "not valid before \(stale.notValidBefore)"
             outOfDate = "DANE-TA matched \(anchor.label), but \(stale == leaf ? "the server certificate" : "\(stale.subject)") \(when)"
         }
@@ -97,28 +98,34 @@ struct DANETrustAnchorCheck {
         return found
     }
 
-    /// Walks issuer links from the leaf: each step must be a CA certificate from the chain whose
-    /// subject is the issuer name and whose key verifies the signature, until the anchor signs.
-    /// Returns the certificates below the anchor (leaf first), or nil when no such path exists.
-    private func signedPath(leaf: Certificate, upTo anchor: Anchor, through pool: [Certificate]) -> [Certificate]? {
-        var current = leaf
-        var path = [leaf]
-        var used = Set<Int>()
-        for _ in 0...pool.count {
-            if anchor.subject.map({ $0 == current.issuer }) ?? true,
-               anchor.key.isValidSignature(current.signature, for: current) {
-                return path
-            }
-            let next = pool.indices.first { i in
-                !used.contains(i) && pool[i].subject == current.issuer && Self.isCA(pool[i])
-                    && pool[i].publicKey.isValidSignature(current.signature, for: current)
-            }
-            guard let next else { return nil }
-            used.insert(next)
-            current = pool[next]
-            path.append(current)
+    /// Within its validity period. Compared one by one: a server's certificate may carry
+    /// inverted dates, which must not trap (no range is built from them).
+    private func isCurrent(_ cert: Certificate) -> Bool {
+        cert.notValidBefore <= now && now <= cert.notValidAfter
+    }
+
+    /// Every path of issuer links from the end of `path` up to the anchor: each step must be a CA
+    /// certificate from the chain, not used before on the path, whose subject is the issuer name
+    /// and whose key verifies the signature. Each path lists the certificates below the anchor,
+    /// leaf first. Depth-first over what the server sent, at most 8 deep and `budget` signature
+    /// checks in all.
+    private func signedPaths(from path: [Certificate], upTo anchor: Anchor, through pool: [Certificate],
+                             used: Set<Int>, budget: inout Int) -> [[Certificate]] {
+        guard let current = path.last, path.count <= 8, budget > 0 else { return [] }
+        budget -= 1
+        if anchor.subject.map({ $0 == current.issuer }) ?? true,
+           anchor.key.isValidSignature(current.signature, for: current) {
+            return [path]
         }
-        return nil
+        var found: [[Certificate]] = []
+        for i in pool.indices where !used.contains(i) && pool[i].subject == current.issuer && Self.isCA(pool[i]) {
+            guard budget > 0 else { break }
+            budget -= 1
+            guard pool[i].publicKey.isValidSignature(current.signature, for: current) else { continue }
+            found += signedPaths(from: path + [pool[i]], upTo: anchor, through: pool, used: used.union([i]), budget: &budget)
+            if found.contains(where: { $0.allSatisfy(isCurrent) }) { break }
+        }
+        return found
     }
 
     private static func isCA(_ cert: Certificate) -> Bool {

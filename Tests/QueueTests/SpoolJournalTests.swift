@@ -292,6 +292,8 @@ final class SpoolJournalTests: SpoolTestCase {
         XCTAssertEqual(spool.cachedMessage(id), [1, 2, 3])
         try spool.hold(id)
         XCTAssertNil(spool.recentEntry(id), "moved to files: the states are no longer all pending")
+        XCTAssertNil(spool.cachedMessage(id), "held mail waits on disk, not in memory")
+        XCTAssertEqual(try spool.message(id), [1, 2, 3])
         try spool.remove(id)
         XCTAssertNil(spool.cachedMessage(id))
     }
@@ -299,7 +301,8 @@ final class SpoolJournalTests: SpoolTestCase {
     func testCacheEvictsTheOldestPastItsBudget() throws {
         let cache = SpoolCache(budget: 3 * 2048)
         let ids = (1...5).map { queueID(UInt64($0)) }
-        for id in ids { cache.insert(try envelope(id), message: [UInt8](repeating: 1, count: 1000)) }
+        // Each costs 1000 + 700 + 256 bytes: three fit in the budget, four do not.
+        for id in ids { cache.insert(try envelope(id), message: [UInt8](repeating: 1, count: 1000), envelopeBytes: 700) }
         XCTAssertEqual(cache.count, 3)
         XCTAssertNil(cache.entry(ids[0]))
         XCTAssertNil(cache.entry(ids[1]))

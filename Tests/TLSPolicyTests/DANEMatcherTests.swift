@@ -198,6 +198,22 @@ final class DANEMatcherTests: XCTestCase {
                                          chain: [leaf2, freshIntermediate.der, root.der], names: [mx]), .matched(.daneTA))
     }
 
+    func testAStaleDuplicateIntermediateDoesNotHideTheRenewedOne() throws {
+        let root = try DANETestPKI.makeCA("Test Root")
+        let renewed = try DANETestPKI.makeCA("Test Intermediate", issuer: root)
+        let stale = try DANETestPKI.makeCA("Test Intermediate", issuer: root,
+                                           notValidBefore: Date(timeIntervalSinceNow: -86400 * 400),
+                                           notValidAfter: Date(timeIntervalSinceNow: -86400), reusing: renewed.key)
+        let leaf = try DANETestPKI.makeLeaf(commonName: mx, dnsNames: [mx], issuer: renewed)
+        let r = try record(2, 1, 1, for: root.der)
+        // The stale copy comes first in what the server sends; the renewed one still makes a path.
+        XCTAssertEqual(DANEMatcher.match([r], chain: [leaf, stale.der, renewed.der, root.der], names: [mx]), .matched(.daneTA))
+        guard case .noMatch(let why) = DANEMatcher.match([r], chain: [leaf, stale.der, root.der], names: [mx]) else {
+            return XCTFail("only the stale copy: no valid path")
+        }
+        XCTAssertTrue(why.contains("expired"), why)
+    }
+
     func testInvertedValidityDatesFailWithoutATrap() throws {
         let ca = try DANETestPKI.makeCA("Test Root")
         let inverted = try DANETestPKI.makeCA("Inverted", issuer: ca, notValidBefore: Date(timeIntervalSinceNow: 86400),

@@ -23,10 +23,12 @@ enum DANETestPKI {
     }
 
     /// A CA certificate: self-signed when `issuer` is nil, else signed by it.
+    /// `reusing` re-issues a CA certificate for an existing key (a renewal: same subject and key).
     static func makeCA(_ commonName: String, issuer: DANETestIssuer? = nil,
                        notValidBefore: Date = now.addingTimeInterval(-3600),
-                       notValidAfter: Date = now.addingTimeInterval(86400 * 30)) throws -> DANETestIssuer {
-        let key = P256.Signing.PrivateKey()
+                       notValidAfter: Date = now.addingTimeInterval(86400 * 30),
+                       reusing existingKey: P256.Signing.PrivateKey? = nil) throws -> DANETestIssuer {
+        let key = existingKey ?? P256.Signing.PrivateKey()
         let subject = try DistinguishedName { CommonName(commonName) }
         let certificate = try Certificate(
             version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
