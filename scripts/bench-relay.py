@@ -36,7 +36,7 @@ QUIET_LIMIT = 0.10  # other processes may use at most this share of all CPUs whi
 # name, messages, body bytes, sessions, STARTTLS with which server key (None: no TLS). Both
 # relays present the same certificate: dev-certs' gateway.pem (RSA-2048) or gateway-ec.pem
 # (ECDSA P-256). The key type matters: the RSA signature is the largest cost of a handshake, and
-# Postfix's OpenSSL signs RSA-2048 ~2.5x faster than Sealgate's BoringSSL (no AVX-512 RSA code).
+# Postfix's OpenSSL signs RSA-2048 ~2.5x faster here than Sealgate's BoringSSL (docs/performance.md).
 CASES = [
     ("2k-20", 10_000, 2_048, 20, None),
     ("100k-20", 2_000, 102_400, 20, None),

@@ -2,6 +2,7 @@
 // are exact: ISO 8601 UTC ("2026-11-23T10:00:00.000Z") and RFC 5322 ("Mon, 23 Nov 2026 10:00:00 +0000").
 
 import Foundation
+import MailCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,7 +36,7 @@ enum AuditTime {
         guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16),
               let s = num(17..<19), let f = num(20..<23), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61
         else { return nil }
-        let days = daysFromCivil(year: y, month: mo, day: d)
+        let days = CivilCalendar.days(year: y, month: mo, day: d)
         let secs = Int64(days) * 86_400 + Int64(h * 3600 + mi * 60 + s)
         return Date(milliseconds: secs * 1000 + Int64(f))
     }
@@ -56,31 +57,12 @@ enum AuditTime {
         return r < 0 ? (q - 1, r + b) : (q, r)
     }
 
-    /// Proleptic Gregorian calendar arithmetic (H. Hinnant's civil_from_days), no time zones involved.
     private static func utc(_ secs: Int64) -> Civil {
         let (days, rem) = floorDivide(secs, 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let date = CivilCalendar.civil(fromDays: days)
         let weekday = Int(floorDivide(days + 4, 7).1) // 1970-01-01 was a Thursday
-        return Civil(year: Int(y), month: Int(m), day: Int(d), hour: Int(rem / 3600), minute: Int(rem % 3600 / 60),
+        return Civil(year: date.year, month: date.month, day: date.day, hour: Int(rem / 3600), minute: Int(rem % 3600 / 60),
                      second: Int(rem % 60), weekday: weekday)
-    }
-
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
 

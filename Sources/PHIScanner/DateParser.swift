@@ -1,6 +1,8 @@
 // DateParser: reads a calendar date at a token: 03/15/1984, 3/15/84, 1984-03-15, 15.03.1984,
 // "March 3, 1984", "Mar. 3 1984", "3 March 1984". It only reads; DOBDetector decides what is a birth date.
 
+import MailCore
+
 struct CivilDate: Equatable, Comparable {
     var year: Int, month: Int, day: Int
 
@@ -17,15 +19,8 @@ struct CivilDate: Equatable, Comparable {
 
     /// Today (UTC) from seconds since 1970, by the days-to-civil algorithm.
     static func today(secondsSince1970 t: Double) -> CivilDate {
-        let z = Int(t / 86_400) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return CivilDate(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+        let date = CivilCalendar.civil(fromDays: Int64((t / 86_400).rounded(.down)))
+        return CivilDate(year: date.year, month: date.month, day: date.day)
     }
 }
 

@@ -11,8 +11,8 @@ final class GroupSync: @unchecked Sendable {
     /// Tickets in these ranges were covered by a sync that failed. They stay failed even when a
     /// later sync succeeds: after a failed fsync the kernel may have dropped those pages.
     private var failures: [(tickets: ClosedRange<UInt64>, error: Error)] = []
-    /// How many syncs ran (for tests and the performance notes).
-    private(set) var syncCount = 0
+    /// How many syncs ran (read through `syncs`).
+    private var syncCount = 0
     private var waiting = 0
 
     /// Returns when `ticket` is durable. `prepare` is called by the caller that runs the sync: it

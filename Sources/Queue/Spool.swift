@@ -225,7 +225,7 @@ public final class Spool: @unchecked Sendable {
             let env = try envelope(id)
             let count = env.recipients.count
             let inJournal = try journal.contains(id)
-            var states = try storedStates(id, expected: count)
+            var states = inJournal ? Array(repeating: RecipientState(), count: count) : try storedStates(id, expected: count)
             guard try change(&states) else { return states }
             if inJournal {
                 try moveToFiles(env, states: states)

@@ -203,6 +203,6 @@ final class SpoolJournal: @unchecked Sendable {
         try location.segment.read(offset: location.payloadOffset, length: location.payloadLength)
     }
 
-    /// Segment files present (for tests and `queue` diagnostics).
+    /// Segment files present (for tests).
     var segmentCount: Int { lock.withLock { segments.count } }
 }

@@ -269,14 +269,14 @@ final class SpoolJournalTests: SpoolTestCase {
                        [UInt8](repeating: 4, count: 1500))
     }
 
-    func testConcurrentCommitsAreAllDurableAndShareSyncs() throws {
+    /// Sharing of syncs is shown deterministically in GroupSyncTests; here, 64 threads at once.
+    func testConcurrentCommitsAreAllReadableAfterReopening() throws {
         let spool = try makeSpool()
         let count = 64
         let envelopes = try (0..<count).map { try envelope(queueID(UInt64($0 + 1))) }
         DispatchQueue.concurrentPerform(iterations: count) { n in
             do { try spool.commit(envelope: envelopes[n], message: [UInt8(n & 0xff)]) } catch { XCTFail("commit \(n): \(error)") }
         }
-        XCTAssertLessThanOrEqual(spool.journal.groupSync.syncs, count)
         let reopened = try makeSpool()
         XCTAssertEqual(try reopened.recover().committed.count, count)
         XCTAssertEqual(try reopened.message(queueID(10)), [9])
