@@ -32,19 +32,22 @@ public enum MTASTSFetchError: Error, CustomStringConvertible {
 
 public struct MTASTSFetcher: MTASTSPolicyFetching {
     static let maxBodyBytes = 64 * 1024
-    static let connectTimeout = TimeAmount.seconds(10)
     static let totalTimeout = TimeAmount.seconds(20)
 
     let extraCAFile: String?
     let httpsPort: Int
+    /// Per address: how long connecting (TCP and TLS, retried by the HTTP client) may take.
+    let connectTimeout: TimeAmount
     let group: EventLoopGroup
     let logger: Logger
 
     /// `extraCAFile` is trusted besides the system roots; `httpsPort` is 443 except in tests.
     /// `group` (owned by the caller, who shuts it down after the last fetch) runs the HTTP clients.
-    public init(extraCAFile: String?, httpsPort: Int = 443, group: EventLoopGroup, logger: Logger) {
+    public init(extraCAFile: String?, httpsPort: Int = 443, connectTimeout: TimeAmount = .seconds(10),
+                group: EventLoopGroup, logger: Logger) {
         self.extraCAFile = extraCAFile
         self.httpsPort = httpsPort
+        self.connectTimeout = connectTimeout
         self.group = group
         self.logger = logger
     }
@@ -87,7 +90,7 @@ public struct MTASTSFetcher: MTASTSPolicyFetching {
     private func fetch(host: String, address: String, tls: TLSConfiguration) async throws -> String {
         var config = HTTPClient.Configuration(tlsConfiguration: tls,
                                               redirectConfiguration: .disallow,
-                                              timeout: .init(connect: Self.connectTimeout, read: Self.totalTimeout))
+                                              timeout: .init(connect: connectTimeout, read: Self.totalTimeout))
         config.dnsOverride = [host: address]
         config.decompression = .disabled
         let client = HTTPClient(eventLoopGroup: group, configuration: config)

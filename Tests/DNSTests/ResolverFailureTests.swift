@@ -70,7 +70,8 @@ final class ResolverFailureTests: XCTestCase {
             XCTFail("a lookup without a running pool produced an answer: \(answer.records)")
         } catch let error as DNSError {
             guard case .temporary(let why) = error else { return XCTFail("expected .temporary, got \(error)") }
-            XCTAssertTrue(why.contains("ThreadPoolInactive") || why.contains("inactive"), why)
+            // NIO reports an inactive pool as cancellation; a resolver with a pool of its own would time out.
+            XCTAssertTrue(why.contains("CancellationError") || why.contains("ThreadPoolInactive"), why)
         }
     }
 }

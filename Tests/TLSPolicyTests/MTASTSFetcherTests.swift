@@ -2,6 +2,7 @@
 // test owns: the request, 404, redirects, bad certificates, the size cap and the Content-Type.
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import XCTest
 @testable import TLSPolicy
@@ -37,7 +38,9 @@ final class MTASTSFetcherTests: XCTestCase {
     }
 
     private func fetcher(extraCAFile: String?? = .none) -> MTASTSFetcher {
-        MTASTSFetcher(extraCAFile: extraCAFile ?? caFile, httpsPort: server.port, group: group,
+        // Loopback answers at once; a short connect timeout keeps refused and failed handshakes
+        // (which the HTTP client retries until the timeout) from slowing the tests.
+        MTASTSFetcher(extraCAFile: extraCAFile ?? caFile, httpsPort: server.port, connectTimeout: .milliseconds(500), group: group,
                       logger: Logger(label: "mta-sts-test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
