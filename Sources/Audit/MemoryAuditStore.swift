@@ -8,9 +8,9 @@ public final class MemoryAuditStore: AuditStore, @unchecked Sendable {
     public let node: String
     private let lock = NSLock()
     private var rows: [StoredAuditRow] = []
-    private let clock: @Sendable () -> Date
+    private let clock: WallClock
 
-    public init(node: String, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(node: String, clock: WallClock = SystemClock()) {
         self.node = node
         self.clock = clock
     }
@@ -19,7 +19,7 @@ public final class MemoryAuditStore: AuditStore, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let sequence = Int64(rows.count) + 1
         let previous = rows.last?.hash ?? CanonicalRecord.genesisHash
-        let (record, canonical) = try CanonicalRecord.seal(sequence: sequence, time: clock(), node: node, event: event,
+        let (record, canonical) = try CanonicalRecord.seal(sequence: sequence, time: clock.now(), node: node, event: event,
                                                            previousHash: previous)
         rows.append(StoredAuditRow(record: record, canonical: canonical))
         return record

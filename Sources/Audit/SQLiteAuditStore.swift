@@ -14,13 +14,13 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
     public let path: String
     public let node: String
     private let pool: DatabasePool
-    private let clock: @Sendable () -> Date
+    private let clock: WallClock
     /// Concurrent appends share a transaction: one WAL fsync for many records.
     private let group: GroupCommit<AuditEvent, AuditRecord>
 
     /// Opens or creates the store: parent directory (0700), file mode 0600, WAL, schema migration.
     /// `clock` supplies record times; the default is the system clock.
-    public init(path: String, node: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(path: String, node: String, clock: WallClock = SystemClock()) throws {
         self.path = path
         self.node = node
         self.clock = clock
@@ -56,7 +56,7 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
 
     /// Appends `events` in order in one IMMEDIATE transaction, chaining each to the one before.
     static func appendBatch(_ events: [AuditEvent], pool: DatabasePool, node: String,
-                            clock: @Sendable () -> Date) throws -> [AuditRecord] {
+                            clock: WallClock) throws -> [AuditRecord] {
         try pool.writeWithoutTransaction { db in
             var sealed: [AuditRecord] = []
             try db.inTransaction(.immediate) {
@@ -68,7 +68,7 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
                 var previous: String = head?["hash"] ?? CanonicalRecord.genesisHash
                 for event in events {
                     sequence += 1
-                    let (record, canonical) = try CanonicalRecord.seal(sequence: sequence, time: clock(), node: node,
+                    let (record, canonical) = try CanonicalRecord.seal(sequence: sequence, time: clock.now(), node: node,
                                                                        event: event, previousHash: previous)
                     try SQLiteAuditStore.insert(StoredAuditRow(record: record, canonical: canonical), db)
                     sealed.append(record)

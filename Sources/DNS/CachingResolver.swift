@@ -19,10 +19,10 @@ public final class CachingResolver: Resolver {
 
     private let upstream: Resolver
     private let maxEntries: Int
-    private let clock: @Sendable () -> Date
+    private let clock: WallClock
     private let entries = NIOLockedValueBox<[Key: Entry]>([:])
 
-    public init(_ upstream: Resolver, maxEntries: Int = 10000, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(_ upstream: Resolver, maxEntries: Int = 10000, clock: WallClock = SystemClock()) {
         self.upstream = upstream
         self.maxEntries = max(1, maxEntries)
         self.clock = clock
@@ -64,7 +64,7 @@ public final class CachingResolver: Resolver {
     private func cached<R: Sendable>(_ type: UInt16, _ name: String,
                                      fetch: () async throws -> DNSAnswer<R>) async throws -> DNSAnswer<R> {
         let key = Key(type: type, name: Self.canonical(name))
-        let now = clock()
+        let now = clock.now()
         let hit: DNSAnswer<R>? = entries.withLockedValue { table in
             guard let entry = table[key] else { return nil }
             guard entry.expires > now, var answer = entry.answer as? DNSAnswer<R> else {
@@ -80,7 +80,7 @@ public final class CachingResolver: Resolver {
         let answer = try await fetch()   // errors propagate and are not cached
         let ttl = min(answer.ttl, Self.maxTTL)
         guard ttl > 0 else { return answer }
-        let stored = clock()
+        let stored = clock.now()
         entries.withLockedValue { table in
             if table[key] == nil && table.count >= maxEntries { Self.makeRoom(&table, now: stored, limit: maxEntries) }
             table[key] = Entry(answer: answer, expires: stored.addingTimeInterval(TimeInterval(ttl)))

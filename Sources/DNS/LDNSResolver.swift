@@ -1,4 +1,4 @@
-// The Resolver over libldns: blocking ldns exchanges run on a small dedicated thread pool; the
+// The Resolver over libldns: blocking ldns exchanges run on the caller's thread pool; the
 // RCODE and AD bit become answers, DNSSEC statuses or DNSError (SERVFAIL is never "no record").
 import Foundation
 import Logging
@@ -18,14 +18,14 @@ public final class LDNSResolver: Resolver {
 
     /// `server`: "127.0.0.54:53" or "[::1]:53". An unparsable address makes every lookup fail
     /// temporarily (and is logged); check it first with `ResolverEndpoint(_:)`.
-    public init(server: String, dnssec: DNSSECMode, timeout: TimeInterval = 5, logger: Logger) {
+    /// `pool` runs the blocking exchanges; the caller starts it and shuts it down after the last lookup.
+    public init(server: String, dnssec: DNSSECMode, timeout: TimeInterval = 5, pool: NIOThreadPool, logger: Logger) {
         self.endpoint = ResolverEndpoint(server)
         self.serverText = server
         self.mode = dnssec
         self.timeout = timeout
         self.logger = logger
-        self.pool = NIOThreadPool(numberOfThreads: 2)
-        pool.start()
+        self.pool = pool
         if let endpoint {
             if dnssec == .trustAD && !endpoint.isLoopback {
                 logger.warning("dns.resolver_not_loopback",
@@ -35,10 +35,6 @@ public final class LDNSResolver: Resolver {
         } else {
             logger.error("dns.resolver_address_invalid", metadata: ["resolver": "\(server)"])
         }
-    }
-
-    deinit {
-        pool.shutdownGracefully { _ in }
     }
 
     // MARK: Resolver

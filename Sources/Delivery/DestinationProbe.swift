@@ -6,16 +6,21 @@ import Foundation
 import Logging
 import MailCore
 import NIOCore
+import NIOPosix
 import TLSPolicy
 
 public final class DestinationProbe: Sendable {
     let client: SMTPClient
     let routing: DeliveryRouting
+    let pool: NIOThreadPool
 
-    /// `settings.port` is the port probed; `routing.resolver` must be set.
-    public init(settings: DeliverySettings, routing: DeliveryRouting, group: EventLoopGroup, logger: Logger) {
+    /// `settings.port` is the port probed; `routing.resolver` must be set. `group` carries the
+    /// connections and `pool` (started, owned by the caller) the observation-store reads.
+    public init(settings: DeliverySettings, routing: DeliveryRouting, group: EventLoopGroup, pool: NIOThreadPool,
+                logger: Logger) {
         self.client = SMTPClient(settings: settings, group: group, logger: logger)
         self.routing = routing
+        self.pool = pool
     }
 
     public func probe(domain text: String) async -> ProbeReport {
@@ -33,7 +38,7 @@ public final class DestinationProbe: Sendable {
             report.mxFailure = "no DNS resolver configured"
             return report
         }
-        let context = await DomainContext.load(group: group, routing: routing, logger: client.logger)
+        let context = await DomainContext.load(group: group, routing: routing, pool: pool, logger: client.logger)
         report.mtaSTS = await mtaSTSSummary(domain, context: context)
         switch await MXRoute.resolve(domainName, resolver: resolver, shuffle: { $0 }) {
         case .failure(let status, let reason):

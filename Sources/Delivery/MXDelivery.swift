@@ -5,12 +5,15 @@ import DNS
 import Foundation
 import Logging
 import MailCore
+import NIOPosix
 import TLSPolicy
 
 struct MXDelivery: Sendable {
     let client: SMTPClient
     let routing: DeliveryRouting
     let limiter: DestinationLimiter
+    /// Blocking observation-store reads and writes run here.
+    let pool: NIOThreadPool
     let logger: Logger
 
     private var settings: DeliverySettings { client.settings }
@@ -39,7 +42,7 @@ struct MXDelivery: Sendable {
         case .targets(let t, let s):
             targets = t; mxStatus = s
         }
-        let context = await DomainContext.load(group: group, routing: routing, logger: logger)
+        let context = await DomainContext.load(group: group, routing: routing, pool: pool, logger: logger)
         if let failure = context.failure {
             return [local(group, host: group.domainName, failure, notes: context.notes)]
         }
@@ -85,7 +88,7 @@ struct MXDelivery: Sendable {
     private func observe(_ report: AttemptReport, domain: String) async {
         guard let store = routing.observations else { return }
         do {
-            try await BlockingIO.run {
+            try await pool.runIfActive {
                 try store.record(domain: domain, mxHost: report.relayHost, facts: report.tls,
                                  certificateExpires: report.certificateExpires)
             }
@@ -117,7 +120,7 @@ struct DomainContext: Sendable {
     /// (a failed lookup is never "nothing recorded", design.md §4).
     var failure: EnhancedStatus.Failure?
 
-    static func load(group: DeliveryGroup, routing: DeliveryRouting, logger: Logger) async -> DomainContext {
+    static func load(group: DeliveryGroup, routing: DeliveryRouting, pool: NIOThreadPool, logger: Logger) async -> DomainContext {
         let domain = group.domainName
         var context = DomainContext(level: routing.tlsLevels.level(for: domain), mtaSTS: nil, ratchet: nil, notes: [])
         guard case .name = group.domain, !group.tlsPolicyWaived else { return context }
@@ -132,7 +135,7 @@ struct DomainContext: Sendable {
         }
         if let store = routing.observations {
             do {
-                context.ratchet = try await BlockingIO.run { try store.ratchetRequirement(domain: domain) }
+                context.ratchet = try await pool.runIfActive { try store.ratchetRequirement(domain: domain) }
             } catch {
                 logger.warning("cannot read TLS observations for \(domain): \(error)")
                 context.failure = .init(EnhancedStatus(4, 4, 3), "cannot read the TLS observations (ratchet) for \(domain): \(error)")

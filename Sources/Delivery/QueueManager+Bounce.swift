@@ -24,7 +24,7 @@ extension QueueManager {
         let bounceEnvelope = BounceBuilder.envelope(to: sender, size: notice.count, hostname: settings.hostname,
                                                     node: settings.node, now: now)
         do {
-            try await BlockingIO.run { [spool] in try spool.commit(envelope: bounceEnvelope, message: notice) }
+            try await pool.runIfActive { [spool] in try spool.commit(envelope: bounceEnvelope, message: notice) }
             logger.info("\(envelope.queueID): sender non-delivery notification: \(bounceEnvelope.queueID)")
             kick(bounceEnvelope.queueID)
         } catch {

@@ -14,14 +14,14 @@ extension QueueManager {
             if let cached = spool.cachedMessage(id) {
                 message = cached
             } else {
-                message = try await BlockingIO.run { [spool] in try spool.message(id) }
+                message = try await pool.runIfActive { [spool] in try spool.message(id) }
             }
         } catch {
             logger.error("\(id): cannot read the message: \(error)")
-            return Date().addingTimeInterval(settings.retry.delay(after: 1))
+            return clock.now().addingTimeInterval(settings.retry.delay(after: 1))
         }
         var reports = await attempt(envelope: envelope, due: due, message: message)
-        let now = Date()
+        let now = clock.now()
         for i in reports.indices where !reports[i].superseded {
             reports[i].results = reports[i].results.map { RecipientMerge.expire($0, envelope: envelope, retry: settings.retry, now: now) }
         }
@@ -30,7 +30,7 @@ extension QueueManager {
         let states = settled?.states
         await recordAudit(id, envelope: envelope, reports: reports, states: states, now: now)
         // Results not recorded: the recipients are tried again, so no DSN may claim they failed.
-        guard settled != nil else { return Date().addingTimeInterval(settings.retry.delay(after: 1)) }
+        guard settled != nil else { return clock.now().addingTimeInterval(settings.retry.delay(after: 1)) }
         await sendBounces(envelope: envelope, reports: deciding, states: states, originalMessage: message, now: now)
         if settled?.removed == true {
             _ = takeDeleteRequest(id)
@@ -59,7 +59,7 @@ extension QueueManager {
         let retry = settings.retry
         let results = reports.flatMap(\.results)
         do {
-            return try await BlockingIO.run { [spool] in
+            return try await pool.runIfActive { [spool] in
                 try spool.settle(id, removeIf: { $0.allSatisfy { $0.status == .delivered } }) { states in
                     for result in results where result.index < states.count {
                         states[result.index] = RecipientMerge.apply(result, to: states[result.index], retry: retry, now: now)
@@ -84,7 +84,7 @@ extension QueueManager {
             }
         }
         do {
-            try await BlockingIO.run { [audit] in for e in events { _ = try audit.append(e) } }
+            try await pool.runIfActive { [audit, events] in for e in events { _ = try audit.append(e) } }
         } catch {
             logger.error("\(id): cannot append to the audit log: \(error)")
         }
@@ -94,10 +94,10 @@ extension QueueManager {
     /// Returns the earliest retry time otherwise.
     private func removeIfDone(_ id: QueueID, states: [RecipientState]?) async -> Date? {
         let deleteNow = takeDeleteRequest(id)
-        guard let states else { return Date().addingTimeInterval(settings.retry.delay(after: 1)) }
+        guard let states else { return clock.now().addingTimeInterval(settings.retry.delay(after: 1)) }
         if deleteNow || states.allSatisfy(\.isFinal) {
             do {
-                try await BlockingIO.run { [spool] in try spool.remove(id) }
+                try await pool.runIfActive { [spool] in try spool.remove(id) }
                 logger.info("\(id): removed")
             } catch {
                 logger.error("\(id): cannot remove: \(error)")

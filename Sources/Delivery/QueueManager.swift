@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import MailCore
 import NIOCore
+import NIOPosix
 import Queue
 
 public final class QueueManager: @unchecked Sendable {
@@ -16,7 +17,11 @@ public final class QueueManager: @unchecked Sendable {
     let client: SMTPClient
     /// Set when no smarthost is configured: delivery goes to each domain's MX hosts.
     let mx: MXDelivery?
-    let wakeup = Wakeup()
+    /// Blocking spool and audit work (fsync, SQLite) runs here, off the cooperative threads.
+    let pool: NIOThreadPool
+    /// Every "now" and every wait of the runner comes from this clock.
+    let clock: WallClock
+    let wakeup: Wakeup
 
     private let lock = NSLock()
     private var inFlight: Set<QueueID> = []
@@ -30,19 +35,22 @@ public final class QueueManager: @unchecked Sendable {
 
     /// Smarthost delivery only (the foundation's wiring). Without a smarthost in `settings`,
     /// every recipient is deferred 4.4.3 until a resolver is given (the init with `routing`).
-    public convenience init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
-        self.init(spool: spool, audit: audit, settings: settings, group: group, logger: logger,
+    public convenience init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup,
+                            pool: NIOThreadPool, clock: WallClock, logger: Logger) {
+        self.init(spool: spool, audit: audit, settings: settings, group: group, pool: pool, clock: clock, logger: logger,
                   routing: DeliveryRouting(resolver: nil))
     }
 
     /// With `settings.smarthostHost == nil`, delivers to MX hosts found through `routing`.
-    public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger,
-                routing: DeliveryRouting) {
+    /// `group` carries the SMTP connections; `pool` (started, owned by the caller) the blocking work.
+    public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, pool: NIOThreadPool,
+                clock: WallClock, logger: Logger, routing: DeliveryRouting) {
         self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
+        self.pool = pool; self.clock = clock; self.wakeup = Wakeup(clock: clock)
         self.client = SMTPClient(settings: settings, group: group, logger: logger)
         if settings.smarthostHost == nil {
             mx = MXDelivery(client: client, routing: routing, limiter: DestinationLimiter(limit: settings.maxPerDestination),
-                            logger: logger)
+                            pool: pool, logger: logger)
         } else {
             mx = nil
         }
@@ -72,7 +80,7 @@ public final class QueueManager: @unchecked Sendable {
     /// Releases held recipients, makes them due now and wakes the runner; returns how many.
     @discardableResult
     public func release(_ id: QueueID) throws -> Int {
-        let count = try spool.release(id)
+        let count = try spool.release(id, now: clock.now())
         kick(id)
         return count
     }
@@ -100,7 +108,7 @@ public final class QueueManager: @unchecked Sendable {
             while !Task.isCancelled {
                 let (kicks, flush, hint) = takeRequests()
                 if let hint { nextScan = min(nextScan, hint) }
-                if flush || Date() >= nextScan { fullScan = true }
+                if flush || clock.now() >= nextScan { fullScan = true }
                 everythingDue = everythingDue || flush
                 let candidates: [QueueID]
                 if fullScan {
@@ -114,7 +122,7 @@ public final class QueueManager: @unchecked Sendable {
                         if fullScan { nextScan = min(nextScan, retry) }
                     }
                 }
-                if fullScan && nextScan == .distantFuture { nextScan = Date().addingTimeInterval(settings.retry.thereafter) }
+                if fullScan && nextScan == .distantFuture { nextScan = clock.now().addingTimeInterval(settings.retry.thereafter) }
                 fullScan = false
                 everythingDue = false
                 await wakeup.sleep(until: nextScan)
@@ -131,7 +139,7 @@ public final class QueueManager: @unchecked Sendable {
 
     private func loadQueueIDs() async -> [QueueID] {
         do {
-            return try await BlockingIO.run { [spool] in try spool.queueIDs() }
+            return try await pool.runIfActive { [spool] in try spool.queueIDs() }
         } catch {
             logger.error("cannot list the queue: \(error)")
             return []
@@ -143,7 +151,7 @@ public final class QueueManager: @unchecked Sendable {
     private func startIfDue(_ id: QueueID, everythingDue: Bool, group: inout DiscardingTaskGroup) async -> Date? {
         if isInFlight(id) { return nil }
         guard var loaded = await load(id) else { return nil }
-        var (due, later) = DuePlanner.plan(states: loaded.1, now: Date(), everythingDue: everythingDue)
+        var (due, later) = DuePlanner.plan(states: loaded.1, now: clock.now(), everythingDue: everythingDue)
         guard !due.isEmpty else { return later }
         var waited = false
         while inFlightCount() >= settings.maxConcurrent && !Task.isCancelled {
@@ -154,7 +162,7 @@ public final class QueueManager: @unchecked Sendable {
             // A hold, release or delete may have come in while this waited for a slot.
             guard let fresh = await load(id) else { return nil }
             loaded = fresh
-            (due, later) = DuePlanner.plan(states: loaded.1, now: Date(), everythingDue: everythingDue)
+            (due, later) = DuePlanner.plan(states: loaded.1, now: clock.now(), everythingDue: everythingDue)
             guard !due.isEmpty else { return later }
         }
         _ = lock.withLock { inFlight.insert(id) }
@@ -170,7 +178,7 @@ public final class QueueManager: @unchecked Sendable {
     private func load(_ id: QueueID) async -> (Envelope, [RecipientState])? {
         if let recent = spool.recentEntry(id) { return recent }
         do {
-            return try await BlockingIO.run { [spool] in (try spool.envelope(id), try spool.states(id)) }
+            return try await pool.runIfActive { [spool] in (try spool.envelope(id), try spool.states(id)) }
         } catch SpoolError.notFound {
             logger.info("\(id): no longer queued (delivered or deleted meanwhile)")
             return nil

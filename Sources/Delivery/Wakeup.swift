@@ -2,12 +2,18 @@
 // flush, a delivery finishing), whichever comes first. Signals sent while awake are not lost.
 
 import Foundation
+import MailCore
 
 final class Wakeup: @unchecked Sendable {
+    /// Deadlines are kept on this clock (a test clock wakes the sleeper when it is advanced).
+    private let clock: WallClock
     private let lock = NSLock()
     private var pending = false
     private var waiter: CheckedContinuation<Void, Never>?
-    private var generation = 0
+
+    init(clock: WallClock) {
+        self.clock = clock
+    }
 
     /// Wakes the sleeper now, or makes its next `sleep` return at once.
     func signal() {
@@ -22,14 +28,14 @@ final class Wakeup: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Returns at `deadline`, on `signal()`, or on task cancellation.
+    /// Returns at `deadline` on the clock, on `signal()`, or on task cancellation.
+    /// `distantFuture` means "only on a signal": no timer is set.
     func sleep(until deadline: Date) async {
-        let delay = deadline.timeIntervalSinceNow
-        let timer = Task { [weak self] in
-            if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(min(delay, 86400) * 1_000_000_000)) }
-            if !Task.isCancelled { self?.signal() }
+        let timer: Task<Void, Never>? = deadline == .distantFuture ? nil : Task { [weak self, clock] in
+            do { try await clock.sleep(until: deadline) } catch { return }
+            self?.signal()
         }
-        defer { timer.cancel() }
+        defer { timer?.cancel() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 lock.lock()
@@ -46,18 +52,5 @@ final class Wakeup: @unchecked Sendable {
             self.signal()
         }
         lock.withLock { pending = false }
-    }
-}
-
-/// Runs blocking spool and audit work (fsync, SQLite) off the cooperative thread pool.
-enum BlockingIO {
-    private static let queue = DispatchQueue(label: "sealgate.delivery.io", attributes: .concurrent)
-
-    static func run<T>(_ body: @escaping () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try body() })
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 // GatewayDaemon: builds the concrete object graph from a GatewayConfig and runs it as one
 // ServiceLifecycle service: spool recovery, audit, listeners, queue manager, control socket.
+// It owns the one event loop group, the one thread pool for blocking work and the clock.
 
 import Audit
 import Delivery
@@ -30,26 +31,45 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     }
 
     public func run() async throws {
+        // Every socket (listeners, SMTP client, MTA-STS HTTPS, control) runs on this group.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        // Blocking work (fsync, SQLite, PBKDF2) runs here, never on an event loop.
+        // Blocking work (fsync, SQLite, PBKDF2, ldns exchanges) runs here, never on an event loop.
         let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
         pool.start()
+        do {
+            try await run(group: group, pool: pool, clock: SystemClock())
+        } catch {
+            await Self.shutDown(group: group, pool: pool)
+            throw error
+        }
+        await Self.shutDown(group: group, pool: pool)
+        logger.info("stopped")
+    }
 
+    private static func shutDown(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool) async {
+        try? await pool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+    }
+
+    private func run(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, clock: WallClock) async throws {
         let (policy, warnings) = try PolicyLoading.load(config)
         warnings.forEach { logger.warning("policy: \($0)") }
-        let scanner = try PHIScanner(configuration: config.scannerConfiguration)
-        let stores = try openStores()
-        let resolver = makeResolver()
-        let routing = try deliveryRouting(resolver)
+        let scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: clock)
+        let stores = try openStores(clock: clock)
+        let resolver = makeResolver(pool: pool, clock: clock)
+        let mtaSTS = MTASTSClient(resolver: resolver,
+                                  fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
+                                  cacheDirectory: config.mtaSTSCachePath, logger: logger, clock: clock)
+        let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock)
         let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
-                                   group: group, logger: logger, routing: routing)
+                                   group: group, pool: pool, clock: clock, logger: logger, routing: routing)
         let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
         let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config, resolver: resolver)
             .build(policy: policy, scanner: scanner))
-        let reloader = Reloader(running: config, live: inbound, resolver: resolver, logger: logger, applyDelivery: { new in
+        let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
         var listeners: [SMTPListener] = []
@@ -84,9 +104,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             tasks.cancelAll()
         }
         hangup.cancel()
-        try? await pool.shutdownGracefully()
-        try? await group.shutdownGracefully()
-        logger.info("stopped")
+        // MTA-STS lookups run in tasks of their own: let them finish before the group goes.
+        await mtaSTS.shutdown()
     }
 
     private struct Stores {
@@ -95,7 +114,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let users: UserStore
     }
 
-    private func openStores() throws -> Stores {
+    private func openStores(clock: WallClock) throws -> Stores {
         for dir in [config.spoolPath, (config.spoolKeyPath as NSString).deletingLastPathComponent] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
@@ -106,7 +125,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         logger.info("spool \(config.spoolPath): \(recovery.committed.count) message(s) to resume, \(recovery.discarded) incomplete file(s) discarded")
         let audit: AuditStore
         switch config.auditStore {
-        case .sqlite(let path): audit = try SQLiteAuditStore(path: path, node: config.hostname)
+        case .sqlite(let path): audit = try SQLiteAuditStore(path: path, node: config.hostname, clock: clock)
         }
         return Stores(spool: spool, audit: audit, users: try UserStore(path: config.usersPath))
     }
@@ -122,23 +141,23 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                          maxPerDestination: config.destinationConcurrency)
     }
 
-    /// One cached resolver for everything: the configured (validating, loopback) server.
-    private func makeResolver() -> DNS.Resolver {
+    /// One cached resolver for everything: the configured (validating, loopback) server; its
+    /// exchanges run on `pool`.
+    private func makeResolver(pool: NIOThreadPool, clock: WallClock) -> DNS.Resolver {
         let server = config.effectiveDNSResolver() ?? "127.0.0.1:53"
         return CachingResolver(LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
-                                            logger: logger))
+                                            pool: pool, logger: logger), clock: clock)
     }
 
     /// DNS through the given resolver; TLS levels per domain;
     /// MTA-STS; the TLS observations and their optional ratchet.
-    private func deliveryRouting(_ resolver: DNS.Resolver) throws -> DeliveryRouting {
+    private func deliveryRouting(_ resolver: DNS.Resolver, mtaSTS: MTASTSClient, clock: WallClock) throws -> DeliveryRouting {
         DeliveryRouting(
             resolver: resolver,
             tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
-            mtaSTS: MTASTSClient(resolver: resolver, extraCAFile: config.deliveryCAFile,
-                                 cacheDirectory: config.mtaSTSCachePath, logger: logger),
+            mtaSTS: mtaSTS,
             observations: try TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet,
-                                                  expiry: config.tlsRatchetExpiry))
+                                                  expiry: config.tlsRatchetExpiry, clock: clock))
     }
 
     private func waitForSessions(_ registry: ConnectionRegistry) async {

@@ -1,11 +1,13 @@
 // ProbeReportRunner: builds what `sealgate probe` needs from the configuration (resolver, TLS
 // levels, CA file, MTA-STS, observations) and returns the report rendered as text or JSON.
+// It owns a small event loop group and thread pool for the one probe and shuts both down after it.
 
 import DNS
 import Delivery
 import Foundation
 import Logging
 import MailCore
+import NIOCore
 import NIOPosix
 import TLSPolicy
 
@@ -17,21 +19,37 @@ public enum ProbeReportRunner {
         guard let server = config.effectiveDNSResolver() else {
             throw ProbeRunnerError("no DNS resolver: set dns.resolver or a nameserver in /etc/resolv.conf")
         }
-        let resolver = LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        let report = await probe(config: config, domain: domain, port: port, server: server, group: group, pool: pool,
+                                 logger: logger)
+        try? await pool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+        return json ? report.json : report.text
+    }
+
+    private static func probe(config: GatewayConfig, domain: String, port: Int?, server: String,
+                              group: EventLoopGroup, pool: NIOThreadPool, logger: Logger) async -> ProbeReport {
+        let clock = SystemClock()
+        let resolver = LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
+                                    pool: pool, logger: logger)
+        let mtaSTS = MTASTSClient(resolver: resolver,
+                                  fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
+                                  cacheDirectory: config.mtaSTSCachePath.isEmpty ? nil : config.mtaSTSCachePath,
+                                  logger: logger, clock: clock)
         let routing = DeliveryRouting(
             resolver: resolver,
             tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
-            mtaSTS: MTASTSClient(resolver: resolver, extraCAFile: config.deliveryCAFile,
-                                 cacheDirectory: config.mtaSTSCachePath.isEmpty ? nil : config.mtaSTSCachePath, logger: logger),
-            observations: try? observations(config))
+            mtaSTS: mtaSTS,
+            observations: try? observations(config, clock: clock))
         let settings = DeliverySettings(smarthostHost: nil, hostname: config.hostname, extraCAFile: config.deliveryCAFile,
                                         connectTimeout: min(config.connectTimeout, 15), commandTimeout: 30,
                                         port: port ?? config.deliveryPort)
-        let probe = DestinationProbe(settings: settings, routing: routing, group: group, logger: logger)
+        let probe = DestinationProbe(settings: settings, routing: routing, group: group, pool: pool, logger: logger)
         let report = await probe.probe(domain: domain)
-        return json ? report.json : report.text
+        await mtaSTS.shutdown()
+        return report
     }
 
     /// `sealgate probe --forget DOMAIN`: drops the domain's TLS observations (and so its ratchet).
@@ -40,9 +58,10 @@ public enum ProbeReportRunner {
         try store.forget(domain: domain)
     }
 
-    static func observations(_ config: GatewayConfig) throws -> TLSObservationStore? {
+    static func observations(_ config: GatewayConfig, clock: WallClock = SystemClock()) throws -> TLSObservationStore? {
         guard !config.observationsPath.isEmpty else { return nil }
-        return try TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet, expiry: config.tlsRatchetExpiry)
+        return try TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet,
+                                       expiry: config.tlsRatchetExpiry, clock: clock)
     }
 }
 

@@ -5,6 +5,7 @@
 import DNS
 import Foundation
 import Logging
+import MailCore
 import PHIScanner
 import Policy
 import SMTPServer
@@ -13,13 +14,14 @@ final class Reloader: @unchecked Sendable {
     private let running: GatewayConfig
     private let live: LiveInboundSettings
     private let resolver: Resolver?
+    private let clock: WallClock
     private let logger: Logger
     private let applyDelivery: @Sendable (GatewayConfig) -> Void
     private let lock = NSLock()
 
-    init(running: GatewayConfig, live: LiveInboundSettings, resolver: Resolver?, logger: Logger,
+    init(running: GatewayConfig, live: LiveInboundSettings, resolver: Resolver?, clock: WallClock, logger: Logger,
          applyDelivery: @escaping @Sendable (GatewayConfig) -> Void) {
-        self.running = running; self.live = live; self.resolver = resolver; self.logger = logger
+        self.running = running; self.live = live; self.resolver = resolver; self.clock = clock; self.logger = logger
         self.applyDelivery = applyDelivery
     }
 
@@ -40,7 +42,7 @@ final class Reloader: @unchecked Sendable {
         policy.warnings.forEach { logger.warning("policy: \($0)") }
         let settings: InboundSettings
         do {
-            let scanner = try PHIScanner(configuration: config.scannerConfiguration)
+            let scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: clock)
             settings = try InboundSettingsBuilder(config: config, resolver: resolver).build(policy: policy.0, scanner: scanner)
         } catch {
             return refuse(["\(error)"])

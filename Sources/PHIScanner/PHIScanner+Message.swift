@@ -7,7 +7,7 @@ import MailCore
 extension PHIScanner {
     public func scan(message: [UInt8]) -> ScanResult {
         let decoded = MIMEDecoder.decode(message)
-        let today = PHIScanner.today()
+        let today = self.today()
         var findings = engine.scan(ScanText(HeaderSelection.text(decoded.headers)), part: "header", today: today)
         for (part, text) in PHIScanner.textsByPart(decoded.texts) {
             findings += engine.scan(ScanText(text), part: part, today: today)

@@ -14,9 +14,12 @@ import MailCore
 /// 0.8-0.97; a dictionary term alone 0.5.
 public final class PHIScanner: Sendable {
     let engine: TextScanner
+    /// "Today" for date-of-birth plausibility (no birth date after today) and the two-digit-year pivot.
+    let clock: WallClock
 
     /// Loads the built-in health-term dictionary and `configuration.healthTermsFiles`, once.
-    public init(configuration: ScannerConfiguration = .default) throws {
+    public init(configuration: ScannerConfiguration = .default, clock: WallClock = SystemClock()) throws {
+        self.clock = clock
         var dictionary = HealthTermDictionary()
         guard let builtin = HealthTermDictionary.builtinPath() else { throw ScannerError.missingBuiltinDictionary }
         try dictionary.add(file: builtin)
@@ -26,8 +29,8 @@ public final class PHIScanner: Sendable {
 
     /// Every detector over one decoded text. Findings carry `part` and masked samples only.
     public func scan(text: String, part: String) -> [Finding] {
-        engine.scan(ScanText(text), part: part, today: PHIScanner.today())
+        engine.scan(ScanText(text), part: part, today: today())
     }
 
-    static func today() -> CivilDate { CivilDate.today(secondsSince1970: Date().timeIntervalSince1970) }
+    func today() -> CivilDate { CivilDate.today(secondsSince1970: clock.now().timeIntervalSince1970) }
 }

@@ -1,5 +1,5 @@
 // MTA-STS discovery for one recipient domain (RFC 8461 §3–5): the `_mta-sts` TXT record through
-// our Resolver, the HTTPS policy fetch, and the cache rules of §5.1 (keep an unexpired policy).
+// our Resolver, the injected policy fetch, and the cache rules of §5.1 (keep an unexpired policy).
 import DNS
 import Foundation
 import Logging
@@ -23,20 +23,22 @@ public enum MTASTSLookup: Sendable, Equatable {
 
 public final class MTASTSClient: @unchecked Sendable {
     private let resolver: Resolver
-    private let fetcher: MTASTSFetcher
+    private let fetcher: MTASTSPolicyFetching
     private let cache: MTASTSCache
     private let logger: Logger
-    private let clock: @Sendable () -> Date
+    private let clock: WallClock
     /// Lookups under way, so concurrent callers for one domain share a single fetch.
     private let inFlight = NIOLockedValueBox<[String: Task<MTASTSLookup, Never>]>([:])
 
-    public init(resolver: Resolver, extraCAFile: String?, httpsPort: Int = 443, cacheDirectory: String?,
-                logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// `fetcher` gets policy texts (`MTASTSFetcher` over HTTPS); `clock` decides max_age expiry.
+    /// Without `cacheDirectory` policies are cached in memory only.
+    public init(resolver: Resolver, fetcher: MTASTSPolicyFetching, cacheDirectory: String?, logger: Logger,
+                clock: WallClock) {
         self.resolver = resolver
+        self.fetcher = fetcher
         self.logger = logger
         self.clock = clock
         self.cache = MTASTSCache(directory: cacheDirectory, logger: logger)
-        self.fetcher = MTASTSFetcher(extraCAFile: extraCAFile, httpsPort: httpsPort, logger: logger)
     }
 
     public func policy(for domain: String) async -> MTASTSLookup {
@@ -55,14 +57,14 @@ public final class MTASTSClient: @unchecked Sendable {
         return result
     }
 
-    /// Waits for lookups under way. Each fetch owns and closes its own HTTP client, so nothing else is held.
+    /// Waits for lookups under way (before the fetcher's event loop group is shut down).
     public func shutdown() async {
         let tasks = inFlight.withLockedValue { Array($0.values) }
         for task in tasks { _ = await task.value }
     }
 
     private func lookUp(_ domain: String) async -> MTASTSLookup {
-        let cached = cache.entry(for: domain).flatMap { $0.isValid(at: clock()) ? $0 : nil }
+        let cached = cache.entry(for: domain).flatMap { $0.isValid(at: clock.now()) ? $0 : nil }
         let txtID: String
         switch await recordID(for: domain) {
         case .failure(let failure):
@@ -77,9 +79,9 @@ public final class MTASTSClient: @unchecked Sendable {
         if let cached, cached.txtID == txtID { return .policy(cached.policy) }
         do {
             let addresses = try await policyHostAddresses(domain)
-            var policy = try await fetcher.fetch(domain: domain, addresses: addresses)
+            var policy = try Self.parse(try await fetcher.policyText(domain: domain, addresses: addresses))
             policy.id = txtID
-            cache.store(MTASTSCacheEntry(domain: domain, policy: policy, txtID: txtID, fetchedAt: clock()))
+            cache.store(MTASTSCacheEntry(domain: domain, policy: policy, txtID: txtID, fetchedAt: clock.now()))
             logger.info("mta-sts policy fetched", metadata: ["domain": "\(domain)", "id": "\(txtID)",
                                                               "mode": "\(policy.mode.rawValue)", "max_age": "\(policy.maxAge)"])
             return .policy(policy)
@@ -88,6 +90,14 @@ public final class MTASTSClient: @unchecked Sendable {
             if let cached { return keep(cached, because: reason) }
             logger.warning("mta-sts policy fetch failed", metadata: ["domain": "\(domain)", "error": "\(error)"])
             return .temporaryFailure(reason)
+        }
+    }
+
+    private static func parse(_ text: String) throws -> MTASTSPolicy {
+        do {
+            return try MTASTSParser.parsePolicy(text)
+        } catch let error as MTASTSParseError {
+            throw MTASTSFetchError.badPolicy(error)
         }
     }
 

@@ -1,14 +1,14 @@
 // Fetches https://mta-sts.<domain>/.well-known/mta-sts.txt (RFC 8461 §3.3) with async-http-client:
 // our own addresses via dnsOverride, full PKIX verification, no redirects, 200 + text/plain, 64 KiB cap.
+// Its HTTP clients run on the event loop group the caller owns.
 import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
-import NIOPosix
 import NIOSSL
 
 /// Why a policy fetch failed; the text goes into `MTASTSLookup.temporaryFailure` and the logs.
-enum MTASTSFetchError: Error, CustomStringConvertible {
+public enum MTASTSFetchError: Error, CustomStringConvertible {
     case noAddress(String)
     case status(Int)
     case contentType(String)
@@ -17,7 +17,7 @@ enum MTASTSFetchError: Error, CustomStringConvertible {
     case badPolicy(MTASTSParseError)
     case transport(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .noAddress(let host): return "no address for \(host)"
         case .status(let code): return "HTTP status \(code) (only 200 is accepted, redirects are not followed)"
@@ -30,18 +30,31 @@ enum MTASTSFetchError: Error, CustomStringConvertible {
     }
 }
 
-struct MTASTSFetcher: Sendable {
+public struct MTASTSFetcher: MTASTSPolicyFetching {
     static let maxBodyBytes = 64 * 1024
-    static let connectTimeout = TimeAmount.seconds(10)
     static let totalTimeout = TimeAmount.seconds(20)
 
     let extraCAFile: String?
     let httpsPort: Int
+    /// Per address: how long connecting (TCP and TLS, retried by the HTTP client) may take.
+    let connectTimeout: TimeAmount
+    let group: EventLoopGroup
     let logger: Logger
 
-    /// Fetches and parses the policy for `domain` from the first of `addresses` that answers.
+    /// `extraCAFile` is trusted besides the system roots; `httpsPort` is 443 except in tests.
+    /// `group` (owned by the caller, who shuts it down after the last fetch) runs the HTTP clients.
+    public init(extraCAFile: String?, httpsPort: Int = 443, connectTimeout: TimeAmount = .seconds(10),
+                group: EventLoopGroup, logger: Logger) {
+        self.extraCAFile = extraCAFile
+        self.httpsPort = httpsPort
+        self.connectTimeout = connectTimeout
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Fetches the policy text for `domain` from the first of `addresses` that answers.
     /// The host name checked against the certificate (and sent as SNI) is always `mta-sts.<domain>`.
-    func fetch(domain: String, addresses: [String]) async throws -> MTASTSPolicy {
+    public func policyText(domain: String, addresses: [String]) async throws -> String {
         let host = "mta-sts." + domain
         guard !addresses.isEmpty else { throw MTASTSFetchError.noAddress(host) }
         let tls = try tlsConfiguration()
@@ -74,13 +87,13 @@ struct MTASTSFetcher: Sendable {
         return tls
     }
 
-    private func fetch(host: String, address: String, tls: TLSConfiguration) async throws -> MTASTSPolicy {
+    private func fetch(host: String, address: String, tls: TLSConfiguration) async throws -> String {
         var config = HTTPClient.Configuration(tlsConfiguration: tls,
                                               redirectConfiguration: .disallow,
-                                              timeout: .init(connect: Self.connectTimeout, read: Self.totalTimeout))
+                                              timeout: .init(connect: connectTimeout, read: Self.totalTimeout))
         config.dnsOverride = [host: address]
         config.decompression = .disabled
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
+        let client = HTTPClient(eventLoopGroup: group, configuration: config)
         do {
             let policy = try await fetch(client: client, host: host)
             try? await client.shutdown()
@@ -91,7 +104,7 @@ struct MTASTSFetcher: Sendable {
         }
     }
 
-    private func fetch(client: HTTPClient, host: String) async throws -> MTASTSPolicy {
+    private func fetch(client: HTTPClient, host: String) async throws -> String {
         let portPart = httpsPort == 443 ? "" : ":\(httpsPort)"
         var request = HTTPClientRequest(url: "https://\(host)\(portPart)/.well-known/mta-sts.txt")
         request.method = .GET
@@ -113,10 +126,6 @@ struct MTASTSFetcher: Sendable {
         guard let text = String(bytes: body.readableBytesView, encoding: .utf8) else {
             throw MTASTSFetchError.notUTF8
         }
-        do {
-            return try MTASTSParser.parsePolicy(text)
-        } catch let error as MTASTSParseError {
-            throw MTASTSFetchError.badPolicy(error)
-        }
+        return text
     }
 }

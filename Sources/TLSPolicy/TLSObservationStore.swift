@@ -9,11 +9,11 @@ public final class TLSObservationStore: @unchecked Sendable {
     public let directory: String
     public let ratchet: Bool
     public let expiry: TimeInterval
-    private let clock: @Sendable () -> Date
+    private let clock: WallClock
     private let lock = NIOLock()
 
     public init(directory: String, ratchet: Bool = false, expiry: TimeInterval = 30 * 86400,
-                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+                clock: WallClock = SystemClock()) throws {
         self.directory = directory; self.ratchet = ratchet; self.expiry = expiry; self.clock = clock
         try AtomicFile.ensurePrivateDirectory(directory)
     }
@@ -22,7 +22,7 @@ public final class TLSObservationStore: @unchecked Sendable {
     /// replaced when the new one is at least as strong, or when the stored best has expired.
     public func record(domain: String, mxHost: String, facts: TLSFacts?, certificateExpires: Date?) throws {
         let name = domain.normalizedDomain, host = mxHost.normalizedDomain
-        let now = clock()
+        let now = clock.now()
         let seen = TLSObservation(domain: name, mxHost: host, facts: facts, certificateExpires: certificateExpires, seen: now)
         try lock.withLock {
             var all = try load(name)
@@ -51,7 +51,7 @@ public final class TLSObservationStore: @unchecked Sendable {
     /// backup MX that was seen verified too is not locked out.
     public func ratchetRequirement(domain: String) throws -> TLSRequirement? {
         guard ratchet else { return nil }
-        let now = clock()
+        let now = clock.now()
         let proven = try observations(domain: domain)
             .filter { !isExpired($0, now: now) }
             .compactMap(\.provenRequirement)

@@ -9,7 +9,7 @@ import XCTest
 enum Fixture {
     /// Mon, 23 Nov 2026 10:00:00 +0000.
     static let time = Date(timeIntervalSince1970: 1_795_428_000)
-    static let clock: @Sendable () -> Date = { Fixture.time }
+    static let clock: WallClock = FixedClock(time: Fixture.time)
     static let queueID = QueueID(microseconds: 1_795_428_000_000_000, node: 1, random: 12345)
     static let otherQueueID = QueueID(microseconds: 1_795_428_000_000_001, node: 1, random: 999)
 
@@ -53,4 +53,13 @@ func makeTempDir(_ test: XCTestCase) throws -> String {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
     return dir
+}
+
+/// A clock that always reads `time` (record times only; the stores never sleep).
+struct FixedClock: WallClock {
+    let time: Date
+    func now() -> Date { time }
+    func sleep(until deadline: Date) async throws {
+        guard deadline <= time else { throw CancellationError() }
+    }
 }

@@ -1,4 +1,4 @@
-// CachingResolver with an injected clock and a counting upstream: TTL expiry, remaining TTL,
+// CachingResolver with a test clock and a counting upstream: TTL expiry, remaining TTL,
 // negative caching, the one-day cap, no caching of failures, keys per type, and the size bound.
 @testable import DNS
 import Foundation
@@ -42,47 +42,44 @@ final class CountingResolver: Resolver {
     }
 }
 
-/// A clock the test moves by hand.
-final class ManualClock: Sendable {
-    private let now = NIOLockedValueBox(Date(timeIntervalSince1970: 1_700_000_000))
-    func advance(_ seconds: TimeInterval) { now.withLockedValue { $0 += seconds } }
-    var read: @Sendable () -> Date { { [now] in now.withLockedValue { $0 } } }
-}
-
 final class CachingResolverTests: XCTestCase {
     func testAnswerIsCachedUntilItsTTLRunsOut() async throws {
-        let upstream = CountingResolver(), clock = ManualClock()
-        let cache = CachingResolver(upstream, clock: clock.read)
+        let upstream = CountingResolver(), clock = TestClock()
+        let cache = CachingResolver(upstream, clock: clock)
         _ = try await cache.mx("example.test")
-        clock.advance(100)
+        clock.advance(by: 100)
         let second = try await cache.mx("EXAMPLE.test.")
         XCTAssertEqual(upstream.count("mx"), 1)
         XCTAssertEqual(second.ttl, 200, "a cached answer reports the TTL that remains")
         XCTAssertEqual(second.records, [MXRecord(preference: 10, host: "mx.example.test")])
         XCTAssertEqual(second.status, .secure)
-        clock.advance(200)
+        clock.advance(by: 199)
+        let last = try await cache.mx("example.test")
+        XCTAssertEqual(upstream.count("mx"), 1, "one second before the TTL runs out the answer is still cached")
+        XCTAssertEqual(last.ttl, 1)
+        clock.advance(by: 1)
         _ = try await cache.mx("example.test")
-        XCTAssertEqual(upstream.count("mx"), 2)
+        XCTAssertEqual(upstream.count("mx"), 2, "at 300 s on the clock the 300 s answer has expired")
     }
 
     func testNegativeAnswerIsCachedForItsTTL() async throws {
-        let upstream = CountingResolver(), clock = ManualClock()
-        let cache = CachingResolver(upstream, clock: clock.read)
+        let upstream = CountingResolver(), clock = TestClock()
+        let cache = CachingResolver(upstream, clock: clock)
         let first = try await cache.tlsa("_25._tcp.mx.example.test")
         XCTAssertTrue(first.nxdomain)
-        clock.advance(19)
+        clock.advance(by: 19)
         let second = try await cache.tlsa("_25._tcp.mx.example.test")
         XCTAssertTrue(second.nxdomain)
         XCTAssertTrue(second.records.isEmpty)
         XCTAssertEqual(upstream.count("tlsa"), 1)
-        clock.advance(2)
+        clock.advance(by: 2)
         _ = try await cache.tlsa("_25._tcp.mx.example.test")
         XCTAssertEqual(upstream.count("tlsa"), 2)
     }
 
     func testTemporaryFailuresAreNeverCached() async throws {
-        let upstream = CountingResolver(), clock = ManualClock()
-        let cache = CachingResolver(upstream, clock: clock.read)
+        let upstream = CountingResolver(), clock = TestClock()
+        let cache = CachingResolver(upstream, clock: clock)
         upstream.mxAnswer.withLockedValue { $0 = .failure(.temporary("SERVFAIL")) }
         do {
             _ = try await cache.mx("example.test")
@@ -97,8 +94,8 @@ final class CachingResolverTests: XCTestCase {
     }
 
     func testBogusIsNotCached() async throws {
-        let upstream = CountingResolver(), clock = ManualClock()
-        let cache = CachingResolver(upstream, clock: clock.read)
+        let upstream = CountingResolver(), clock = TestClock()
+        let cache = CachingResolver(upstream, clock: clock)
         upstream.mxAnswer.withLockedValue { $0 = .failure(.bogus("signature crypto failed")) }
         for _ in 0..<2 {
             do { _ = try await cache.mx("example.test"); XCTFail("bogus answered") } catch DNSError.bogus {}
@@ -107,30 +104,30 @@ final class CachingResolverTests: XCTestCase {
     }
 
     func testTTLIsCappedAtOneDay() async throws {
-        let upstream = CountingResolver(), clock = ManualClock()
+        let upstream = CountingResolver(), clock = TestClock()
         upstream.txtTTL.withLockedValue { $0 = 10_000_000 }
-        let cache = CachingResolver(upstream, clock: clock.read)
+        let cache = CachingResolver(upstream, clock: clock)
         _ = try await cache.txt("_mta-sts.example.test")
-        clock.advance(86_399)
+        clock.advance(by: 86_399)
         _ = try await cache.txt("_mta-sts.example.test")
         XCTAssertEqual(upstream.count("txt"), 1)
-        clock.advance(2)
+        clock.advance(by: 2)
         _ = try await cache.txt("_mta-sts.example.test")
         XCTAssertEqual(upstream.count("txt"), 2)
     }
 
     func testZeroTTLIsNotCached() async throws {
-        let upstream = CountingResolver(), clock = ManualClock()
+        let upstream = CountingResolver(), clock = TestClock()
         upstream.txtTTL.withLockedValue { $0 = 0 }
-        let cache = CachingResolver(upstream, clock: clock.read)
+        let cache = CachingResolver(upstream, clock: clock)
         _ = try await cache.txt("a.example.test")
         _ = try await cache.txt("a.example.test")
         XCTAssertEqual(upstream.count("txt"), 2)
     }
 
     func testTypesAreCachedSeparately() async throws {
-        let upstream = CountingResolver(), clock = ManualClock()
-        let cache = CachingResolver(upstream, clock: clock.read)
+        let upstream = CountingResolver(), clock = TestClock()
+        let cache = CachingResolver(upstream, clock: clock)
         _ = try await cache.txt("example.test")
         _ = try await cache.cname("example.test")
         _ = try await cache.addresses("example.test")
@@ -143,8 +140,8 @@ final class CachingResolverTests: XCTestCase {
     }
 
     func testSizeIsBounded() async throws {
-        let upstream = CountingResolver(), clock = ManualClock()
-        let cache = CachingResolver(upstream, maxEntries: 3, clock: clock.read)
+        let upstream = CountingResolver(), clock = TestClock()
+        let cache = CachingResolver(upstream, maxEntries: 3, clock: clock)
         for i in 0..<5 { _ = try await cache.txt("n\(i).example.test") }
         XCTAssertLessThanOrEqual(cache.count, 3)
         _ = try await cache.txt("n4.example.test")

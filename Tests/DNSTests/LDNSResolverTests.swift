@@ -3,6 +3,7 @@
 import DNS
 import Logging
 import MailCore
+import NIOPosix
 import XCTest
 
 final class LDNSResolverTests: XCTestCase {
@@ -23,20 +24,24 @@ final class LDNSResolverTests: XCTestCase {
     ]
 
     nonisolated(unsafe) static var fixture: Result<DNSFixtureProcess, Error> = .failure(FixtureFailure("not started"))
+    /// The blocking exchanges run here, as they run on the daemon's pool.
+    static let pool = NIOThreadPool(numberOfThreads: 2)
 
     override class func setUp() {
         super.setUp()
+        pool.start()
         fixture = Result { try DNSFixtureProcess.start(spec: spec) }
     }
 
     override class func tearDown() {
         if case .success(let running) = fixture { running.stop() }
+        try? pool.syncShutdownGracefully()
         super.tearDown()
     }
 
     func resolver(_ mode: DNSSECMode = .trustAD) throws -> LDNSResolver {
         let address = try Self.fixture.get().resolver
-        return LDNSResolver(server: address, dnssec: mode, timeout: 5, logger: Logger(label: "dns-test"))
+        return LDNSResolver(server: address, dnssec: mode, timeout: 5, pool: Self.pool, logger: Logger(label: "dns-test"))
     }
 
     func testMXInSignedZoneIsSecureAndSortedByPreference() async throws {

@@ -13,7 +13,7 @@ final class DestinationProbeTests: SecureMXTestCase {
     func probe(port: Int, level: TLSLevel) async -> ProbeReport {
         let routing = DeliveryRouting(resolver: resolver, tlsLevels: DomainTLSLevels(default: .may, domains: ["example.net": level]))
         let probe = DestinationProbe(settings: MXDeliveryTests.mxSettings(port: port), routing: routing, group: group,
-                                     logger: Fixtures.logger)
+                                     pool: pool, logger: Fixtures.logger)
         return await probe.probe(domain: "example.net")
     }
 

@@ -14,7 +14,7 @@ final class MXTLSTests: SecureMXTestCase {
     func deliver(_ server: TestSMTPServer, level: TLSLevel, requireTLS: Bool = false) async -> (RecipientResult?, AttemptReport?) {
         var env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         env.requireTLS = requireTLS
-        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group,
+        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool,
                                                     levels: DomainTLSLevels(default: .may, domains: ["example.net": level]))
         let deciding = reports.last { !$0.superseded }
         return (deciding?.results.first, deciding)
@@ -55,7 +55,7 @@ final class MXTLSTests: SecureMXTestCase {
         defer { server.stop() }
         let store = try TLSObservationStore(directory: cert.dir + "/observations")
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
-        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group,
+        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool,
                                                     levels: DomainTLSLevels(default: .encrypt, domains: [:]), observations: store)
         XCTAssertEqual(reports.last?.results.first?.outcome, .delivered)
         XCTAssertEqual(reports.last?.tls?.version, "TLSv1.3")
@@ -73,7 +73,7 @@ final class MXTLSTests: SecureMXTestCase {
                                verification: .verified(trust: .pkix), peerSubject: mxHost, peerIssuer: "Test CA")
         try store.record(domain: "example.net", mxHost: mxHost, facts: earlier, certificateExpires: nil)
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
-        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, observations: store)
+        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool, observations: store)
         let result = reports.last?.results.first
         XCTAssertEqual(result?.outcome, .deferred)
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 5))
@@ -189,7 +189,7 @@ final class MXTLSTests: SecureMXTestCase {
         env.bodyType = .eightBitMIME
         let message = Array(("From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
             + "Content-Transfer-Encoding: 8bit\r\n\r\nCaf\u{e9} cr\u{e8}me\r\n").utf8)
-        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, message: message)
+        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool, message: message)
         XCTAssertEqual(reports.last?.results.first?.outcome, .delivered)
         let data = server.transactions.first?.data ?? ""
         XCTAssertTrue(data.contains("Content-Transfer-Encoding: quoted-printable"), data)

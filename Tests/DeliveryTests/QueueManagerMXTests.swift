@@ -13,6 +13,7 @@ import XCTest
 
 final class QueueManagerMXTests: XCTestCase {
     var group: MultiThreadedEventLoopGroup!
+    var pool: NIOThreadPool!
     var server: TestSMTPServer!
     var spool: Spool!
     var dir = ""
@@ -21,6 +22,8 @@ final class QueueManagerMXTests: XCTestCase {
 
     override func setUpWithError() throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
         server = TestSMTPServer()
         try server.start(group: group)
         (spool, dir) = try Fixtures.tempSpool()
@@ -29,6 +32,7 @@ final class QueueManagerMXTests: XCTestCase {
 
     override func tearDown() {
         server.stop()
+        try? pool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
         try? FileManager.default.removeItem(atPath: dir)
     }
@@ -43,7 +47,7 @@ final class QueueManagerMXTests: XCTestCase {
         ])
         try spool.commit(envelope: env, message: Fixtures.message)
         let manager = QueueManager(spool: spool, audit: audit, settings: MXDeliveryTests.mxSettings(port: server.port),
-                                   group: group, logger: Fixtures.logger,
+                                   group: group, pool: pool, clock: SystemClock(), logger: Fixtures.logger,
                                    routing: DeliveryRouting(resolver: resolver))
         let task = Task { await manager.run() }
         defer { task.cancel() }

@@ -1,5 +1,5 @@
-// QueueManager end to end against the test server with a temp-dir spool and the in-memory audit
-// store: states, audit events, the DSN to the sender, double bounces, NOTIFY=NEVER and expiry.
+// QueueManager end to end against the test server with a temp-dir spool, the in-memory audit store
+// and a test clock: states, audit events, the DSN, double bounces, NOTIFY=NEVER, retries and expiry.
 
 import Audit
 import Foundation
@@ -13,6 +13,9 @@ import XCTest
 
 final class QueueManagerTests: XCTestCase {
     var group: MultiThreadedEventLoopGroup!
+    var pool: NIOThreadPool!
+    /// Starts at a fixed time; retries happen only when a test advances it.
+    let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
     var server: TestSMTPServer!
     var spool: Spool!
     var dir = ""
@@ -20,6 +23,8 @@ final class QueueManagerTests: XCTestCase {
 
     override func setUpWithError() throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
         server = TestSMTPServer()
         try server.start(group: group)
         (spool, dir) = try Fixtures.tempSpool()
@@ -28,21 +33,33 @@ final class QueueManagerTests: XCTestCase {
 
     override func tearDown() {
         server.stop()
+        try? pool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
         try? FileManager.default.removeItem(atPath: dir)
     }
 
     func startManager(retry: RetrySchedule = RetrySchedule()) -> (QueueManager, Task<Void, Never>) {
         let manager = QueueManager(spool: spool, audit: audit, settings: Fixtures.settings(port: server.port, retry: retry),
-                                   group: group, logger: Fixtures.logger)
+                                   group: group, pool: pool, clock: clock, logger: Fixtures.logger)
         let task = Task { await manager.run() }
         return (manager, task)
     }
 
     func events(_ id: QueueID) throws -> [AuditEvent] { try audit.records(queueID: id).map(\.event) }
 
+    func envelope(sender: String?, _ recipients: [RecipientSpec]) -> Envelope {
+        Fixtures.envelope(sender: sender, recipients: recipients, arrival: clock.now())
+    }
+
+    func attempts(_ id: QueueID) throws -> Int { try spool.states(id)[0].attempts }
+
+    /// True once the runner sleeps on the test clock until exactly `deadline` (and nothing else).
+    func runnerSleeps(until deadline: Date) -> Bool {
+        Fixtures.eventually { clock.sleeperDeadlines == [deadline] }
+    }
+
     func testDeliveredDeferredBouncedWithStatesAuditAndDSN() throws {
-        let env = Fixtures.envelope(sender: "alice@example.org", recipients: [
+        let env = envelope(sender: "alice@example.org", [
             RecipientSpec(address: Fixtures.addr("ok@example.net")),
             RecipientSpec(address: Fixtures.addr("defer@example.net")),
             RecipientSpec(address: Fixtures.addr("bounce@example.net"), originalRecipient: "rfc822;bounce@example.net"),
@@ -56,8 +73,8 @@ final class QueueManagerTests: XCTestCase {
         XCTAssertEqual(states.map(\.status), [.delivered, .deferred, .bounced])
         XCTAssertEqual(states[0].lastReply, "250 2.0.0 Ok: queued as TESTID")
         XCTAssertEqual(states[1].lastStatus, EnhancedStatus(4, 2, 0))
-        XCTAssertNotNil(states[1].nextAttempt)
-        XCTAssertGreaterThan(states[1].nextAttempt ?? .distantPast, Date().addingTimeInterval(30))
+        XCTAssertEqual(states[1].lastAttempt, clock.now())
+        XCTAssertEqual(states[1].nextAttempt, clock.now().addingTimeInterval(60), "the first step of the default schedule")
         XCTAssertEqual(states[2].lastStatus, EnhancedStatus(5, 1, 1))
 
         XCTAssertTrue(try Fixtures.eventually { try events(env.queueID).count == 3 })
@@ -89,7 +106,7 @@ final class QueueManagerTests: XCTestCase {
     }
 
     func testAllFinalMessageIsRemoved() throws {
-        let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
+        let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
         let (_, task) = startManager()
         defer { task.cancel() }
@@ -99,34 +116,33 @@ final class QueueManagerTests: XCTestCase {
     }
 
     func testNullSenderIsNeverBounced() throws {
-        let env = Fixtures.envelope(sender: nil, recipients: [RecipientSpec(address: Fixtures.addr("bounce@example.net"))])
+        let env = envelope(sender: nil, [RecipientSpec(address: Fixtures.addr("bounce@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
         let (_, task) = startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
         XCTAssertEqual(try events(env.queueID).map(\.name), ["bounced"])
-        // Give a would-be notice time to appear: nothing may be queued or sent.
-        Thread.sleep(forTimeInterval: 0.3)
+        // A notice would be committed before the original is removed, and recorded by the server
+        // before it could leave the queue: with the queue empty, none was made.
         XCTAssertEqual(try spool.queueIDs(), [])
         XCTAssertTrue(server.transactions.isEmpty)
     }
 
     func testNotifyNeverSuppressesDSN() throws {
-        let env = Fixtures.envelope(sender: "alice@example.org",
-                                    recipients: [RecipientSpec(address: Fixtures.addr("bounce@example.net"), notify: [.never])])
+        let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("bounce@example.net"), notify: [.never])])
         try spool.commit(envelope: env, message: Fixtures.message)
         let (_, task) = startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
-        Thread.sleep(forTimeInterval: 0.3)
+        // As above: an empty queue means no notice was committed, or it was sent (and recorded).
         XCTAssertEqual(try spool.queueIDs(), [])
         XCTAssertTrue(server.transactions.isEmpty)
     }
 
-    func testExpiredDeferralBouncesAndRetriesFollowSchedule() throws {
+    func testExpiredDeferralBouncesWithADSN() throws {
         // Arrived long ago: a 4xx now means the lifetime is over, so it bounces with a DSN.
         let old = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("defer@example.net"))],
-                                    arrival: Date().addingTimeInterval(-6 * 86400))
+                                    arrival: clock.now().addingTimeInterval(-6 * 86400))
         try spool.commit(envelope: old, message: Fixtures.message)
         let (_, task) = startManager()
         defer { task.cancel() }
@@ -136,20 +152,65 @@ final class QueueManagerTests: XCTestCase {
         XCTAssertTrue(Fixtures.eventually { server.transactions.contains { $0.data.contains("Action: failed") } })
     }
 
-    func testShortRetryScheduleRetriesAndHoldStopsIt() throws {
-        let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("defer@example.net"))])
+    func testDeferredRecipientIsRetriedExactlyWhenTheClockPassesTheDelay() throws {
+        let start = clock.now()
+        let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("defer@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (manager, task) = startManager(retry: RetrySchedule(steps: [0.2], thereafter: 0.2, maxLifetime: 3600))
+        let (_, task) = startManager(retry: RetrySchedule(steps: [600, 1800], thereafter: 3600, maxLifetime: 86400))
         defer { task.cancel() }
-        XCTAssertTrue(try Fixtures.eventually { try spool.states(env.queueID)[0].attempts >= 3 })
-        try manager.hold(env.queueID)
-        Thread.sleep(forTimeInterval: 0.3)
-        let attemptsWhenHeld = try spool.states(env.queueID)[0].attempts
-        Thread.sleep(forTimeInterval: 0.6)
+        XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 1 })
+        XCTAssertEqual(try spool.states(env.queueID)[0].nextAttempt, start.addingTimeInterval(600))
+        XCTAssertTrue(runnerSleeps(until: start.addingTimeInterval(600)))
+
+        clock.advance(by: 599)
+        XCTAssertEqual(clock.sleeperDeadlines, [start.addingTimeInterval(600)], "the runner was woken before the retry time")
+        XCTAssertEqual(try attempts(env.queueID), 1)
+
+        clock.advance(by: 1)
+        XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 2 })
+        let second = try spool.states(env.queueID)[0]
+        XCTAssertEqual(second.lastAttempt, start.addingTimeInterval(600))
+        XCTAssertEqual(second.nextAttempt, start.addingTimeInterval(600 + 1800), "the schedule's second step")
+        XCTAssertTrue(runnerSleeps(until: start.addingTimeInterval(2400)))
+        XCTAssertEqual(server.transactions.count, 0)
+    }
+
+    func testDeferralPastTheLifetimeOnTheClockBounces() throws {
+        let start = clock.now()
+        let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("defer@example.net"))])
+        try spool.commit(envelope: env, message: Fixtures.message)
+        let (_, task) = startManager(retry: RetrySchedule(steps: [600], thereafter: 600, maxLifetime: 1000))
+        defer { task.cancel() }
+        XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 1 })
+        XCTAssertTrue(runnerSleeps(until: start.addingTimeInterval(600)))
+        clock.advance(by: 600)   // 600 s queued: deferred again
+        XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 2 })
+        XCTAssertEqual(try spool.states(env.queueID)[0].status, .deferred)
+        XCTAssertTrue(runnerSleeps(until: start.addingTimeInterval(1200)))
+        clock.advance(by: 600)   // 1200 s queued, past the 1000 s lifetime: this deferral bounces
+        XCTAssertTrue(try Fixtures.eventually { try events(env.queueID).map(\.name) == ["deferred", "deferred", "bounced"] })
+        XCTAssertTrue(Fixtures.eventually { server.transactions.contains { $0.data.contains("Action: failed") } })
+    }
+
+    func testHoldStopsRetriesAndReleaseResumesThem() throws {
+        let start = clock.now()
+        let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("defer@example.net"))])
+        try spool.commit(envelope: env, message: Fixtures.message)
+        let (manager, task) = startManager(retry: RetrySchedule(steps: [600], thereafter: 3600, maxLifetime: 86400))
+        defer { task.cancel() }
+        XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 1 })
+        XCTAssertTrue(runnerSleeps(until: start.addingTimeInterval(600)))
+        XCTAssertEqual(try manager.hold(env.queueID), 1)
+
+        // The retry time passes while held: the runner scans, finds nothing due and sleeps an hour.
+        clock.advance(by: 600)
+        XCTAssertTrue(runnerSleeps(until: start.addingTimeInterval(600 + 3600)))
         XCTAssertEqual(try spool.states(env.queueID)[0].status, .held)
-        XCTAssertEqual(try spool.states(env.queueID)[0].attempts, attemptsWhenHeld)
-        try manager.release(env.queueID)
-        XCTAssertTrue(try Fixtures.eventually { try spool.states(env.queueID)[0].attempts > attemptsWhenHeld })
+        XCTAssertEqual(try attempts(env.queueID), 1)
+
+        XCTAssertEqual(try manager.release(env.queueID), 1)
+        XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 2 })
+        XCTAssertEqual(try spool.states(env.queueID)[0].lastAttempt, start.addingTimeInterval(600))
         try manager.delete(env.queueID)
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
     }

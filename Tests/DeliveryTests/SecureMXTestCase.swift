@@ -7,18 +7,22 @@ import XCTest
 
 class SecureMXTestCase: XCTestCase {
     var group: MultiThreadedEventLoopGroup!
+    var pool: NIOThreadPool!
     var cert: TestCertificate!
     let resolver = StubResolver()
     let mxHost = "mx.example.net"
 
     override func setUpWithError() throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
         cert = try TestCertificate.make(name: mxHost)
         resolver.setMX("example.net", [(10, mxHost)], status: .secure)
         resolver.setAddresses(mxHost, ["127.0.0.1"], status: .secure)
     }
 
     override func tearDown() {
+        try? pool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
         cert?.remove()
     }

@@ -63,6 +63,22 @@ final class ContextualDetectorTests: XCTestCase {
         XCTAssertEqual(try Fixture.samples("Logged at 2024-03-15T10:22:33Z, DOB unknown", .dob), [])
     }
 
+    /// "Today" comes from the scanner's clock: a birth date after it is implausible, and two-digit
+    /// years pivot on its year.
+    func testDOBPlausibilityFollowsTheInjectedClock() throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_780_315_200))   // 2026-06-01 12:00 UTC
+        let scanner = try PHIScanner(clock: clock)
+        func dob(_ text: String) -> [String] { scanner.scan(text: text, part: "1").filter { $0.type == .dob }.map(\.sample) }
+        XCTAssertEqual(dob("DOB: 07/04/2026"), [], "a month in the future")
+        XCTAssertEqual(dob("DOB 3/15/27"), ["**/**/1927"], "27 is above the pivot year 26")
+        clock.advance(to: Date(timeIntervalSince1970: 1_783_252_800))   // 2026-07-05
+        XCTAssertEqual(dob("DOB: 07/04/2026"), ["**/**/2026"], "yesterday is a plausible birth date")
+        clock.advance(to: Date(timeIntervalSince1970: 1_811_851_200))   // 2027-06-01
+        XCTAssertEqual(dob("DOB 3/15/27"), ["**/**/2027"], "the pivot moved with the clock's year")
+        let message = Array("From: a@example.org\r\nSubject: intake\r\n\r\nDOB: 05/30/2027\r\n".utf8)
+        XCTAssertEqual(scanner.scan(message: message).findings.filter { $0.type == .dob }.map(\.sample), ["**/**/2027"])
+    }
+
     func testPhone() throws {
         for text in ["Phone: (415) 555-2671", "call 415-555-2671", "415.555.2671", "+1 415 555 2671",
                      "1-415-555-2671", "+1 (415) 555-2671", "cell 4155552671"] {

@@ -6,13 +6,6 @@ import MailCore
 import XCTest
 @testable import TLSPolicy
 
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_700_000_000)
-    var now: Date { lock.lock(); defer { lock.unlock() }; return current }
-    func advance(days: Double) { lock.lock(); current += days * 86400; lock.unlock() }
-}
-
 final class TLSObservationStoreTests: XCTestCase {
     var directory = ""
     let clock = TestClock()
@@ -26,8 +19,7 @@ final class TLSObservationStoreTests: XCTestCase {
     }
 
     func store(ratchet: Bool = false) throws -> TLSObservationStore {
-        let clock = self.clock
-        return try TLSObservationStore(directory: directory, ratchet: ratchet, clock: { clock.now })
+        try TLSObservationStore(directory: directory, ratchet: ratchet, clock: clock)
     }
 
     func facts(_ version: String, _ verification: CertificateVerification) -> TLSFacts {
@@ -37,12 +29,12 @@ final class TLSObservationStoreTests: XCTestCase {
     func testKeepsTheBestLevelPerMX() throws {
         let s = try store()
         try s.record(domain: "partner.test", mxHost: "mx1.partner.test", facts: nil, certificateExpires: nil)
-        clock.advance(days: 1)
-        let verifiedAt = clock.now
+        clock.advance(by: 1 * 86400)
+        let verifiedAt = clock.now()
         let expires = Date(timeIntervalSince1970: 1_800_000_000)
         try s.record(domain: "Partner.TEST.", mxHost: "MX1.partner.test", facts: facts("TLSv1.3", .verified(trust: .daneEE)),
                      certificateExpires: expires)
-        clock.advance(days: 1)
+        clock.advance(by: 1 * 86400)
         try s.record(domain: "partner.test", mxHost: "mx1.partner.test", facts: facts("TLSv1.2", .none), certificateExpires: nil)
         try s.record(domain: "partner.test", mxHost: "mx2.partner.test", facts: facts("TLSv1.2", .failed(reason: "x")), certificateExpires: nil)
 
@@ -58,12 +50,12 @@ final class TLSObservationStoreTests: XCTestCase {
     func testAnExpiredBestIsReplaced() throws {
         let s = try store()
         try s.record(domain: "d.test", mxHost: "mx.d.test", facts: facts("TLSv1.3", .verified(trust: .pkix)), certificateExpires: nil)
-        clock.advance(days: 31)
+        clock.advance(by: 31 * 86400)
         try s.record(domain: "d.test", mxHost: "mx.d.test", facts: nil, certificateExpires: nil)
         let only = try XCTUnwrap(try s.observations(domain: "d.test").first)
         XCTAssertNil(only.bestVersion)
         XCTAssertEqual(only.verification, "NONE")
-        XCTAssertEqual(only.lastSeen, clock.now)
+        XCTAssertEqual(only.lastSeen, clock.now())
     }
 
     func testRatchet() throws {
@@ -87,7 +79,7 @@ final class TLSObservationStoreTests: XCTestCase {
         XCTAssertEqual(try s.ratchetRequirement(domain: "d.test"),
                        TLSRequirement(encrypted: true, authenticatedBy: [.daneEE, .daneTA, .pkix, .mtaSTS], minimumVersion: .tls1_2))
 
-        clock.advance(days: 30.5)
+        clock.advance(by: 30.5 * 86400)
         XCTAssertNil(try s.ratchetRequirement(domain: "d.test"), "memories expire")
     }
 

@@ -1,0 +1,60 @@
+// TestClock: a WallClock the test moves by hand; tasks sleeping on it wake when it passes their
+// deadline. A copy lives in each test target that needs one; production code only sees WallClock.
+
+import Foundation
+import MailCore
+
+final class TestClock: WallClock, @unchecked Sendable {
+    private struct Sleeper {
+        let deadline: Date
+        let continuation: CheckedContinuation<Void, Error>
+    }
+
+    private let lock = NSLock()
+    private var current: Date
+    private var sleepers: [UInt64: Sleeper] = [:]
+    private var nextID: UInt64 = 0
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_700_000_000)) { current = start }
+
+    func now() -> Date { lock.withLock { current } }
+
+    /// The deadlines of the tasks sleeping on this clock now, soonest first.
+    var sleeperDeadlines: [Date] { lock.withLock { sleepers.values.map(\.deadline).sorted() } }
+
+    func advance(by seconds: TimeInterval) { move { $0.addingTimeInterval(seconds) } }
+
+    func advance(to date: Date) { move { max($0, date) } }
+
+    func sleep(until deadline: Date) async throws {
+        let id: UInt64 = lock.withLock { nextID += 1; return nextID }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+                lock.lock()
+                if Task.isCancelled {
+                    lock.unlock()
+                    continuation.resume(throwing: CancellationError())
+                } else if deadline <= current {
+                    lock.unlock()
+                    continuation.resume()
+                } else {
+                    sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                    lock.unlock()
+                }
+            }
+        } onCancel: {
+            let sleeper = lock.withLock { sleepers.removeValue(forKey: id) }
+            sleeper?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Moves the time and resumes every sleeper whose deadline is now reached.
+    private func move(_ change: (Date) -> Date) {
+        let due: [Sleeper] = lock.withLock {
+            current = change(current)
+            let ids = sleepers.filter { $0.value.deadline <= current }.map(\.key)
+            return ids.compactMap { sleepers.removeValue(forKey: $0) }
+        }
+        for sleeper in due { sleeper.continuation.resume() }
+    }
+}
