@@ -90,12 +90,10 @@ let package = Package(
             crypto, cryptoExtras, "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "MailCore", "Queue", "Audit"], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
-            "Gateway", "MailCore", "Queue", "Audit", "DNS", "TLSPolicy", "Policy", "PHIScanner", "MIME", logging,
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: settings),
     ]
 )

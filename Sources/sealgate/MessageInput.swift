@@ -4,7 +4,6 @@
 import ArgumentParser
 import Foundation
 import Gateway
-import PHIScanner
 
 enum MessageInput {
     static func read(_ path: String) throws -> [UInt8] {
@@ -15,9 +14,9 @@ enum MessageInput {
         return [UInt8](data)
     }
 
-    static func scanner(_ options: ConfigOption) throws -> PHIScanner {
-        let configuration = try options.load().scannerConfiguration
-        do { return try PHIScanner(configuration: configuration) } catch {
+    static func scanner(_ options: ConfigOption) throws -> ScanFacade {
+        let config = try options.load()
+        do { return try ScanFacade(config: config) } catch {
             printError("\(error)")
             throw ExitCode(1)
         }

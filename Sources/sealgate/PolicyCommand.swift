@@ -3,17 +3,15 @@
 
 import ArgumentParser
 import Foundation
-import MailCore
-import PHIScanner
-import Policy
+import Gateway
 
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "policy", abstract: "Check the policy files and explain decisions.",
                                                     subcommands: [Explain.self, Check.self])
 
     /// Loads the policy folder, printing every diagnostic to stderr; exits 1 when any is an error.
-    static func loadPolicy(_ directory: String) throws -> PolicySet {
-        let loaded = PolicyLoader.load(directory: directory)
+    static func loadPolicy(_ directory: String) throws -> PolicyFacade {
+        let loaded = PolicyFacade.load(directory: directory)
         for d in loaded.diagnostics { FileHandle.standardError.write(Data("\(d)\n".utf8)) }
         guard let policy = loaded.policy else { throw ExitCode(1) }
         return policy
@@ -42,30 +40,16 @@ struct PolicyCommand: ParsableCommand {
 
         func validate() throws {
             guard !to.isEmpty else { throw ValidationError("give at least one --to") }
-            if let clientIP, IPAddress(clientIP) == nil { throw ValidationError("--client-ip: '\(clientIP)' is not an IP address") }
+            if let clientIP, !PolicyFacade.isIPAddress(clientIP) { throw ValidationError("--client-ip: '\(clientIP)' is not an IP address") }
         }
 
         func run() throws {
-            let sender = try address(from, option: "--from", allowNull: true)
-            let recipients = try to.map { try address($0, option: "--to", allowNull: false) }.compactMap { $0 }
+            let envelope = try validated { try ExplainEnvelope(from: from, to: to) }
             let policy = try PolicyCommand.loadPolicy(try policies ?? options.load().policiesPath)
             let bytes = try MessageInput.read(file)
             let scanner = try MessageInput.scanner(options)
-            let scan = scanner.scan(message: bytes)
-            let facts = MessageFacts(sender: sender, recipients: recipients, authenticatedUser: auth,
-                                     clientAddress: clientIP.flatMap(IPAddress.init), receivedOverTLS: tls, headers: scan.headers,
-                                     size: bytes.count, attachments: scan.attachments, findings: scan.findings,
-                                     uninspected: scan.uninspected)
-            let verdicts = PolicyEvaluator(policy: policy).evaluate(facts)
-            print(json ? PolicyTraceRenderer.json(verdicts) : PolicyTraceRenderer.text(verdicts), terminator: json ? "\n" : "")
-        }
-
-        private func address(_ text: String, option: String, allowNull: Bool) throws -> MailAddress? {
-            let bare = text.hasPrefix("<") && text.hasSuffix(">") ? String(text.dropFirst().dropLast()) : text
-            if bare.isEmpty && allowNull { return nil }
-            do { return try MailAddressParser.parse(bare, allowUTF8: true) } catch {
-                throw ValidationError("\(option): '\(text)' is not an address (\(error))")
-            }
+            print(policy.explain(message: bytes, envelope: envelope, authenticatedUser: auth, clientIP: clientIP,
+                                 overTLS: tls, scanner: scanner, json: json), terminator: "")
         }
     }
 
@@ -77,7 +61,7 @@ struct PolicyCommand: ParsableCommand {
 
         func run() throws {
             let policy = try PolicyCommand.loadPolicy(try directory ?? options.load().policiesPath)
-            print("policy OK: \(policy.rules.count) rule(s) in \(policy.files.count) file(s)")
+            print("policy OK: \(policy.ruleCount) rule(s) in \(policy.fileCount) file(s)")
         }
     }
 }

@@ -3,8 +3,7 @@
 
 import ArgumentParser
 import Foundation
-import MailCore
-import PHIScanner
+import Gateway
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,12 +28,12 @@ struct Scan: ParsableCommand {
         let bytes = try MessageInput.read(file)
         let scanner = try MessageInput.scanner(options)
         let clock = ContinuousClock()
-        var result = scanner.scan(message: bytes)
+        var result = scanner.scan(bytes)
         if repetitions > 1 {
             // CPU time is the per-core figure (other processes on the machine do not distort it).
             let cpuStart = Foundation.clock()
             let elapsed = clock.measure {
-                for _ in 1...repetitions { result = scanner.scan(message: bytes) }
+                for _ in 1...repetitions { result = scanner.scan(bytes) }
             }
             let cpu = Double(Foundation.clock() - cpuStart) / Double(CLOCKS_PER_SEC)
             let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -44,42 +43,6 @@ struct Scan: ParsableCommand {
                 repetitions, bytes.count, cpu > 0 ? megabytes / cpu : 0, cpu, wall > 0 ? megabytes / wall : 0,
                 wall).utf8))
         }
-        print(json ? ScanOutput.json(result) : ScanOutput.text(result))
-    }
-}
-
-/// The two renderings of a scan result. Samples are already masked by the scanner.
-enum ScanOutput {
-    static func json(_ r: ScanResult) -> String {
-        let findings = r.findings.map {
-            "{\"type\":\(quote($0.type.rawValue)),\"sample\":\(quote($0.sample)),\"part\":\(quote($0.part)),"
-                + "\"confidence\":\($0.confidence)}"
-        }
-        let uninspected = r.uninspected.map {
-            "{\"part\":\(quote($0.part)),\"content_type\":\(quote($0.contentType)),\"reason\":\(quote($0.reason))}"
-        }
-        return "{\"findings\":[\(findings.joined(separator: ","))], \"uninspected\":[\(uninspected.joined(separator: ","))]}"
-    }
-
-    static func text(_ r: ScanResult) -> String {
-        var lines = r.findings.map { "\($0.type.rawValue)\t\($0.sample)\tpart \($0.part)\tconfidence \($0.confidence)" }
-        lines += r.uninspected.map { "uninspected\tpart \($0.part)\t\($0.contentType)\t\($0.reason)" }
-        return lines.isEmpty ? "no findings" : lines.joined(separator: "\n")
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
+        print(json ? result.json : result.text)
     }
 }

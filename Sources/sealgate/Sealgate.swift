@@ -31,6 +31,11 @@ struct ConfigOption: ParsableArguments {
     }
 }
 
+/// Runs a facade call, turning its `InvalidInput` into a usage error with the same text.
+func validated<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as InvalidInput { throw ValidationError(error.description) }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("sealgate: \(message)\n".utf8))
 }

@@ -3,9 +3,6 @@
 import ArgumentParser
 import Foundation
 import Gateway
-import Policy
-import Logging
-import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the gateway daemon in the foreground.")
@@ -14,14 +11,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let config = try options.load()
         guard PolicyCheck.report(config) else { throw ExitCode(1) }
-        LogSetup.bootstrap(json: config.logFormat == .json, level: Logger.Level(rawValue: config.logLevel) ?? .info)
-        let logger = Logger(label: "sealgate")
-        let daemon = GatewayDaemon(config: config, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: daemon)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
+        try await GatewayDaemon.serve(config: config)
     }
 }
 
@@ -41,7 +31,7 @@ struct CheckConfig: ParsableCommand {
 /// stderr; false when there is an error (the policy would not be applied).
 enum PolicyCheck {
     static func report(_ config: GatewayConfig) -> Bool {
-        let result = PolicyLoader.load(directory: config.policiesPath)
+        let result = PolicyFacade.load(directory: config.policiesPath)
         for d in result.diagnostics { FileHandle.standardError.write(Data("\(d)\n".utf8)) }
         return result.policy != nil
     }

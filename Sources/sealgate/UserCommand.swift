@@ -4,7 +4,6 @@
 import ArgumentParser
 import Foundation
 import Gateway
-import MailCore
 
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage SMTP AUTH users.",
@@ -20,15 +19,10 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let config = try options.load()
             guard !addresses.isEmpty else { throw ValidationError("give at least one --address the user may send as") }
-            var parsed: [MailAddress] = []
-            for a in addresses {
-                do { parsed.append(try MailAddressParser.parse(a, allowUTF8: true)) } catch {
-                    throw ValidationError("bad address \(a): \(error)")
-                }
-            }
+            let parsed = try validated { try SenderAddresses(addresses) }
             let password = try readPassword()
             guard !password.isEmpty else { throw ValidationError("empty password") }
-            try UserStore(path: config.usersPath).add(name: name, password: password, addresses: parsed)
+            try UserFacade(config: config).add(name: name, password: password, addresses: parsed)
             print("user \(name) saved with \(parsed.count) address(es)")
         }
 
@@ -51,7 +45,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let config = try options.load()
-            guard try UserStore(path: config.usersPath).remove(name: name) else {
+            guard try UserFacade(config: config).remove(name: name) else {
                 printError("no user \(name)")
                 throw ExitCode(1)
             }
@@ -65,9 +59,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let config = try options.load()
-            for user in try UserStore(path: config.usersPath).list() {
-                print("\(user.name)\t\(user.addresses.map(\.description).joined(separator: ","))")
-            }
+            for line in try UserFacade(config: config).listLines() { print(line) }
         }
     }
 }

@@ -1,0 +1,41 @@
+// QueueFacade's hold, release, delete and flush: sent to the daemon's control socket, which audits
+// them; with the daemon down, hold/release/delete act on the spool here and audit it here.
+
+import Foundation
+import MailCore
+import Queue
+
+/// What an admin command came to: a line for stdout, or a refusal for stderr (exit 1).
+public enum QueueAdminOutcome: Equatable {
+    case done(String)
+    case refused(String)
+}
+
+extension QueueFacade {
+    /// `command` is hold, release, delete or flush; `id` is required for all but flush.
+    public func admin(_ command: String, id text: String?) throws -> QueueAdminOutcome {
+        let id = try text.map(Self.parseID)
+        let request = ControlRequest(command: command, queueID: id?.description, actor: actor)
+        do {
+            let response = try ControlClient.send(request, socketPath: config.controlSocketPath)
+            return response.ok ? .done(response.message) : .refused(response.message)
+        } catch ControlClientError.daemonNotRunning(let path) {
+            guard let id, command != "flush" else { return .refused("the daemon is not running (\(path)); nothing to flush") }
+            return .done(try offline(command, id))
+        }
+    }
+
+    private func offline(_ command: String, _ id: QueueID) throws -> String {
+        let spool = try openSpool()
+        // What the daemon does at start: cut torn journal tails before anything is appended.
+        _ = try spool.recover()
+        let line: String
+        switch command {
+        case "hold": line = "\(id): held \(try spool.hold(id)) recipient(s) (offline)"
+        case "release": line = "\(id): released \(try spool.release(id)) recipient(s) (offline)"
+        default: try spool.remove(id); line = "\(id): deleted (offline)"
+        }
+        try AuditFacade(config: config).recordAdmin(actor: actor, action: command, queueID: id, detail: "offline")
+        return line
+    }
+}
