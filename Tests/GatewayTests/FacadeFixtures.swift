@@ -8,7 +8,7 @@ import XCTest
 enum FacadeFixtures {
     /// A config whose every path is under a fresh scratch directory; no daemon listens on its socket.
     static func config(extra: String = "", file: StaticString = #filePath, line: UInt = #line) throws -> GatewayConfig {
-        let dir = try ConfigFixtures.scratchDirectory(withCerts: false)
+        let dir = try ConfigFixtures.scratchDirectory()
         return try ConfigFixtures.config(ConfigFixtures.minimal + extra, in: dir, file: file, line: line)
     }
 

@@ -29,7 +29,7 @@ final class QueueFacadeTests: XCTestCase {
         XCTAssertEqual(array.first?["queue_id"] as? String, id.description)
         let shown = try facade.show(id: id.description, json: false, body: false)
         XCTAssertTrue(shown.contains("  to=<b@example.test> status=pending attempts=0\n"), shown)
-        XCTAssertTrue(shown.hasSuffix("Subject: notes\r\n\r\n"), shown)
+        XCTAssertTrue(shown.hasSuffix("To: b@example.net\r\nSubject: notes\r\n"), shown)
         XCTAssertFalse(shown.contains("hello"), "the body is shown only with body: true")
     }
 
