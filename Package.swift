@@ -40,6 +40,9 @@ let package = Package(
         .target(name: "MailCore", swiftSettings: settings),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: settings),
 
+        .target(name: "YAMLSyntax", dependencies: ["MailCore", "Yams"], swiftSettings: settings),
+        .testTarget(name: "YAMLSyntaxTests", dependencies: ["YAMLSyntax"], swiftSettings: settings),
+
         .target(name: "SMTPProtocol", dependencies: ["MailCore", nioCore], swiftSettings: settings),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol"], swiftSettings: settings),
 
@@ -54,7 +57,7 @@ let package = Package(
         .testTarget(name: "PHIScannerTests", dependencies: ["PHIScanner"], resources: [.copy("Corpus")],
                     swiftSettings: settings),
 
-        .target(name: "Policy", dependencies: ["MailCore", "Yams"], swiftSettings: settings),
+        .target(name: "Policy", dependencies: ["MailCore", "YAMLSyntax", "Yams"], swiftSettings: settings),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: settings),
 
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
@@ -87,10 +90,10 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
             "PHIScanner", "MIME", nioCore, nioPosix, nioSSL, logging,
-            crypto, cryptoExtras, "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
+            crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "MailCore", "Queue", "Audit"], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax"], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
             "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,6 +2,7 @@
 // (add_header, strip_subject_tag, notify_sender), with TLS levels and methods validated.
 import MailCore
 import Yams
+import YAMLSyntax
 
 extension PolicyFileParser {
     func parseAction(_ key: String, _ node: Node) -> PolicyAction? {

@@ -2,6 +2,7 @@
 // its patterns, regexes, networks and PHI types, each problem reported where it was written.
 import MailCore
 import Yams
+import YAMLSyntax
 
 extension PolicyFileParser {
     static let conditionKeys = ["sender", "recipient", "sender_domain", "recipient_domain", "authenticated",
@@ -40,7 +41,7 @@ extension PolicyFileParser {
 
     /// Items are patterns, or `@name` list references.
     private func patterns(_ node: Node, _ key: String,
-                          _ normalise: (String) -> Result<String, PolicyValueError>) -> PatternList? {
+                          _ normalise: (String) -> Result<String, YAMLValueError>) -> PatternList? {
         guard let items = reader.stringList(node, key) else { return nil }
         var list = PatternList(inline: [], references: [])
         for item in items {
@@ -99,11 +100,7 @@ extension PolicyFileParser {
         guard let entries = reader.mapping(node, "size", what: "size key", allowed: ["over", "under"]) else { return nil }
         var bounds: [String: Int] = [:]
         for entry in entries {
-            guard let text = reader.string(entry.value, "size.\(entry.key)") else { continue }
-            switch PolicyValueParsers.size(text) {
-            case .success(let n): bounds[entry.key] = n
-            case .failure(let e): reader.error("size.\(entry.key): \(e.message)", at: entry.value)
-            }
+            if let n = reader.byteSize(entry.value, "size.\(entry.key)") { bounds[entry.key] = n }
         }
         if entries.isEmpty { reader.error("size: give over:, under: or both", at: node) }
         if let over = bounds["over"], let under = bounds["under"], over >= under {

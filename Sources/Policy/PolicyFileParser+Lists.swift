@@ -2,6 +2,7 @@
 // relative to the policy directory with one entry per line and `#` comments.
 import Foundation
 import Yams
+import YAMLSyntax
 
 extension PolicyFileParser {
     func parseLists(_ node: Node) {

@@ -2,6 +2,7 @@
 // types checked against MailCore.PHIType (plus `any`).
 import MailCore
 import Yams
+import YAMLSyntax
 
 extension PolicyFileParser {
     func phi(_ node: Node) -> PHICondition? {

@@ -3,6 +3,7 @@
 import Foundation
 import MailCore
 import Yams
+import YAMLSyntax
 
 final class PolicyFileParser {
     static let topLevelKeys = ["lists", "rules"]
@@ -10,7 +11,7 @@ final class PolicyFileParser {
                            "add_header", "strip_subject_tag", "notify_sender"]
     static let mainActions = ["deliver", "reject", "quarantine", "hold"]
 
-    let reader: PolicyReader
+    let reader: YAMLReader
     /// The file name without directories, as traces show it.
     let fileName: String
     let baseDirectory: String
@@ -18,21 +19,13 @@ final class PolicyFileParser {
     var lists: [PolicyList] = []
 
     init(file: String, baseDirectory: String) {
-        reader = PolicyReader(file: file)
+        reader = YAMLReader(file: file)
         fileName = (file as NSString).lastPathComponent
         self.baseDirectory = baseDirectory
     }
 
     func parse(yaml: String) {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            let (line, column, message) = PolicyYAMLError.describe(error)
-            reader.error(message, line: line, column: column)
-            return
-        }
-        guard let root else { return }   // an empty file holds no rules
+        guard let root = reader.compose(yaml) else { return }   // an empty file holds no rules; a YAML error is reported
         guard let top = reader.mapping(root, "the policy file", what: "top-level key", allowed: Self.topLevelKeys) else { return }
         for entry in top {
             switch entry.key {

@@ -1,10 +1,11 @@
 // PolicyLinker: the checks that span files. It resolves `@list` references against the lists of
 // every file, and reports duplicate list and rule names and lists unfit for a domain condition.
 import MailCore
+import YAMLSyntax
 
 struct PolicyLinker {
     private var byName: [String: PolicyList] = [:]
-    private(set) var diagnostics: [PolicyDiagnostic] = []
+    private(set) var diagnostics: [YAMLDiagnostic] = []
 
     init(lists: [PolicyList]) {
         for list in lists {
@@ -67,6 +68,6 @@ struct PolicyLinker {
     }
 
     private mutating func report(_ message: String, _ at: PolicySourceLocation) {
-        diagnostics.append(PolicyDiagnostic(severity: .error, file: at.file, line: at.line, column: at.column, message: message))
+        diagnostics.append(YAMLDiagnostic(severity: .error, file: at.file, line: at.line, column: at.column, message: message))
     }
 }

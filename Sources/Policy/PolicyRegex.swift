@@ -1,5 +1,6 @@
 // A regular expression from a policy file, compiled once at load time and matched
 // case-insensitively (as Postfix header_checks do); `(?-i)` in the pattern turns that off.
+import YAMLSyntax
 
 final class PolicyRegex: @unchecked Sendable {
     // Regex is not marked Sendable; this wrapper is immutable after init and the regex is
@@ -8,12 +9,12 @@ final class PolicyRegex: @unchecked Sendable {
     let source: String
 
     /// Returns the compiler's message on a bad pattern.
-    static func compile(_ source: String) -> Result<PolicyRegex, PolicyValueError> {
+    static func compile(_ source: String) -> Result<PolicyRegex, YAMLValueError> {
         do {
             let regex = try Regex(source).ignoresCase()
             return .success(PolicyRegex(regex: regex, source: source))
         } catch {
-            return .failure(PolicyValueError("bad regex '\(source)': \(error)"))
+            return .failure(YAMLValueError("bad regex '\(source)': \(error)"))
         }
     }
 
@@ -26,10 +27,4 @@ final class PolicyRegex: @unchecked Sendable {
     func matches(_ text: String) -> Bool {
         ((try? regex.firstMatch(in: text)) ?? nil) != nil
     }
-}
-
-/// A value that could not be parsed; the caller attaches the position.
-struct PolicyValueError: Error, Sendable, Equatable {
-    var message: String
-    init(_ message: String) { self.message = message }
 }

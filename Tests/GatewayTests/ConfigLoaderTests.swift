@@ -109,8 +109,8 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.scannerConfiguration.contextWindow, 64)
         let d = ConfigFixtures.diagnostics("scanner: {mrn_pattern: \"([\", health_terms: [nope.txt]}\n", in: dir)
         XCTAssertEqual(d.count, 2)
-        XCTAssertEqual(d.first, "sealgate.yaml:1:24: scanner.mrn_pattern: '([' is not a valid regular expression")
-        XCTAssertTrue(d.last?.hasPrefix("sealgate.yaml:1:45: scanner.health_terms[0]: cannot read '") == true, "\(d)")
+        XCTAssertEqual(d.first, "sealgate.yaml:1:24: error: scanner.mrn_pattern: '([' is not a valid regular expression")
+        XCTAssertTrue(d.last?.hasPrefix("sealgate.yaml:1:45: error: scanner.health_terms[0]: cannot read '") == true, "\(d)")
         XCTAssertTrue(d.last?.hasSuffix("nope.txt'") == true, "\(d)")
     }
 
@@ -148,7 +148,7 @@ final class ConfigLoaderTests: XCTestCase {
     func testExplicitPathThatDoesNotExist() {
         let result = ConfigLoader.load(explicitPath: "nope.yaml", currentDirectory: "/nonexistent-dir")
         guard case .failure(let errors) = result else { return XCTFail("expected failure") }
-        XCTAssertEqual(errors.diagnostics.map(\.description), ["nope.yaml:1:1: config file not found"])
+        XCTAssertEqual(errors.diagnostics.map(\.description), ["nope.yaml:1:1: error: config file not found"])
     }
 
     func testIPv6ListenersSmarthostAndResolver() throws {

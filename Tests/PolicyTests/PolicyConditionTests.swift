@@ -49,10 +49,13 @@ final class PolicyConditionTests: XCTestCase {
     }
 
     func testSize() {
-        XCTAssertTrue(Fixture.matches("size: {over: 10MB}", Fixture.facts(size: 10 * 1024 * 1024 + 1)))
-        XCTAssertFalse(Fixture.matches("size: {over: 10MB}", Fixture.facts(size: 10 * 1024 * 1024)))
-        XCTAssertTrue(Fixture.matches("size: {under: 1KB}", Fixture.facts(size: 1023)))
-        XCTAssertFalse(Fixture.matches("size: {under: 1KB}", Fixture.facts(size: 1024)))
+        XCTAssertTrue(Fixture.matches("size: {over: 10MB}", Fixture.facts(size: 10_000_001)), "MB is a power of 1000")
+        XCTAssertFalse(Fixture.matches("size: {over: 10MB}", Fixture.facts(size: 10_000_000)))
+        XCTAssertTrue(Fixture.matches("size: {over: 10 MiB}", Fixture.facts(size: 10 * 1024 * 1024 + 1)), "MiB is a power of 1024")
+        XCTAssertFalse(Fixture.matches("size: {over: 10 MiB}", Fixture.facts(size: 10 * 1024 * 1024)))
+        XCTAssertTrue(Fixture.matches("size: {under: 1KB}", Fixture.facts(size: 999)))
+        XCTAssertFalse(Fixture.matches("size: {under: 1KB}", Fixture.facts(size: 1000)))
+        XCTAssertFalse(Fixture.matches("size: {under: 1KiB}", Fixture.facts(size: 1024)))
         XCTAssertTrue(Fixture.matches("size: {over: 100, under: 2000}", Fixture.facts(size: 1000)))
     }
 

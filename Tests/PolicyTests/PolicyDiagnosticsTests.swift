@@ -135,10 +135,11 @@ final class PolicyDiagnosticsTests: XCTestCase {
             "test.yaml:2:24: error: lists.mixed: 'not a domain' is not a domain name or a *.domain wildcard",
             "test.yaml:6:26: error: recipient_domain: 'a@b.example' is an address, not a domain",
             "test.yaml:7:24: error: client_network: '10.0.0.0/33' is not a network in CIDR form (e.g. 192.0.2.0/24 or 2001:db8::/32)",
-            "test.yaml:8:20: error: size.over: bad size '10XB': use a number of bytes, optionally with KB, MB or GB (e.g. 10MB)",
+            "test.yaml:8:20: error: size.over: bad size '10XB': unknown unit 'XB'; use a whole number of bytes, optionally followed by "
+                + "KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024), e.g. 10MB or 35MiB",
             "test.yaml:9:25: error: attachment_type: 'pdf' is not a media type such as application/pdf or image/*",
             "test.yaml:10:13: error: reject: reply code 250 is not a rejection; use 4xx (temporary) or 5xx (permanent)",
-            "test.yaml:12:43: error: size: over (2097152) must be less than under (1048576), or nothing can match",
+            "test.yaml:12:43: error: size: over (2000000) must be less than under (1000000), or nothing can match",
             "test.yaml:13:17: error: quarantine: only 'true' has a meaning here; pick another action instead of 'quarantine: false'",
         ])
     }

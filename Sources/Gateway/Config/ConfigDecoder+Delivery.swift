@@ -2,6 +2,7 @@
 // schedule, lifetime, CA file, connect timeout, per-domain TLS levels and TLS observations.
 import MailCore
 import Yams
+import YAMLSyntax
 
 extension ConfigDecoder {
     func decodeDelivery(_ node: Node) {
@@ -18,7 +19,7 @@ extension ConfigDecoder {
         if let n = delivery["retry"], let items = reader.list(n, "delivery.retry") {
             let steps = items.compactMap { reader.duration($0.node, $0.name) }
             if items.isEmpty {
-                reader.report("delivery.retry: needs at least one interval, e.g. [1m, 5m, 15m, 30m]", at: n)
+                reader.error("delivery.retry: needs at least one interval, e.g. [1m, 5m, 15m, 30m]", at: n)
             } else if steps.count == items.count {
                 config.retrySteps = steps
             }
@@ -46,7 +47,7 @@ extension ConfigDecoder {
         if let n = delivery["mta_sts_cache"], let text = reader.string(n, "delivery.mta_sts_cache") {
             config.mtaSTSCachePath = resolve(text)
         }
-        if let n = delivery["ratchet"], let on = reader.boolean(n, "delivery.ratchet") { config.tlsRatchet = on }
+        if let n = delivery["ratchet"], let on = reader.bool(n, "delivery.ratchet") { config.tlsRatchet = on }
         if let n = delivery["ratchet_expiry"], let v = reader.duration(n, "delivery.ratchet_expiry") { config.tlsRatchetExpiry = v }
     }
 
@@ -58,14 +59,14 @@ extension ConfigDecoder {
         }
         guard let n = tls["domains"] else { return }
         guard case .mapping(let mapping) = n else {
-            reader.report("delivery.tls.domains: expected a mapping of domain: level, got \(reader.describe(n))", at: n)
+            reader.error("delivery.tls.domains: expected a mapping of domain: level, got \(reader.describe(n))", at: n)
             return
         }
         for (key, value) in mapping {
             guard let domain = reader.string(key, "delivery.tls.domains") else { continue }
             let bare = domain.hasPrefix("*.") ? String(domain.dropFirst(2)) : domain
             guard DomainName(bare) != nil else {
-                reader.report("delivery.tls.domains: '\(domain)' is not a domain name or a *.wildcard", at: key)
+                reader.error("delivery.tls.domains: '\(domain)' is not a domain name or a *.wildcard", at: key)
                 continue
             }
             if let level = reader.choice(value, "delivery.tls.domains.\(domain)", as: TLSLevel.self) {

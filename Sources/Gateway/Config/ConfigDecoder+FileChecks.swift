@@ -2,6 +2,7 @@
 // files, and a configured delivery CA file must exist. Reported at the key that names the file.
 import Foundation
 import Yams
+import YAMLSyntax
 
 extension ConfigDecoder {
     func checkFiles() {
@@ -21,6 +22,6 @@ extension ConfigDecoder {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { return }
         var message = "\(key): file not found: \(path)"
         if let why { message += " (\(why); scripts/run generates development certificates)" }
-        reader.report(message, at: mark)
+        reader.error(message, at: mark)
     }
 }

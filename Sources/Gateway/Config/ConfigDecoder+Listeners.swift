@@ -2,12 +2,13 @@
 // (unique names, unique addresses) that no single entry can make on its own.
 import MailCore
 import Yams
+import YAMLSyntax
 
 extension ConfigDecoder {
     func decodeListeners(_ node: Node) {
         guard let items = reader.list(node, "listeners") else { return }
         if items.isEmpty {
-            reader.report("listeners: at least one listener is needed", at: node)
+            reader.error("listeners: at least one listener is needed", at: node)
             return
         }
         var listeners: [ListenerConfig] = []
@@ -20,14 +21,14 @@ extension ConfigDecoder {
             if let nameNode = entry["name"], let listenerName = nameNode.string, !reader.isNull(nameNode) {
                 if let first = namesSeen[listenerName] {
                     let at = first.mark.map { " (first defined at line \($0.line))" } ?? ""
-                    reader.report("\(name).name: duplicate listener name '\(listenerName)'\(at)", at: nameNode)
+                    reader.error("\(name).name: duplicate listener name '\(listenerName)'\(at)", at: nameNode)
                     continue
                 }
                 namesSeen[listenerName] = (listenerName, nameNode.mark)
             }
             guard let listener else { continue }
             if listener.port != 0, let other = addressesSeen[listener.addressDescription] {
-                reader.report("\(name).address: \(listener.addressDescription) is already used by listener '\(other)'",
+                reader.error("\(name).address: \(listener.addressDescription) is already used by listener '\(other)'",
                               at: entry["address"])
                 continue
             }
@@ -38,11 +39,11 @@ extension ConfigDecoder {
     }
 
     /// One listener; nil (with diagnostics) when any of its fields is missing or wrong.
-    private func decodeListener(_ section: ConfigSection, _ item: Node, _ name: String) -> ListenerConfig? {
+    private func decodeListener(_ section: YAMLMapping, _ item: Node, _ name: String) -> ListenerConfig? {
         var ok = true
         func required(_ key: String) -> Node? {
             if let node = section[key] { return node }
-            reader.report("\(name): missing required key '\(key)'", at: item)
+            reader.error("\(name): missing required key '\(key)'", at: item)
             ok = false
             return nil
         }
@@ -59,7 +60,7 @@ extension ConfigDecoder {
             if let v = reader.choice(node, "\(name).auth", as: ListenerAuth.self) { auth = v } else { ok = false }
         }
         if tls == .none, auth == .required, let node = section["auth"] {
-            reader.report("\(name).auth: 'required' needs tls: starttls or implicit, because AUTH is offered only after TLS",
+            reader.error("\(name).auth: 'required' needs tls: starttls or implicit, because AUTH is offered only after TLS",
                           at: node)
             ok = false
         }

@@ -2,6 +2,7 @@
 // pattern, extra health-term dictionaries (plain files admins extend), and the context window.
 import Foundation
 import Yams
+import YAMLSyntax
 
 extension ConfigDecoder {
     func decodeScanner(_ node: Node) {
@@ -12,7 +13,7 @@ extension ConfigDecoder {
         }
         if let n = scanner["mrn_pattern"], let pattern = reader.string(n, "scanner.mrn_pattern") {
             if (try? NSRegularExpression(pattern: pattern)) == nil {
-                reader.report("scanner.mrn_pattern: '\(pattern)' is not a valid regular expression", at: n)
+                reader.error("scanner.mrn_pattern: '\(pattern)' is not a valid regular expression", at: n)
             } else {
                 config.scannerMRNPattern = pattern
             }
@@ -24,7 +25,7 @@ extension ConfigDecoder {
                 if FileManager.default.isReadableFile(atPath: resolved) {
                     config.scannerHealthTermFiles.append(resolved)
                 } else {
-                    reader.report("\(item.name): cannot read '\(resolved)'", at: item.node)
+                    reader.error("\(item.name): cannot read '\(resolved)'", at: item.node)
                 }
             }
         }

@@ -2,6 +2,7 @@
 // log and dns. Each key that is absent keeps its built-in default.
 import MailCore
 import Yams
+import YAMLSyntax
 
 extension ConfigDecoder {
     func decodeRelay(_ node: Node, keyMark: Mark?) {
@@ -22,7 +23,7 @@ extension ConfigDecoder {
         for (item, itemName) in items {
             guard let text = reader.string(item, itemName) else { ok = false; continue }
             guard let net = IPNetwork(text) else {
-                reader.report("\(itemName): bad network '\(text)': expected an address or CIDR such as 10.0.0.0/8 or ::1/128",
+                reader.error("\(itemName): bad network '\(text)': expected an address or CIDR such as 10.0.0.0/8 or ::1/128",
                               at: item)
                 ok = false
                 continue
@@ -47,7 +48,7 @@ extension ConfigDecoder {
 
     func decodeLimits(_ node: Node) {
         guard let limits = reader.section(node, name: "limits", allowed: ConfigSchema.limits) else { return }
-        if let n = limits["max_message_size"], let v = reader.byteSize(n, "limits.max_message_size") {
+        if let n = limits["max_message_size"], let v = reader.byteSize(n, "limits.max_message_size", minimum: 1) {
             config.maxMessageSize = v
         }
         let counts: [(String, WritableKeyPath<GatewayConfig, Int>, ClosedRange<Int>)] = [
@@ -68,7 +69,7 @@ extension ConfigDecoder {
         guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit),
               let n = audit["store"], let text = reader.string(n, "audit.store") else { return }
         guard text.hasPrefix("sqlite:"), text.count > "sqlite:".count else {
-            reader.report("audit.store: '\(text)' is not supported; expected sqlite:PATH (PostgreSQL arrives with a later issue)",
+            reader.error("audit.store: '\(text)' is not supported; expected sqlite:PATH (PostgreSQL arrives with a later issue)",
                           at: n)
             return
         }
@@ -89,7 +90,7 @@ extension ConfigDecoder {
         if let n = dns["dnssec"], let v = reader.choice(n, "dns.dnssec", among: ConfigSchema.dnssecModes) {
             config.dnssecMode = v
         }
-        if let n = dns["reverse_lookup"], let on = reader.boolean(n, "dns.reverse_lookup") {
+        if let n = dns["reverse_lookup"], let on = reader.bool(n, "dns.reverse_lookup") {
             config.reverseLookup = on
         }
     }

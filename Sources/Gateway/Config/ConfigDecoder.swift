@@ -3,9 +3,10 @@
 import Foundation
 import MailCore
 import Yams
+import YAMLSyntax
 
 final class ConfigDecoder {
-    let reader: ConfigReader
+    let reader: YAMLReader
     let baseDirectory: String
     var config: GatewayConfig
     /// Where `tls.certificate` / `tls.key` were written, for the missing-file diagnostics.
@@ -16,7 +17,7 @@ final class ConfigDecoder {
     var caFileMark: Mark?
 
     init(file: String, baseDirectory: String) {
-        reader = ConfigReader(file: file)
+        reader = YAMLReader(file: file)
         self.baseDirectory = baseDirectory
         config = GatewayConfig.builtInDefaults(baseDirectory: baseDirectory)
         config.sourcePath = ConfigValueParsers.resolvePath(file, base: baseDirectory)
@@ -25,6 +26,10 @@ final class ConfigDecoder {
     /// Decodes the document root (nil for an empty file) into `config`.
     func decode(root: Node?) {
         guard let root else { return }   // an empty file: every default applies
+        guard case .mapping = root else {
+            reader.error("the config file must be a mapping of keys (hostname:, listeners:, ...), got \(reader.describe(root))", at: root)
+            return
+        }
         guard let top = reader.section(root, name: "", allowed: ConfigSchema.topLevel) else { return }
         decodeIdentity(top)
         if let node = top["listeners"] { decodeListeners(node) }
@@ -40,10 +45,10 @@ final class ConfigDecoder {
         checkFiles()
     }
 
-    private func decodeIdentity(_ top: ConfigSection) {
+    private func decodeIdentity(_ top: YAMLMapping) {
         if let node = top["hostname"], let name = reader.string(node, "hostname") {
             if DomainName(name) == nil {
-                reader.report("hostname: '\(name)' is not a valid host name", at: node)
+                reader.error("hostname: '\(name)' is not a valid host name", at: node)
             } else {
                 config.hostname = name
             }
@@ -53,7 +58,7 @@ final class ConfigDecoder {
         }
     }
 
-    private func decodePaths(_ top: ConfigSection) {
+    private func decodePaths(_ top: YAMLMapping) {
         func path(_ key: String, _ apply: (String) -> Void) {
             guard let node = top[key], let text = reader.string(node, key) else { return }
             apply(resolve(text))

@@ -1,7 +1,7 @@
 // ConfigLoader: finds the config file (--config, else ./sealgate.yaml, else built-in defaults),
 // parses it with Yams and returns a GatewayConfig or every diagnostic found.
 import Foundation
-import Yams
+import YAMLSyntax
 
 public enum ConfigLoader {
     /// The file looked for in the current directory when no `--config` is given.
@@ -25,7 +25,7 @@ public enum ConfigLoader {
         } catch {
             let reason = FileManager.default.fileExists(atPath: absolute) ? "cannot read config file (not UTF-8 text, or no permission)"
                 : "config file not found"
-            return .failure(ConfigErrors(diagnostics: [ConfigDiagnostic(file: displayPath, line: 1, column: 1, message: reason)]))
+            return .failure(ConfigErrors(diagnostics: [YAMLDiagnostic(file: displayPath, line: 1, column: 1, message: reason)]))
         }
         return parse(yaml: text, displayPath: displayPath, absolutePath: absolute)
     }
@@ -40,13 +40,8 @@ public enum ConfigLoader {
         let directory = ConfigValueParsers.resolvePath("..", base: absolutePath)
         let decoder = ConfigDecoder(file: displayPath, baseDirectory: directory)
         decoder.config.sourcePath = absolutePath
-        do {
-            decoder.decode(root: try Yams.compose(yaml: yaml))
-        } catch {
-            let position = yamlErrorPosition(error)
-            decoder.reader.report(yamlErrorMessage(error), line: position?.line ?? 1, column: position?.column ?? 1)
-        }
-        let diagnostics = decoder.reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        decoder.decode(root: decoder.reader.compose(yaml))   // nil: an empty file, or a YAML error already reported
+        let diagnostics = decoder.reader.sortedDiagnostics
         return diagnostics.isEmpty ? .success(decoder.config) : .failure(ConfigErrors(diagnostics: diagnostics))
     }
 }

@@ -1,34 +1,12 @@
-// Pure parsers for the value syntaxes the config file uses: durations, listen addresses,
-// smarthosts, resolver addresses, byte sizes and paths. Each returns a value or an error text.
+// Pure parsers for the value syntaxes only the config file uses: listen addresses, smarthosts,
+// resolver addresses and paths (sizes and durations are YAMLSyntax's). Each returns a value or an error text.
 import Foundation
 import MailCore
+import YAMLSyntax
 
 enum ConfigValueParsers {
-    /// `30s`, `5m`, `2h`, `5d` (a whole number and one unit).
-    static func duration(_ text: String) -> Result<TimeInterval, ConfigValueError> {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        let hint = "bad duration '\(text)': use a whole number followed by s, m, h or d (e.g. 30s, 5m, 2h, 5d)"
-        guard let unit = text.last, let factor = units[unit] else { return .failure(.init(hint)) }
-        let digits = text.dropLast()
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigitChar), let n = Int(digits) else { return .failure(.init(hint)) }
-        return .success(Double(n) * factor)
-    }
-
-    /// A byte count: `36700160`, `35MiB`, `64KiB`, `1GiB`.
-    static func byteSize(_ text: String) -> Result<Int, ConfigValueError> {
-        let suffixes: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("", 1)]
-        for (suffix, factor) in suffixes where text.hasSuffix(suffix) {
-            let digits = text.dropLast(suffix.count)
-            if !digits.isEmpty, digits.allSatisfy(\.isASCIIDigitChar), let n = Int(digits), n > 0,
-               n <= Int.max / factor {
-                return .success(n * factor)
-            }
-        }
-        return .failure(.init("bad size '\(text)': use a positive number of bytes, optionally with KiB, MiB or GiB"))
-    }
-
     /// A listen address: an IP literal and a port, `127.0.0.1:2525` or `[::1]:2525`.
-    static func listenAddress(_ text: String) -> Result<(host: String, port: Int), ConfigValueError> {
+    static func listenAddress(_ text: String) -> Result<(host: String, port: Int), YAMLValueError> {
         let hint = "bad address '\(text)': expected IP:PORT, e.g. \"127.0.0.1:2525\" or \"[::1]:2525\""
         guard let (host, portText, _) = splitHostPort(text), let portText else { return .failure(.init(hint)) }
         guard let ip = IPAddress(host) else {
@@ -41,7 +19,7 @@ enum ConfigValueParsers {
     }
 
     /// `[host]:port` (no MX lookup), `[host]`, `host:port` or `host` (MX lookup).
-    static func smarthost(_ text: String, defaultPort: Int) -> Result<HostPort, ConfigValueError> {
+    static func smarthost(_ text: String, defaultPort: Int) -> Result<HostPort, YAMLValueError> {
         let hint = "bad smarthost '\(text)': expected [HOST]:PORT (no MX lookup) or HOST (MX lookup), e.g. \"[127.0.0.1]:2526\""
         guard let (host, portText, bracketed) = splitHostPort(text) else { return .failure(.init(hint)) }
         let isIP = IPAddress(host) != nil
@@ -60,7 +38,7 @@ enum ConfigValueParsers {
     }
 
     /// A DNS resolver: an IP literal with an optional port (53 by default), normalised to IP:PORT.
-    static func resolver(_ text: String) -> Result<String, ConfigValueError> {
+    static func resolver(_ text: String) -> Result<String, YAMLValueError> {
         let hint = "bad resolver '\(text)': expected IP or IP:PORT, e.g. \"127.0.0.54:53\" or \"[::1]:53\""
         if let ip = IPAddress(text) { return .success(HostPort.render(host: ip.description, port: 53)) }
         guard let (host, portText, _) = splitHostPort(text), let ip = IPAddress(host) else { return .failure(.init(hint)) }
@@ -102,13 +80,4 @@ enum ConfigValueParsers {
         }
         return "/" + parts.joined(separator: "/")
     }
-}
-
-struct ConfigValueError: Error, Equatable {
-    var message: String
-    init(_ message: String) { self.message = message }
-}
-
-extension Character {
-    var isASCIIDigitChar: Bool { ("0"..."9").contains(self) }
 }
