@@ -13,8 +13,8 @@ public final class DestinationProbe: Sendable {
     let routing: DeliveryRouting
 
     /// `settings.port` is the port probed; `routing.resolver` must be set.
-    public init(settings: DeliverySettings, routing: DeliveryRouting, group: EventLoopGroup, logger: Logger) {
-        self.client = SMTPClient(settings: settings, group: group, logger: logger)
+    public init(settings: DeliverySettings, routing: DeliveryRouting, group: EventLoopGroup, logger: Logger) throws {
+        self.client = try SMTPClient(settings: settings, group: group, logger: logger)
         self.routing = routing
     }
 

@@ -30,16 +30,17 @@ public final class QueueManager: @unchecked Sendable {
 
     /// Smarthost delivery only (the foundation's wiring). Without a smarthost in `settings`,
     /// every recipient is deferred 4.4.3 until a resolver is given (the init with `routing`).
-    public convenience init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
-        self.init(spool: spool, audit: audit, settings: settings, group: group, logger: logger,
-                  routing: DeliveryRouting(resolver: nil))
+    public convenience init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger) throws {
+        try self.init(spool: spool, audit: audit, settings: settings, group: group, logger: logger,
+                      routing: DeliveryRouting(resolver: nil))
     }
 
     /// With `settings.smarthostHost == nil`, delivers to MX hosts found through `routing`.
+    /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
     public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger,
-                routing: DeliveryRouting) {
+                routing: DeliveryRouting) throws {
         self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
-        self.client = SMTPClient(settings: settings, group: group, logger: logger)
+        self.client = try SMTPClient(settings: settings, group: group, logger: logger)
         if settings.smarthostHost == nil {
             mx = MXDelivery(client: client, routing: routing, limiter: DestinationLimiter(limit: settings.maxPerDestination),
                             logger: logger)

@@ -41,7 +41,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let stores = try openStores()
         let resolver = makeResolver()
         let routing = try deliveryRouting(resolver)
-        let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
+        let manager = try QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
                                    group: group, logger: logger, routing: routing)
         let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, onCommitted: { manager.kick($0) })

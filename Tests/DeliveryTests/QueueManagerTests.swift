@@ -32,8 +32,8 @@ final class QueueManagerTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    func startManager(retry: RetrySchedule = RetrySchedule()) -> (QueueManager, Task<Void, Never>) {
-        let manager = QueueManager(spool: spool, audit: audit, settings: Fixtures.settings(port: server.port, retry: retry),
+    func startManager(retry: RetrySchedule = RetrySchedule()) throws -> (QueueManager, Task<Void, Never>) {
+        let manager = try QueueManager(spool: spool, audit: audit, settings: Fixtures.settings(port: server.port, retry: retry),
                                    group: group, logger: Fixtures.logger)
         let task = Task { await manager.run() }
         return (manager, task)
@@ -48,7 +48,7 @@ final class QueueManagerTests: XCTestCase {
             RecipientSpec(address: Fixtures.addr("bounce@example.net"), originalRecipient: "rfc822;bounce@example.net"),
         ])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
 
         XCTAssertTrue(try Fixtures.eventually { try spool.states(env.queueID).allSatisfy { $0.attempts == 1 } })
@@ -91,7 +91,7 @@ final class QueueManagerTests: XCTestCase {
     func testAllFinalMessageIsRemoved() throws {
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
         XCTAssertEqual(try events(env.queueID).map(\.name), ["delivered"])
@@ -101,7 +101,7 @@ final class QueueManagerTests: XCTestCase {
     func testNullSenderIsNeverBounced() throws {
         let env = Fixtures.envelope(sender: nil, recipients: [RecipientSpec(address: Fixtures.addr("bounce@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
         XCTAssertEqual(try events(env.queueID).map(\.name), ["bounced"])
@@ -115,7 +115,7 @@ final class QueueManagerTests: XCTestCase {
         let env = Fixtures.envelope(sender: "alice@example.org",
                                     recipients: [RecipientSpec(address: Fixtures.addr("bounce@example.net"), notify: [.never])])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
         Thread.sleep(forTimeInterval: 0.3)
@@ -128,7 +128,7 @@ final class QueueManagerTests: XCTestCase {
         let old = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("defer@example.net"))],
                                     arrival: Date().addingTimeInterval(-6 * 86400))
         try spool.commit(envelope: old, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try events(old.queueID).map(\.name) == ["bounced"] })
         let bounce = try events(old.queueID).first?.attempt
@@ -139,7 +139,7 @@ final class QueueManagerTests: XCTestCase {
     func testShortRetryScheduleRetriesAndHoldStopsIt() throws {
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("defer@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (manager, task) = startManager(retry: RetrySchedule(steps: [0.2], thereafter: 0.2, maxLifetime: 3600))
+        let (manager, task) = try startManager(retry: RetrySchedule(steps: [0.2], thereafter: 0.2, maxLifetime: 3600))
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.states(env.queueID)[0].attempts >= 3 })
         try manager.hold(env.queueID)
