@@ -52,7 +52,7 @@ enum RecipientGrouping {
         var byKey: [Key: RecipientBatch] = [:]
         for index in due where index < envelope.recipients.count {
             let spec = envelope.recipients[index]
-            let floor = floor(envelope: envelope, index: index, tlsRequiredNo: tlsRequiredNo)
+            let floor = tlsFloor(envelope: envelope, index: index, tlsRequiredNo: tlsRequiredNo)
             let key = Key(domain: byDomain ? domainKey(spec.address.domain) : nil, floor: floor)
             if byKey[key] == nil {
                 order.append(key)
@@ -75,7 +75,7 @@ enum RecipientGrouping {
 
     /// RFC 8689 §5: `TLS-Required: No` asks us to ignore TLS policy. For PHI, policy says no: it is
     /// honoured only when neither REQUIRETLS nor the recipient's policy Decision requires TLS.
-    static func floor(envelope: Envelope, index: Int, tlsRequiredNo: Bool) -> TLSFloor {
+    static func tlsFloor(envelope: Envelope, index: Int, tlsRequiredNo: Bool) -> TLSFloor {
         let decision = envelope.decisions.flatMap { index < $0.count ? $0[index] : nil }
         let level = decision?.tlsLevel, version = decision?.minimumTLSVersion
         let waived = tlsRequiredNo && !envelope.requireTLS && !decisionRequiresTLS(level: level, version: version)
