@@ -16,9 +16,10 @@ public final class DestinationProbe: Sendable {
 
     /// `settings.port` is the port probed; `routing.resolver` must be set. `group` carries the
     /// connections and `pool` (started, owned by the caller) the observation-store reads.
+    /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
     public init(settings: DeliverySettings, routing: DeliveryRouting, group: EventLoopGroup, pool: NIOThreadPool,
-                logger: Logger) {
-        self.client = SMTPClient(settings: settings, group: group, logger: logger)
+                logger: Logger) throws {
+        self.client = try SMTPClient(settings: settings, group: group, logger: logger)
         self.routing = routing
         self.pool = pool
     }

@@ -2,6 +2,7 @@
 // 8BITMIME: every MIME leaf whose body has 8-bit bytes is re-encoded as quoted-printable.
 
 import Foundation
+import MIME
 
 enum EightBitDowngrade {
     static func has8Bit<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {

@@ -3,6 +3,7 @@
 
 import Foundation
 import MailCore
+import TLSPolicy
 
 struct HopTLSPolicy: Sendable {
     /// false at level `none`: STARTTLS is never attempted.

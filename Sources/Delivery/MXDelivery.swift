@@ -75,7 +75,7 @@ struct MXDelivery: Sendable {
     }
 
     private func connect(_ group: DeliveryGroup, envelope: Envelope, message: [UInt8], hop: Hop,
-                         tls: HopTLSPolicy) async -> SMTPTransaction.Outcome {
+                         tls: HopTLSPolicy) async -> OutboundTransaction.Outcome {
         var outcome = await limiter.withSlot(group.domainName) {
             await client.deliver(envelope: envelope, recipients: group.recipients, message: message, hop: hop, tls: tls)
         }

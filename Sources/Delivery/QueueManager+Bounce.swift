@@ -1,5 +1,5 @@
-// QueueManager+Bounce: turns bounced recipients into an RFC 3464 notice from <> to the sender,
-// committed to the spool like any other message. Null-sender mail is never bounced (double bounce).
+// QueueManager+Bounce: turns bounced recipients into an RFC 3464 notice from <> to the sender (built by
+// MIME.LocalMail), committed to the spool like any other message. Null-sender mail is never bounced (double bounce).
 
 import Foundation
 import MailCore
@@ -19,12 +19,12 @@ extension QueueManager {
         }
         let wanted = bounced.filter { $0.result.recipient.wants(.failure) }
         guard !wanted.isEmpty else { return }
-        let dsnReport = BounceBuilder.report(envelope: envelope, results: wanted, hostname: settings.hostname, now: now)
-        let notice = DSNBuilder.build(report: dsnReport, to: sender, originalMessage: originalMessage, now: now)
-        let bounceEnvelope = BounceBuilder.envelope(to: sender, size: notice.count, hostname: settings.hostname,
-                                                    node: settings.node, now: now)
+        let dsnReport = BounceReport.make(envelope: envelope, results: wanted, hostname: settings.hostname, now: now)
+        let notice = LocalMail(hostname: settings.hostname, node: settings.node)
+            .bounce(report: dsnReport, to: sender, originalMessage: originalMessage, now: now)
+        let bounceEnvelope = notice.envelope
         do {
-            try await pool.runIfActive { [spool] in try spool.commit(envelope: bounceEnvelope, message: notice) }
+            try await pool.runIfActive { [spool] in try spool.commit(envelope: bounceEnvelope, message: notice.bytes) }
             logger.info("\(envelope.queueID): sender non-delivery notification: \(bounceEnvelope.queueID)")
             kick(bounceEnvelope.queueID)
         } catch {
@@ -33,8 +33,9 @@ extension QueueManager {
     }
 }
 
-enum BounceBuilder {
-    static func report(envelope: Envelope, results: [(result: RecipientResult, relayHost: String)], hostname: String,
+/// The DSN's facts from this attempt's bounced results (LocalMail.bounce renders them).
+enum BounceReport {
+    static func make(envelope: Envelope, results: [(result: RecipientResult, relayHost: String)], hostname: String,
                        now: Date) -> DeliveryStatusReport {
         let recipients = results.map { pair -> DSNRecipientReport in
             let (r, relayHost) = pair
@@ -46,13 +47,5 @@ enum BounceBuilder {
         }
         return DeliveryStatusReport(reportingMTA: hostname, queueID: envelope.queueID, arrivalDate: envelope.arrival,
                                     envelopeID: envelope.envelopeID, recipients: recipients)
-    }
-
-    static func envelope(to sender: MailAddress, size: Int, hostname: String, node: UInt16, now: Date) -> Envelope {
-        let client = ClientInfo(address: "127.0.0.1", port: 0, hostname: hostname, helo: hostname, protocolName: "local",
-                                authenticatedUser: nil, tls: nil, listener: "bounce")
-        return Envelope(queueID: QueueID.generate(node: node), sender: nil,
-                        recipients: [RecipientSpec(address: sender, notify: [.never])],
-                        bodyType: .eightBitMIME, smtputf8: sender.needsSMTPUTF8, size: size, arrival: now, client: client)
     }
 }

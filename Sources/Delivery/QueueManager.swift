@@ -36,18 +36,19 @@ public final class QueueManager: @unchecked Sendable {
     /// Smarthost delivery only (the foundation's wiring). Without a smarthost in `settings`,
     /// every recipient is deferred 4.4.3 until a resolver is given (the init with `routing`).
     public convenience init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup,
-                            pool: NIOThreadPool, clock: WallClock, logger: Logger) {
-        self.init(spool: spool, audit: audit, settings: settings, group: group, pool: pool, clock: clock, logger: logger,
-                  routing: DeliveryRouting(resolver: nil))
+                            pool: NIOThreadPool, clock: WallClock, logger: Logger) throws {
+        try self.init(spool: spool, audit: audit, settings: settings, group: group, pool: pool, clock: clock, logger: logger,
+                      routing: DeliveryRouting(resolver: nil))
     }
 
     /// With `settings.smarthostHost == nil`, delivers to MX hosts found through `routing`.
     /// `group` carries the SMTP connections; `pool` (started, owned by the caller) the blocking work.
+    /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
     public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, pool: NIOThreadPool,
-                clock: WallClock, logger: Logger, routing: DeliveryRouting) {
+                clock: WallClock, logger: Logger, routing: DeliveryRouting) throws {
         self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
         self.pool = pool; self.clock = clock; self.wakeup = Wakeup(clock: clock)
-        self.client = SMTPClient(settings: settings, group: group, logger: logger)
+        self.client = try SMTPClient(settings: settings, group: group, logger: logger)
         if settings.smarthostHost == nil {
             mx = MXDelivery(client: client, routing: routing, limiter: DestinationLimiter(limit: settings.maxPerDestination),
                             pool: pool, logger: logger)

@@ -1,9 +1,29 @@
-// RecipientGrouping: splits a message's due recipients into delivery groups: same destination
-// domain and same TLS floor (policy Decision level and version, REQUIRETLS); one transaction per group and MX.
+// RecipientGrouping: the one function that splits a message's due recipients into transactions:
+// by TLS floor (policy level and version, REQUIRETLS, `TLS-Required: No`) and, for MX, by domain.
 
 import Foundation
 import MailCore
 import MIME
+
+/// What policy and the message ask of TLS for one recipient.
+struct TLSFloor: Hashable, Sendable {
+    /// Policy's floor (nil: the destination's configured level alone).
+    var level: TLSLevel?
+    var version: TLSProtocolVersion?
+    /// RFC 8689 applies (REQUIRETLS, not waived by `TLS-Required: No`).
+    var requireTLS = false
+    /// `TLS-Required: No` honoured: configured levels, DANE, MTA-STS and the ratchet are ignored.
+    var waived = false
+
+    /// Nothing asks for more than opportunistic TLS.
+    var isEmpty: Bool { level == nil && version == nil && !requireTLS }
+}
+
+/// The recipients of one transaction (per hop) and the floor they share.
+struct RecipientBatch: Sendable {
+    var floor: TLSFloor
+    var recipients: [(index: Int, spec: RecipientSpec)]
+}
 
 struct DeliveryGroup: Sendable {
     /// The recipient domain (lower-cased A-label form, or the address literal).
@@ -24,34 +44,42 @@ struct DeliveryGroup: Sendable {
 }
 
 enum RecipientGrouping {
-    struct Key: Hashable {
-        var domain: String
-        var level: TLSLevel?
-        var version: TLSProtocolVersion?
-        var waived: Bool
-    }
-
-    static func groups(envelope: Envelope, due: [Int], message: [UInt8]) -> [DeliveryGroup] {
+    /// Due recipients in batches of one floor (and one domain when `byDomain`), in first-seen
+    /// order. The smarthost path (`byDomain: false`) and the MX path both group through here.
+    static func batches(envelope: Envelope, due: [Int], message: [UInt8], byDomain: Bool) -> [RecipientBatch] {
         let tlsRequiredNo = TLSRequiredHeader.saysNo(message)
         var order: [Key] = []
-        var byKey: [Key: DeliveryGroup] = [:]
+        var byKey: [Key: RecipientBatch] = [:]
         for index in due where index < envelope.recipients.count {
             let spec = envelope.recipients[index]
-            let decision = envelope.decisions.flatMap { index < $0.count ? $0[index] : nil }
-            let level = decision?.tlsLevel
-            let version = decision?.minimumTLSVersion
-            // RFC 8689 §5: `TLS-Required: No` asks us to ignore TLS policy. For PHI, policy says no:
-            // it is honoured only when the recipient has no policy Decision that requires TLS.
-            let waived = tlsRequiredNo && !envelope.requireTLS && !decisionRequiresTLS(level: level, version: version)
-            let key = Key(domain: domainKey(spec.address.domain), level: level, version: version, waived: waived)
+            let floor = tlsFloor(envelope: envelope, index: index, tlsRequiredNo: tlsRequiredNo)
+            let key = Key(domain: byDomain ? domainKey(spec.address.domain) : nil, floor: floor)
             if byKey[key] == nil {
                 order.append(key)
-                byKey[key] = DeliveryGroup(domain: spec.address.domain, recipients: [], floorLevel: level,
-                                           floorVersion: version, requireTLS: envelope.requireTLS, tlsPolicyWaived: waived)
+                byKey[key] = RecipientBatch(floor: floor, recipients: [])
             }
             byKey[key]?.recipients.append((index, spec))
         }
         return order.compactMap { byKey[$0] }
+    }
+
+    /// The MX path: one group per destination domain and floor.
+    static func groups(envelope: Envelope, due: [Int], message: [UInt8]) -> [DeliveryGroup] {
+        batches(envelope: envelope, due: due, message: message, byDomain: true).compactMap { batch in
+            guard let first = batch.recipients.first else { return nil }
+            return DeliveryGroup(domain: first.spec.address.domain, recipients: batch.recipients,
+                                 floorLevel: batch.floor.level, floorVersion: batch.floor.version,
+                                 requireTLS: batch.floor.requireTLS, tlsPolicyWaived: batch.floor.waived)
+        }
+    }
+
+    /// RFC 8689 §5: `TLS-Required: No` asks us to ignore TLS policy. For PHI, policy says no: it is
+    /// honoured only when neither REQUIRETLS nor the recipient's policy Decision requires TLS.
+    static func tlsFloor(envelope: Envelope, index: Int, tlsRequiredNo: Bool) -> TLSFloor {
+        let decision = envelope.decisions.flatMap { index < $0.count ? $0[index] : nil }
+        let level = decision?.tlsLevel, version = decision?.minimumTLSVersion
+        let waived = tlsRequiredNo && !envelope.requireTLS && !decisionRequiresTLS(level: level, version: version)
+        return TLSFloor(level: level, version: version, requireTLS: envelope.requireTLS, waived: waived)
     }
 
     static func decisionRequiresTLS(level: TLSLevel?, version: TLSProtocolVersion?) -> Bool {
@@ -63,6 +91,11 @@ enum RecipientGrouping {
     static func domainKey(_ domain: MailDomain) -> String {
         if case .name(let d) = domain { return d.ascii.lowercased() }
         return domain.description.lowercased()
+    }
+
+    private struct Key: Hashable {
+        var domain: String?
+        var floor: TLSFloor
     }
 }
 

@@ -6,6 +6,7 @@ import Logging
 import MailCore
 import NIOCore
 import NIOSSL
+import TLSPolicy
 
 public final class SMTPClient: @unchecked Sendable {
     let settings: DeliverySettings
@@ -19,12 +20,13 @@ public final class SMTPClient: @unchecked Sendable {
     /// be in use at once, so a steady stream to one hop never closes and reopens sessions.
     let connections: ConnectionCache
 
-    public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
+    /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
+    public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger) throws {
         self.settings = settings
         self.group = group
         self.logger = logger
         self.connections = ConnectionCache(maxPerKey: settings.maxConcurrent)
-        self.pkix = PKIXVerifier(systemCAFile: settings.systemCAFile, extraCAFile: settings.extraCAFile)
+        self.pkix = try PKIXVerifier(systemCAFile: settings.systemCAFile, extraCAFile: settings.extraCAFile)
         do {
             tlsContext = try SMTPClient.makeTLSContext()
         } catch {
@@ -53,8 +55,8 @@ public final class SMTPClient: @unchecked Sendable {
 
     /// One transaction to `hop` under `tls`; at `may` a failed handshake is retried once in plaintext.
     func deliver(envelope: Envelope, recipients: [(index: Int, spec: RecipientSpec)], message: [UInt8],
-                 hop: Hop, tls: HopTLSPolicy) async -> SMTPTransaction.Outcome {
-        let transaction = SMTPTransaction(client: self, envelope: envelope, recipients: recipients, message: message,
+                 hop: Hop, tls: HopTLSPolicy) async -> OutboundTransaction.Outcome {
+        let transaction = OutboundTransaction(client: self, envelope: envelope, recipients: recipients, message: message,
                                           hop: hop, tls: tls)
         let first = await transaction.run(tryTLS: tlsContext != nil)
         guard let handshakeFailure = first.handshakeFailure else { return first }

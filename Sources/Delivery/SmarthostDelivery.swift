@@ -1,5 +1,5 @@
 // SmarthostDelivery: relaying everything through the configured smarthost, one transaction per
-// policy TLS floor. Without a floor TLS is opportunistic; with one it is measured, then enforced.
+// TLS floor (RecipientGrouping). Without a floor TLS is opportunistic; with one it is measured, then enforced.
 
 import Foundation
 import MailCore
@@ -15,39 +15,30 @@ struct SmarthostDelivery: Sendable {
         let host = settings.smarthostHost ?? "127.0.0.1"
         let hop = Hop(host: host, address: host, port: settings.smarthostPort)
         var reports: [AttemptReport] = []
-        for group in floorGroups(envelope: envelope, due: due) {
-            switch policy(floor: group.floor, host: host) {
+        for batch in RecipientGrouping.batches(envelope: envelope, due: due, message: message, byDomain: false) {
+            switch policy(floor: batch.floor, host: host) {
             case .success(let tls):
-                var report = await client.deliver(envelope: envelope, recipients: group.recipients, message: message,
+                var report = await client.deliver(envelope: envelope, recipients: batch.recipients, message: message,
                                                    hop: hop, tls: tls).report
                 report.notes = tls.notes
                 reports.append(report)
             case .failure(let failure):
-                reports.append(localFailure(group.recipients, host: host, failure))
+                reports.append(localFailure(batch.recipients, host: host, failure))
             }
         }
         return reports
     }
 
-    struct Floor: Hashable { var level: TLSLevel?; var version: TLSProtocolVersion?; var requireTLS = false }
-
-    /// Recipients grouped by policy's TLS floor, in first-seen order.
-    func floorGroups(envelope: Envelope, due: [Int]) -> [(floor: Floor, recipients: [(index: Int, spec: RecipientSpec)])] {
-        var order: [Floor] = []
-        var groups: [Floor: [(index: Int, spec: RecipientSpec)]] = [:]
-        for index in due where index < envelope.recipients.count {
-            let decision = envelope.decisions.flatMap { index < $0.count ? $0[index] : nil }
-            let floor = Floor(level: decision?.tlsLevel, version: decision?.minimumTLSVersion, requireTLS: envelope.requireTLS)
-            if groups[floor] == nil { order.append(floor) }
-            groups[floor, default: []].append((index, envelope.recipients[index]))
-        }
-        return order.map { ($0, groups[$0] ?? []) }
-    }
-
     /// The smarthost's TLS policy for one floor. The smarthost is named in configuration, not
     /// found through DNS, so DANE and MTA-STS do not apply; PKIX checks use the configured name.
-    func policy(floor: Floor, host: String) -> Result<HopTLSPolicy, EnhancedStatus.Failure> {
-        guard floor.level != nil || floor.version != nil || floor.requireTLS else {
+    /// `TLS-Required: No` (honoured only without a policy floor, RecipientGrouping) relaxes it to `may`.
+    func policy(floor: TLSFloor, host: String) -> Result<HopTLSPolicy, EnhancedStatus.Failure> {
+        if floor.waived {
+            var relaxed = HopTLSPolicy.opportunistic(attempt: settings.startTLS, verifier: client.pkix, names: [host])
+            relaxed.notes = ["TLS-Required: No honoured (no policy TLS floor): level may"]
+            return .success(relaxed)
+        }
+        guard !floor.isEmpty else {
             return .success(.opportunistic(attempt: settings.startTLS, verifier: client.pkix, names: [host]))
         }
         // RFC 8689: REQUIRETLS needs a verified certificate and a next hop that offers REQUIRETLS.

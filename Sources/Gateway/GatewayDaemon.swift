@@ -61,8 +61,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                                   fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
                                   cacheDirectory: config.mtaSTSCachePath, logger: logger, clock: clock)
         let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock)
-        let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
-                                   group: group, pool: pool, clock: clock, logger: logger, routing: routing)
+        let manager = try QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
+                                       group: group, pool: pool, clock: clock, logger: logger, routing: routing)
         let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)

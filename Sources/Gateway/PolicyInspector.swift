@@ -3,6 +3,7 @@
 
 import Foundation
 import MailCore
+import MIME
 import PHIScanner
 import Policy
 import SMTPServer

@@ -46,7 +46,7 @@ public enum ProbeReportRunner {
         let settings = DeliverySettings(smarthostHost: nil, hostname: config.hostname, extraCAFile: config.deliveryCAFile,
                                         connectTimeout: min(config.connectTimeout, 15), commandTimeout: 30,
                                         port: port ?? config.deliveryPort)
-        let probe = DestinationProbe(settings: settings, routing: routing, group: group, pool: pool, logger: logger)
+        let probe = try DestinationProbe(settings: settings, routing: routing, group: group, pool: pool, logger: logger)
         let report = await probe.probe(domain: domain)
         await mtaSTS.shutdown()
         return report

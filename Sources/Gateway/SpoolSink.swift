@@ -5,6 +5,7 @@ import Audit
 import Delivery
 import Logging
 import MailCore
+import MIME
 import NIOPosix
 import Queue
 import SMTPServer
@@ -46,10 +47,10 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
     /// `notify_sender`: a content-free notice to the sender, queued like any other message. A
     /// failure here is logged; the original message is already safely queued.
     private func queueNotice(for envelope: Envelope) async {
-        guard let (notice, bytes) = PolicyNotice.build(for: envelope, hostname: hostname, node: node) else { return }
-        let spool = self.spool
+        guard let local = LocalMail(hostname: hostname, node: node).policyNotice(for: envelope) else { return }
+        let spool = self.spool, notice = local.envelope
         do {
-            try await pool.runIfActive { try spool.commit(envelope: notice, message: bytes) }
+            try await pool.runIfActive { try spool.commit(envelope: notice, message: local.bytes) }
             logger.info("\(envelope.queueID): policy notice \(notice.queueID) queued for the sender")
             onCommitted(notice.queueID)
         } catch {

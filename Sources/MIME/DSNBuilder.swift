@@ -1,33 +1,19 @@
-// DSNBuilder: renders a DeliveryStatusReport as an RFC 3464 multipart/report message. The third
-// part returns ONLY the original's Message-ID, Date, From and To: never Subject or body (PHI).
+// DSNBuilder: renders a DeliveryStatusReport as an RFC 3464 multipart/report message (through
+// LocalMail). The third part returns ONLY the original's Message-ID, Date, From and To: never Subject or body (PHI).
 
 import Foundation
 import MailCore
 
-public enum DSNBuilder {
-    /// The original header fields a notice may quote. Anything else may carry PHI.
-    public static let returnedFields = ["Message-ID", "Date", "From", "To"]
-
-    /// Builds the complete notice (header and body, CRLF line ends), addressed to `sender`.
-    public static func build(report: DeliveryStatusReport, to sender: MailAddress, originalMessage: [UInt8],
-                             now: Date = Date(), boundary: String? = nil) -> [UInt8] {
+extension LocalMail {
+    /// The RFC 3464 notice for `report`, addressed to `sender`, with its envelope (LocalEnvelope).
+    public func bounce(report: DeliveryStatusReport, to sender: MailAddress, originalMessage: [UInt8],
+                       now: Date = Date(), boundary: String? = nil) -> LocalMessage {
         let boundary = boundary ?? "\(report.queueID).\(UInt64.random(in: 0...UInt64.max))/\(report.reportingMTA)"
         let delayedOnly = report.recipients.allSatisfy { $0.action == .delayed }
         let succeededOnly = report.recipients.allSatisfy { $0.action == .delivered || $0.action == .relayed }
         let subject = delayedOnly ? "Delayed Mail (still being retried)"
             : succeededOnly ? "Successful Mail Delivery Report" : "Undelivered Mail Returned to Sender"
-
-        var lines: [String] = [
-            "From: Mail Delivery System <MAILER-DAEMON@\(report.reportingMTA)>",
-            "To: <\(addressText(sender))>",
-            "Subject: \(subject)",
-            "Date: \(RFC5322Date.format(now))",
-            "Message-ID: <\(report.queueID).dsn.\(UInt32.random(in: 0...UInt32.max))@\(report.reportingMTA)>",
-            "Auto-Submitted: auto-replied",
-            "MIME-Version: 1.0",
-            "Content-Type: multipart/report; report-type=delivery-status;",
-            "\tboundary=\"\(boundary)\"",
-            "",
+        var body = [
             "This is a MIME-encapsulated message.",
             "",
             "--\(boundary)",
@@ -35,14 +21,23 @@ public enum DSNBuilder {
             "Content-Type: text/plain; charset=utf-8",
             "",
         ]
-        lines += humanText(report)
-        lines += ["", "--\(boundary)", "Content-Description: Delivery report", "Content-Type: message/delivery-status", ""]
-        lines += statusFields(report)
-        lines += ["--\(boundary)", "Content-Description: Undelivered Message Headers", "Content-Type: text/rfc822-headers", ""]
-        lines += returnedHeaders(originalMessage)
-        lines += ["", "--\(boundary)--", ""]
-        return Array(lines.joined(separator: "\r\n").utf8)
+        body += DSNBuilder.humanText(report)
+        body += ["", "--\(boundary)", "Content-Description: Delivery report", "Content-Type: message/delivery-status", ""]
+        body += DSNBuilder.statusFields(report)
+        body += ["--\(boundary)", "Content-Description: Undelivered Message Headers", "Content-Type: text/rfc822-headers", ""]
+        body += DSNBuilder.returnedHeaders(originalMessage)
+        body += ["", "--\(boundary)--", ""]
+        // "auto-replied", as Postfix's bounces say (RFC 3834 §5: a response to the message reported on).
+        return compose(kind: .bounce, to: sender, subject: subject, autoSubmitted: "auto-replied",
+                       contentType: ["multipart/report; report-type=delivery-status;", "\tboundary=\"\(boundary)\""],
+                       body: body, now: now)
     }
+}
+
+/// The three parts of a DSN (LocalMail.bounce puts them together).
+public enum DSNBuilder {
+    /// The original header fields a notice may quote. Anything else may carry PHI.
+    public static let returnedFields = ["Message-ID", "Date", "From", "To"]
 
     static func humanText(_ report: DeliveryStatusReport) -> [String] {
         var out = ["This is the mail system at host \(report.reportingMTA).", ""]

@@ -1,4 +1,4 @@
-// Pure pieces of MX delivery: quoted-printable, the 8-bit downgrade of multiparts, MX ordering,
+// Pure pieces of MX delivery: the 8-bit downgrade of multiparts, MX ordering,
 // recipient grouping (domain, policy floor, TLS-Required: No), and which attempt decides.
 
 import DNS
@@ -8,14 +8,6 @@ import XCTest
 @testable import Delivery
 
 final class DeliveryUnitTests: XCTestCase {
-    func testQuotedPrintableEscapesAndSoftBreaks() {
-        let out = String(decoding: QuotedPrintable.encode(ArraySlice(Array("a=b \u{e9}\r\nend \r\n".utf8))), as: UTF8.self)
-        XCTAssertEqual(out, "a=3Db =C3=A9\r\nend=20\r\n")
-        let long = String(decoding: QuotedPrintable.encode(ArraySlice(Array(String(repeating: "x", count: 100).utf8))), as: UTF8.self)
-        XCTAssertTrue(long.split(separator: "\r\n").allSatisfy { $0.count <= 76 })
-        XCTAssertTrue(long.contains("=\r\n"))
-    }
-
     func testMultipartDowngradeTouchesOnly8BitParts() {
         let message = "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npre\r\n--b1\r\nContent-Type: text/plain\r\n\r\nplain\r\n"
             + "--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nh\u{e9}\r\n--b1--\r\n"

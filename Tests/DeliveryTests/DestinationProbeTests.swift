@@ -10,9 +10,9 @@ import XCTest
 @testable import Delivery
 
 final class DestinationProbeTests: SecureMXTestCase {
-    func probe(port: Int, level: TLSLevel) async -> ProbeReport {
+    func probe(port: Int, level: TLSLevel) async throws -> ProbeReport {
         let routing = DeliveryRouting(resolver: resolver, tlsLevels: DomainTLSLevels(default: .may, domains: ["example.net": level]))
-        let probe = DestinationProbe(settings: MXDeliveryTests.mxSettings(port: port), routing: routing, group: group,
+        let probe = try DestinationProbe(settings: MXDeliveryTests.mxSettings(port: port), routing: routing, group: group,
                                      pool: pool, logger: Fixtures.logger)
         return await probe.probe(domain: "example.net")
     }
@@ -22,7 +22,7 @@ final class DestinationProbeTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let report = await probe(port: server.port, level: .dane)
+        let report = try await probe(port: server.port, level: .dane)
         XCTAssertEqual(report.mxDNSSEC, "secure")
         let host = try XCTUnwrap(report.hosts.first)
         XCTAssertEqual(host.host, mxHost)
@@ -43,7 +43,7 @@ final class DestinationProbeTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let report = await probe(port: server.port, level: .verify)
+        let report = try await probe(port: server.port, level: .verify)
         let host = try XCTUnwrap(report.hosts.first)
         XCTAssertEqual(host.starttls?.verify, "FAIL")
         XCTAssertEqual(host.meetsRequirement, false)
@@ -55,7 +55,7 @@ final class DestinationProbeTests: SecureMXTestCase {
         let group = DeliveryGroup(domain: .name(try XCTUnwrap(DomainName("example.net"))), recipients: [], floorLevel: nil,
                                   floorVersion: nil, requireTLS: false, tlsPolicyWaived: false)
         let policy = MTASTSPolicy(mode: .enforce, mx: [mxHost], maxAge: 86400)
-        let verifier = PKIXVerifier(systemCAFile: nil, extraCAFile: cert.certPath)
+        let verifier = try PKIXVerifier(systemCAFile: nil, extraCAFile: cert.certPath)
         func input(_ host: String) -> HopPlanInput {
             HopPlanInput(group: group, target: MXTarget(host: host, preference: 10, mxSecure: false), mxStatus: .insecure,
                          domainLevel: .may, mtaSTS: policy, ratchet: nil)

@@ -33,8 +33,8 @@ final class MXDeliveryTests: XCTestCase {
 
     static func deliver(_ env: Envelope, port: Int, resolver: DNS.Resolver, group: EventLoopGroup, pool: NIOThreadPool,
                         levels: DomainTLSLevels = DomainTLSLevels(default: .may, domains: [:]),
-                        message: [UInt8] = Fixtures.message, observations: TLSObservationStore? = nil) async -> [AttemptReport] {
-        let client = SMTPClient(settings: mxSettings(port: port), group: group, logger: Fixtures.logger)
+                        message: [UInt8] = Fixtures.message, observations: TLSObservationStore? = nil) async throws -> [AttemptReport] {
+        let client = try SMTPClient(settings: mxSettings(port: port), group: group, logger: Fixtures.logger)
         let routing = DeliveryRouting(resolver: resolver, tlsLevels: levels, observations: observations)
         let mx = MXDelivery(client: client, routing: routing,
                             limiter: DestinationLimiter(limit: 5), pool: pool, logger: Fixtures.logger)
@@ -60,7 +60,7 @@ final class MXDeliveryTests: XCTestCase {
         resolver.setMX("example.net", [(10, "mx2.example.net"), (5, "mx1.example.net")])
         resolver.setAddresses("mx1.example.net", ["127.0.0.3"])
         resolver.setAddresses("mx2.example.net", ["127.0.0.1"])
-        let reports = await Self.deliver(envelope("ok@example.net"), port: server.port, resolver: resolver, group: group, pool: pool)
+        let reports = try await Self.deliver(envelope("ok@example.net"), port: server.port, resolver: resolver, group: group, pool: pool)
         XCTAssertEqual(reports.map(\.relayHost), ["mx1.example.net", "mx2.example.net"])
         XCTAssertEqual(reports.map(\.superseded), [true, false])
         XCTAssertEqual(reports.first?.results.first?.status, EnhancedStatus(4, 4, 1))
@@ -74,7 +74,7 @@ final class MXDeliveryTests: XCTestCase {
         try server.start(group: group)
         defer { server.stop() }
         resolver.setAddresses("example.net", ["127.0.0.1"])
-        let reports = await Self.deliver(envelope("ok@example.net"), port: server.port, resolver: resolver, group: group, pool: pool)
+        let reports = try await Self.deliver(envelope("ok@example.net"), port: server.port, resolver: resolver, group: group, pool: pool)
         XCTAssertEqual(reports.map(\.relayHost), ["example.net"])
         XCTAssertEqual(decided(reports)[0]?.0.outcome, .delivered)
     }
@@ -85,7 +85,7 @@ final class MXDeliveryTests: XCTestCase {
         defer { server.stop() }
         resolver.setMX("example.net", [(0, "")])
         resolver.setAddresses("example.net", ["127.0.0.1"])
-        let reports = await Self.deliver(envelope("ok@example.net"), port: server.port, resolver: resolver, group: group, pool: pool)
+        let reports = try await Self.deliver(envelope("ok@example.net"), port: server.port, resolver: resolver, group: group, pool: pool)
         XCTAssertEqual(decided(reports)[0]?.0.outcome, .bounced)
         XCTAssertEqual(decided(reports)[0]?.0.status, EnhancedStatus(5, 1, 10))
         XCTAssertEqual(server.connections, 0)
@@ -93,14 +93,14 @@ final class MXDeliveryTests: XCTestCase {
 
     func testNXDomainBouncesWith512() async throws {
         resolver.setNXDomain("nowhere.example")
-        let reports = await Self.deliver(envelope("ok@nowhere.example"), port: 1, resolver: resolver, group: group, pool: pool)
+        let reports = try await Self.deliver(envelope("ok@nowhere.example"), port: 1, resolver: resolver, group: group, pool: pool)
         XCTAssertEqual(decided(reports)[0]?.0.outcome, .bounced)
         XCTAssertEqual(decided(reports)[0]?.0.status, EnhancedStatus(5, 1, 2))
     }
 
     func testDNSTemporaryFailureDefersWith443() async throws {
         resolver.setMXFailure("example.net", .temporary("SERVFAIL"))
-        let reports = await Self.deliver(envelope("ok@example.net"), port: 1, resolver: resolver, group: group, pool: pool)
+        let reports = try await Self.deliver(envelope("ok@example.net"), port: 1, resolver: resolver, group: group, pool: pool)
         XCTAssertEqual(decided(reports)[0]?.0.outcome, .deferred)
         XCTAssertEqual(decided(reports)[0]?.0.status, EnhancedStatus(4, 4, 3))
         XCTAssertTrue(decided(reports)[0]?.0.text.contains("SERVFAIL") ?? false)
@@ -110,7 +110,7 @@ final class MXDeliveryTests: XCTestCase {
         let server = TestSMTPServer()
         try server.start(group: group)
         defer { server.stop() }
-        let reports = await Self.deliver(envelope("ok@[127.0.0.1]"), port: server.port, resolver: resolver, group: group, pool: pool)
+        let reports = try await Self.deliver(envelope("ok@[127.0.0.1]"), port: server.port, resolver: resolver, group: group, pool: pool)
         XCTAssertEqual(decided(reports)[0]?.0.outcome, .delivered)
         XCTAssertEqual(server.transactions.first?.rcpts, ["RCPT TO:<ok@[127.0.0.1]>"])
     }
@@ -123,7 +123,7 @@ final class MXDeliveryTests: XCTestCase {
         resolver.setMX("b.example", [(10, "mx.b.example")])
         resolver.setAddresses("mx.a.example", ["127.0.0.1"])
         resolver.setAddresses("mx.b.example", ["127.0.0.1"])
-        let reports = await Self.deliver(envelope("one@a.example", "two@b.example", "three@a.example"),
+        let reports = try await Self.deliver(envelope("one@a.example", "two@b.example", "three@a.example"),
                                          port: server.port, resolver: resolver, group: group, pool: pool)
         XCTAssertEqual(reports.count, 2)
         XCTAssertEqual(Set(decided(reports).values.map(\.0.outcome)), [.delivered])

@@ -11,10 +11,10 @@ import XCTest
 @testable import Delivery
 
 final class MXTLSTests: SecureMXTestCase {
-    func deliver(_ server: TestSMTPServer, level: TLSLevel, requireTLS: Bool = false) async -> (RecipientResult?, AttemptReport?) {
+    func deliver(_ server: TestSMTPServer, level: TLSLevel, requireTLS: Bool = false) async throws -> (RecipientResult?, AttemptReport?) {
         var env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         env.requireTLS = requireTLS
-        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool,
+        let reports = try await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool,
                                                     levels: DomainTLSLevels(default: .may, domains: ["example.net": level]))
         let deciding = reports.last { !$0.superseded }
         return (deciding?.results.first, deciding)
@@ -29,7 +29,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let (result, report) = await deliver(server, level: .verify)
+        let (result, report) = try await deliver(server, level: .verify)
         XCTAssertEqual(result?.outcome, .deferred)
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 5))
         XCTAssertTrue(result?.text.contains("certificate verification failed") ?? false, result?.text ?? "")
@@ -42,7 +42,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer()
         try server.start(group: group)
         defer { server.stop() }
-        let (result, report) = await deliver(server, level: .encrypt)
+        let (result, report) = try await deliver(server, level: .encrypt)
         XCTAssertEqual(result?.outcome, .deferred)
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 4))
         XCTAssertNil(report?.tls)
@@ -55,7 +55,7 @@ final class MXTLSTests: SecureMXTestCase {
         defer { server.stop() }
         let store = try TLSObservationStore(directory: cert.dir + "/observations")
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
-        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool,
+        let reports = try await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool,
                                                     levels: DomainTLSLevels(default: .encrypt, domains: [:]), observations: store)
         XCTAssertEqual(reports.last?.results.first?.outcome, .delivered)
         XCTAssertEqual(reports.last?.tls?.version, "TLSv1.3")
@@ -73,7 +73,7 @@ final class MXTLSTests: SecureMXTestCase {
                                verification: .verified(trust: .pkix), peerSubject: mxHost, peerIssuer: "Test CA")
         try store.record(domain: "example.net", mxHost: mxHost, facts: earlier, certificateExpires: nil)
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
-        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool, observations: store)
+        let reports = try await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool, observations: store)
         let result = reports.last?.results.first
         XCTAssertEqual(result?.outcome, .deferred)
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 5))
@@ -85,7 +85,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .broken)
         try server.start(group: group)
         defer { server.stop() }
-        let (result, report) = await deliver(server, level: .may)
+        let (result, report) = try await deliver(server, level: .may)
         XCTAssertEqual(result?.outcome, .delivered)
         XCTAssertNil(report?.tls)
         XCTAssertNotNil(report?.tlsFallbackReason)
@@ -96,7 +96,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .broken)
         try server.start(group: group)
         defer { server.stop() }
-        let (result, _) = await deliver(server, level: .encrypt)
+        let (result, _) = try await deliver(server, level: .encrypt)
         XCTAssertEqual(result?.outcome, .deferred)
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 5))
         XCTAssertEqual(server.connections, 1)
@@ -107,7 +107,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let (result, report) = await deliver(server, level: .none)
+        let (result, report) = try await deliver(server, level: .none)
         XCTAssertEqual(result?.outcome, .delivered)
         XCTAssertNil(report?.tls)
         XCTAssertFalse(server.commands.contains("STARTTLS"))
@@ -118,7 +118,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let (result, report) = await deliver(server, level: .dane)
+        let (result, report) = try await deliver(server, level: .dane)
         XCTAssertEqual(result?.outcome, .delivered)
         XCTAssertEqual(report?.tls?.verification, .verified(trust: .daneEE))
         XCTAssertTrue(report?.notes.contains { $0.contains("usable TLSA") } ?? false, "\(report?.notes ?? [])")
@@ -129,7 +129,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let (result, report) = await deliver(server, level: .dane)
+        let (result, report) = try await deliver(server, level: .dane)
         XCTAssertEqual(result?.outcome, .deferred)
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 5))
         guard case .failed? = report?.tls?.verification else { return XCTFail("expected DANE failure") }
@@ -141,7 +141,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()), requireTLS: false)
         try server.start(group: group)
         defer { server.stop() }
-        let (result, report) = await deliver(server, level: .may, requireTLS: true)
+        let (result, report) = try await deliver(server, level: .may, requireTLS: true)
         XCTAssertEqual(result?.outcome, .bounced)
         XCTAssertEqual(result?.status, EnhancedStatus(5, 7, 30))
         // The certificate was verified (DANE, looked up for REQUIRETLS): only the missing extension failed.
@@ -155,7 +155,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()), requireTLS: true)
         try server.start(group: group)
         defer { server.stop() }
-        let (result, _) = await deliver(server, level: .may, requireTLS: true)
+        let (result, _) = try await deliver(server, level: .may, requireTLS: true)
         XCTAssertEqual(result?.outcome, .delivered)
         XCTAssertTrue(server.transactions.first?.mailFrom.hasSuffix(" REQUIRETLS") ?? false)
     }
@@ -165,7 +165,7 @@ final class MXTLSTests: SecureMXTestCase {
         try server.start(group: group)
         defer { server.stop() }
         // Secure MX, no TLSA, self-signed: neither DANE nor PKIX verifies the peer.
-        let (result, _) = await deliver(server, level: .may, requireTLS: true)
+        let (result, _) = try await deliver(server, level: .may, requireTLS: true)
         XCTAssertEqual(result?.outcome, .bounced)
         XCTAssertEqual(result?.status, EnhancedStatus(5, 7, 30))
         assertNothingSent(server)
@@ -176,7 +176,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()), requireTLS: true)
         try server.start(group: group)
         defer { server.stop() }
-        let (result, _) = await deliver(server, level: .may, requireTLS: true)
+        let (result, _) = try await deliver(server, level: .may, requireTLS: true)
         XCTAssertEqual(result?.status, EnhancedStatus(5, 7, 30))
         XCTAssertEqual(server.connections, 0)
     }
@@ -189,7 +189,7 @@ final class MXTLSTests: SecureMXTestCase {
         env.bodyType = .eightBitMIME
         let message = Array(("From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
             + "Content-Transfer-Encoding: 8bit\r\n\r\nCaf\u{e9} cr\u{e8}me\r\n").utf8)
-        let reports = await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool, message: message)
+        let reports = try await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool, message: message)
         XCTAssertEqual(reports.last?.results.first?.outcome, .delivered)
         let data = server.transactions.first?.data ?? ""
         XCTAssertTrue(data.contains("Content-Transfer-Encoding: quoted-printable"), data)

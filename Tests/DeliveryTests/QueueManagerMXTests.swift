@@ -46,7 +46,7 @@ final class QueueManagerMXTests: XCTestCase {
             RecipientSpec(address: Fixtures.addr("ok@example.net")), RecipientSpec(address: Fixtures.addr("who@nomail.example")),
         ])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let manager = QueueManager(spool: spool, audit: audit, settings: MXDeliveryTests.mxSettings(port: server.port),
+        let manager = try QueueManager(spool: spool, audit: audit, settings: MXDeliveryTests.mxSettings(port: server.port),
                                    group: group, pool: pool, clock: SystemClock(), logger: Fixtures.logger,
                                    routing: DeliveryRouting(resolver: resolver))
         let task = Task { await manager.run() }

@@ -38,8 +38,8 @@ final class QueueManagerTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    func startManager(retry: RetrySchedule = RetrySchedule()) -> (QueueManager, Task<Void, Never>) {
-        let manager = QueueManager(spool: spool, audit: audit, settings: Fixtures.settings(port: server.port, retry: retry),
+    func startManager(retry: RetrySchedule = RetrySchedule()) throws -> (QueueManager, Task<Void, Never>) {
+        let manager = try QueueManager(spool: spool, audit: audit, settings: Fixtures.settings(port: server.port, retry: retry),
                                    group: group, pool: pool, clock: clock, logger: Fixtures.logger)
         let task = Task { await manager.run() }
         return (manager, task)
@@ -65,7 +65,7 @@ final class QueueManagerTests: XCTestCase {
             RecipientSpec(address: Fixtures.addr("bounce@example.net"), originalRecipient: "rfc822;bounce@example.net"),
         ])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
 
         XCTAssertTrue(try Fixtures.eventually { try spool.states(env.queueID).allSatisfy { $0.attempts == 1 } })
@@ -108,7 +108,7 @@ final class QueueManagerTests: XCTestCase {
     func testAllFinalMessageIsRemoved() throws {
         let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
         XCTAssertEqual(try events(env.queueID).map(\.name), ["delivered"])
@@ -118,7 +118,7 @@ final class QueueManagerTests: XCTestCase {
     func testNullSenderIsNeverBounced() throws {
         let env = envelope(sender: nil, [RecipientSpec(address: Fixtures.addr("bounce@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
         XCTAssertEqual(try events(env.queueID).map(\.name), ["bounced"])
@@ -131,7 +131,7 @@ final class QueueManagerTests: XCTestCase {
     func testNotifyNeverSuppressesDSN() throws {
         let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("bounce@example.net"), notify: [.never])])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
         // As above: an empty queue means no notice was committed, or it was sent (and recorded).
@@ -144,7 +144,7 @@ final class QueueManagerTests: XCTestCase {
         let old = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("defer@example.net"))],
                                     arrival: clock.now().addingTimeInterval(-6 * 86400))
         try spool.commit(envelope: old, message: Fixtures.message)
-        let (_, task) = startManager()
+        let (_, task) = try startManager()
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try events(old.queueID).map(\.name) == ["bounced"] })
         let bounce = try events(old.queueID).first?.attempt
@@ -156,7 +156,7 @@ final class QueueManagerTests: XCTestCase {
         let start = clock.now()
         let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("defer@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager(retry: RetrySchedule(steps: [600, 1800], thereafter: 3600, maxLifetime: 86400))
+        let (_, task) = try startManager(retry: RetrySchedule(steps: [600, 1800], thereafter: 3600, maxLifetime: 86400))
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 1 })
         XCTAssertEqual(try spool.states(env.queueID)[0].nextAttempt, start.addingTimeInterval(600))
@@ -179,7 +179,7 @@ final class QueueManagerTests: XCTestCase {
         let start = clock.now()
         let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("defer@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (_, task) = startManager(retry: RetrySchedule(steps: [600], thereafter: 600, maxLifetime: 1000))
+        let (_, task) = try startManager(retry: RetrySchedule(steps: [600], thereafter: 600, maxLifetime: 1000))
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 1 })
         XCTAssertTrue(runnerSleeps(until: start.addingTimeInterval(600)))
@@ -196,7 +196,7 @@ final class QueueManagerTests: XCTestCase {
         let start = clock.now()
         let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("defer@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
-        let (manager, task) = startManager(retry: RetrySchedule(steps: [600], thereafter: 3600, maxLifetime: 86400))
+        let (manager, task) = try startManager(retry: RetrySchedule(steps: [600], thereafter: 3600, maxLifetime: 86400))
         defer { task.cancel() }
         XCTAssertTrue(try Fixtures.eventually { try attempts(env.queueID) == 1 })
         XCTAssertTrue(runnerSleeps(until: start.addingTimeInterval(600)))

@@ -40,12 +40,12 @@ final class SMTPClientTLSTests: XCTestCase {
         return try NIOSSLContext(configuration: config)
     }
 
-    func deliver(to server: TestSMTPServer, extraCA: String?, host: String = "127.0.0.1") async -> AttemptReport {
+    func deliver(to server: TestSMTPServer, extraCA: String?, host: String = "127.0.0.1") async throws -> AttemptReport {
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         var settings = Fixtures.settings(port: server.port)
         settings.smarthostHost = host
         settings.extraCAFile = extraCA
-        let client = SMTPClient(settings: settings, group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: settings, group: group, logger: Fixtures.logger)
         return await client.deliver(envelope: env, recipients: [(0, env.recipients[0])], message: Fixtures.message)
     }
 
@@ -53,7 +53,7 @@ final class SMTPClientTLSTests: XCTestCase {
         let server = TestSMTPServer(tls: .working(try serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let report = await deliver(to: server, extraCA: nil)
+        let report = try await deliver(to: server, extraCA: nil)
         XCTAssertEqual(report.results.map(\.outcome), [.delivered])
         let tls = try XCTUnwrap(report.tls)
         XCTAssertEqual(tls.version, "TLSv1.3")
@@ -72,7 +72,7 @@ final class SMTPClientTLSTests: XCTestCase {
         try server.start(group: group)
         defer { server.stop() }
         // Trusted through the extra CA file, but we connected to 127.0.0.1, which the cert does not name.
-        let report = await deliver(to: server, extraCA: dir + "/cert.pem")
+        let report = try await deliver(to: server, extraCA: dir + "/cert.pem")
         XCTAssertEqual(report.tls?.verification, .failed(reason: "certificate name mismatch"))
         XCTAssertEqual(report.results.map(\.outcome), [.delivered])
     }
@@ -81,7 +81,7 @@ final class SMTPClientTLSTests: XCTestCase {
         let server = TestSMTPServer(tls: .working(try serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let report = await deliver(to: server, extraCA: dir + "/cert.pem", host: "localhost")
+        let report = try await deliver(to: server, extraCA: dir + "/cert.pem", host: "localhost")
         XCTAssertEqual(report.tls?.verification, .verified(trust: .pkix))
         XCTAssertEqual(report.results.map(\.outcome), [.delivered])
     }
@@ -90,7 +90,7 @@ final class SMTPClientTLSTests: XCTestCase {
         let server = TestSMTPServer(tls: .broken)
         try server.start(group: group)
         defer { server.stop() }
-        let report = await deliver(to: server, extraCA: nil)
+        let report = try await deliver(to: server, extraCA: nil)
         XCTAssertEqual(report.results.map(\.outcome), [.delivered])
         XCTAssertNil(report.tls)
         XCTAssertNotNil(report.tlsFallbackReason)

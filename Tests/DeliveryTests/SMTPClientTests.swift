@@ -20,9 +20,9 @@ final class SMTPClientTests: XCTestCase {
          RecipientSpec(address: Fixtures.addr("bounce@example.net"))]
     }
 
-    func deliver(server: TestSMTPServer) async -> AttemptReport {
+    func deliver(server: TestSMTPServer) async throws -> AttemptReport {
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: recipients())
-        let client = SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger)
         return await client.deliver(envelope: env, recipients: env.recipients.enumerated().map { ($0.offset, $0.element) },
                                     message: Fixtures.message)
     }
@@ -31,7 +31,7 @@ final class SMTPClientTests: XCTestCase {
         let server = TestSMTPServer(pipelining: true)
         try server.start(group: group)
         defer { server.stop() }
-        let report = await deliver(server: server)
+        let report = try await deliver(server: server)
 
         XCTAssertEqual(report.results.map(\.outcome), [.delivered, .deferred, .bounced])
         XCTAssertEqual(report.results.map(\.index), [0, 1, 2])
@@ -58,7 +58,7 @@ final class SMTPClientTests: XCTestCase {
         let server = TestSMTPServer(pipelining: false)
         try server.start(group: group)
         defer { server.stop() }
-        let report = await deliver(server: server)
+        let report = try await deliver(server: server)
         XCTAssertEqual(report.results.map(\.outcome), [.delivered, .deferred, .bounced])
         XCTAssertTrue(server.commandReads.allSatisfy { $0.count == 1 })
     }
@@ -70,7 +70,7 @@ final class SMTPClientTests: XCTestCase {
         let port = server.port
         server.stop()
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: recipients())
-        let client = SMTPClient(settings: Fixtures.settings(port: port), group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: Fixtures.settings(port: port), group: group, logger: Fixtures.logger)
         let report = await client.deliver(envelope: env, recipients: env.recipients.enumerated().map { ($0.offset, $0.element) },
                                           message: Fixtures.message)
         XCTAssertEqual(report.results.map(\.outcome), [.deferred, .deferred, .deferred])
@@ -83,7 +83,7 @@ final class SMTPClientTests: XCTestCase {
         let server = TestSMTPServer(greeting: "554 5.7.1 go away")
         try server.start(group: group)
         defer { server.stop() }
-        let report = await deliver(server: server)
+        let report = try await deliver(server: server)
         XCTAssertEqual(report.results.map(\.outcome), [.bounced, .bounced, .bounced])
         XCTAssertEqual(report.results.first?.status, EnhancedStatus(5, 7, 1))
     }
@@ -106,7 +106,7 @@ final class ConnectionReuseTests: XCTestCase {
         let server = TestSMTPServer(pipelining: true)
         try server.start(group: group)
         defer { server.stop() }
-        let client = SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger)
         let first = await send(client)
         let second = await send(client)
         XCTAssertEqual(first.results.map(\.outcome), [.delivered])

@@ -7,9 +7,9 @@ import XCTest
 @testable import Delivery
 
 final class SmarthostPolicyTests: XCTestCase {
-    func smarthost() -> SmarthostDelivery {
-        SmarthostDelivery(client: SMTPClient(settings: Fixtures.settings(port: 2526),
-                                             group: MultiThreadedEventLoopGroup.singleton, logger: Fixtures.logger))
+    func smarthost() throws -> SmarthostDelivery {
+        SmarthostDelivery(client: try SMTPClient(settings: Fixtures.settings(port: 2526),
+                                                 group: MultiThreadedEventLoopGroup.singleton, logger: Fixtures.logger))
     }
 
     func testNoFloorIsOpportunistic() throws {
@@ -40,7 +40,9 @@ final class SmarthostPolicyTests: XCTestCase {
             RecipientSpec(address: Fixtures.addr("z@example.net"))])
         let trace = DecisionTrace(rule: "t", findingCounts: [:], uninspectedParts: 0, score: 0)
         env.decisions = [Decision(tlsLevel: .verify, trace: trace), Decision(trace: trace), Decision(tlsLevel: .verify, trace: trace)]
-        let groups = smarthost().floorGroups(envelope: env, due: [0, 1, 2])
+        // The smarthost groups through the MX path's function, without the split by domain.
+        let groups = RecipientGrouping.batches(envelope: env, due: [0, 1, 2], message: Fixtures.message, byDomain: false)
         XCTAssertEqual(groups.map { $0.recipients.map(\.index) }, [[0, 2], [1]])
+        XCTAssertEqual(groups.map(\.floor.level), [.verify, nil])
     }
 }

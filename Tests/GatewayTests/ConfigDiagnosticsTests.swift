@@ -145,6 +145,26 @@ final class ConfigDiagnosticsTests: XCTestCase {
         XCTAssertEqual(ConfigFixtures.diagnostics(plain, in: bare), [])
     }
 
+    func testUnusableCAFileIsReportedAtItsKey() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        let yaml = "delivery:\n  smarthost: \"[127.0.0.1]:2526\"\n  ca_file: certs/ca.pem\n"
+        XCTAssertEqual(ConfigFixtures.diagnostics(yaml, in: dir),
+                       ["sealgate.yaml:3:3: delivery.ca_file: cannot read CA file certs/ca.pem: no such file"])
+        try Data().write(to: URL(fileURLWithPath: dir + "/certs/ca.pem"))
+        XCTAssertEqual(ConfigFixtures.diagnostics(yaml, in: dir),
+                       ["sealgate.yaml:3:3: delivery.ca_file: CA file certs/ca.pem is empty"])
+        try Data("not a certificate\n".utf8).write(to: URL(fileURLWithPath: dir + "/certs/ca.pem"))
+        XCTAssertEqual(ConfigFixtures.diagnostics(yaml, in: dir),
+                       ["sealgate.yaml:3:3: delivery.ca_file: CA file certs/ca.pem holds no PEM certificate"])
+    }
+
+    func testValidCAFileIsAccepted() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        try Self.selfSignedPEM.write(toFile: dir + "/certs/ca.pem", atomically: true, encoding: .utf8)
+        let yaml = "delivery:\n  smarthost: \"[127.0.0.1]:2526\"\n  ca_file: certs/ca.pem\n"
+        XCTAssertEqual(ConfigFixtures.diagnostics(yaml, in: dir), [])
+    }
+
     func testYAMLSyntaxErrorsArePositioned() {
         check("hostname: a\n  node_id: 1\n", ["sealgate.yaml:2:10: error: YAML syntax error: mapping values are not allowed in this context"])
         check("listeners: [a, b\nnode_id: 1\n", [
@@ -172,4 +192,21 @@ final class ConfigDiagnosticsTests: XCTestCase {
             "sealgate.yaml:3:16: error: audit.store: 'postgres://db' is not supported; expected sqlite:PATH (PostgreSQL arrives with a later issue)",
         ])
     }
+}
+
+extension ConfigDiagnosticsTests {
+    /// A self-signed test CA certificate (no key is kept): a valid `delivery.ca_file`.
+    static let selfSignedPEM = """
+    -----BEGIN CERTIFICATE-----
+    MIIBlDCCATugAwIBAgIUKIjeWihzeBko2MrGCAC4GAKfmtQwCgYIKoZIzj0EAwIw
+    HzEdMBsGA1UEAwwUU2VhbGdhdGVDb25maWdUZXN0Q0EwIBcNMjYxMjAyMTMzMzAy
+    WhgPMjEyNjExMDgxMzMzMDJaMB8xHTAbBgNVBAMMFFNlYWxnYXRlQ29uZmlnVGVz
+    dENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEOyMuaMX66RuoBEXCBy/mN2nA
+    QIYJl2Ia2xQYMSacpRmUvwr2LpHu4aV0TxM0E2hUJ4W5s8xPC1g2BtLJlKIKBqNT
+    MFEwHQYDVR0OBBYEFOag54NuAv+9q/ZP+mD9n39VtLixMB8GA1UdIwQYMBaAFOag
+    54NuAv+9q/ZP+mD9n39VtLixMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwID
+    RwAwRAIgTVBtATo54hO8JRoqjWEs3pls7zBi32GEdkLZpMBrm64CIF0sMAdZ1vb9
+    bPQFx5Np741fVQdbhAeTfUgTNv7wQ67e
+    -----END CERTIFICATE-----
+    """
 }

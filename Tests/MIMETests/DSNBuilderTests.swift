@@ -1,4 +1,4 @@
-// Tests for the RFC 3464 DSN builder: parse what it builds and check the three parts, the status
+// Tests for the RFC 3464 DSN (LocalMail.bounce): parse what it builds and check the three parts, the status
 // fields, and that no Subject or body of the original leaks into the notice.
 
 import MailCore
@@ -24,8 +24,8 @@ final class DSNBuilderTests: XCTestCase {
                 DSNRecipientReport(finalRecipient: try addr("dave@bücher.example"), action: .failed, status: EnhancedStatus(4, 4, 7),
                                    diagnostic: "delivery time expired\r\nInjected: yes"),
             ])
-        return DSNBuilder.build(report: report, to: try addr("alice@example.org"), originalMessage: original,
-                                boundary: "BOUNDARY")
+        return LocalMail(hostname: "gw.example.test", node: 1)
+            .bounce(report: report, to: try addr("alice@example.org"), originalMessage: original, boundary: "BOUNDARY").bytes
     }
 
     func parts(_ message: [UInt8], boundary: String) -> [[UInt8]] {
@@ -98,7 +98,7 @@ final class DSNBuilderTests: XCTestCase {
                                           recipients: [DSNRecipientReport(finalRecipient: try addr("b@x.example"), action: .delayed,
                                                                           status: EnhancedStatus(4, 0, 0),
                                                                           willRetryUntil: Date())])
-        let dsn = DSNBuilder.build(report: report, to: try addr("a@x.example"), originalMessage: original)
+        let dsn = LocalMail(hostname: "gw", node: 0).bounce(report: report, to: try addr("a@x.example"), originalMessage: original).bytes
         XCTAssertEqual(MessageHeaders(parsing: dsn)["subject"], "Delayed Mail (still being retried)")
         XCTAssertTrue(String(decoding: dsn, as: UTF8.self).contains("Will-Retry-Until: "))
     }

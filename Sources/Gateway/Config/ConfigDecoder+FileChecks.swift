@@ -1,6 +1,7 @@
 // The checks that look at the disk: a listener that offers TLS needs the certificate and key
-// files, and a configured delivery CA file must exist. Reported at the key that names the file.
+// files, and a configured delivery CA file must hold a certificate. Reported at the key naming the file.
 import Foundation
+import TLSPolicy
 import Yams
 import YAMLSyntax
 
@@ -13,7 +14,8 @@ extension ConfigDecoder {
             requireFile(config.tlsKeyPath, key: "tls.key", why: why, at: keyKeyMark ?? fallback)
         }
         if let ca = config.deliveryCAFile {
-            requireFile(ca, key: "delivery.ca_file", why: nil, at: caFileMark)
+            // The same loader the delivery client uses at start: missing, empty and garbage files fail here.
+            do { _ = try CAFile.load(ca) } catch { reader.report("delivery.ca_file: \(error)", at: caFileMark) }
         }
     }
 

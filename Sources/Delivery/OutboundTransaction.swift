@@ -1,4 +1,4 @@
-// SMTPTransaction: one connection's conversation for one group of recipients: greeting, EHLO (HELO
+// OutboundTransaction: one connection's conversation for one group of recipients: greeting, EHLO (HELO
 // on 5xx), STARTTLS, measure and enforce TLS, EHLO again, MAIL + RCPTs (pipelined), DATA, QUIT.
 
 import Foundation
@@ -8,7 +8,7 @@ import NIOSSL
 import SMTPProtocol
 import TLSObserver
 
-struct SMTPTransaction {
+struct OutboundTransaction {
     let client: SMTPClient
     let envelope: Envelope
     let recipients: [(index: Int, spec: RecipientSpec)]

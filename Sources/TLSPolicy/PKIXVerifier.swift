@@ -3,22 +3,18 @@
 
 import Foundation
 import MailCore
-import NIOSSL
-import TLSPolicy
 import X509
 
 public final class PKIXVerifier: Sendable {
     private let roots: CertificateStore
 
-    /// Loads PEM bundles; unreadable files are skipped (then nothing from them is trusted).
-    public init(systemCAFile: String?, extraCAFile: String?) {
-        var certificates: [Certificate] = []
-        for path in [systemCAFile, extraCAFile].compactMap({ $0 }) {
-            guard let pem = try? NIOSSLCertificate.fromPEMFile(path) else { continue }
-            for cert in pem {
-                if let der = try? cert.toDERBytes(), let parsed = try? Certificate(derEncoded: der) { certificates.append(parsed) }
-            }
-        }
+    /// Trusts the system bundle and the configured extra CA file. The extra file is the operator's:
+    /// unreadable, empty or without a certificate, it throws `CAFile.LoadError` (a mistyped
+    /// `ca_file` must stop the daemon, not show up later as deferrals). The system bundle is the
+    /// distribution's: when it is absent or unusable, only the extra file is trusted.
+    public init(systemCAFile: String?, extraCAFile: String?) throws {
+        var certificates = systemCAFile.flatMap { try? CAFile.load($0) } ?? []
+        if let extraCAFile { certificates += try CAFile.load(extraCAFile) }
         roots = CertificateStore(certificates)
     }
 

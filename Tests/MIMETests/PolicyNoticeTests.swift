@@ -4,7 +4,7 @@
 import Foundation
 import MailCore
 import XCTest
-@testable import Gateway
+@testable import MIME
 
 final class PolicyNoticeTests: XCTestCase {
     func envelope(_ decisions: [Decision], sender: String? = "alice@example.org") throws -> Envelope {
@@ -22,7 +22,8 @@ final class PolicyNoticeTests: XCTestCase {
 
     func testNoticeNamesRecipientsAndRuleOnly() throws {
         let env = try envelope([decision(.hold, notify: true), decision(.deliver, notify: true)])
-        let (notice, bytes) = try XCTUnwrap(PolicyNotice.build(for: env, hostname: "gw.example", node: 1))
+        let local = try XCTUnwrap(LocalMail(hostname: "gw.example", node: 1).policyNotice(for: env))
+        let notice = local.envelope, bytes = local.bytes
         XCTAssertNil(notice.sender, "notices go from the null sender, so they never bounce back")
         XCTAssertEqual(notice.recipients.map(\.address.description), ["alice@example.org"])
         let text = String(decoding: bytes, as: UTF8.self)
@@ -32,9 +33,8 @@ final class PolicyNoticeTests: XCTestCase {
     }
 
     func testNoNoticeWithoutTheFlagOrForTheNullSender() throws {
-        XCTAssertNil(PolicyNotice.build(for: try envelope([decision(.hold, notify: false), decision(.quarantine, notify: false)]),
-                                        hostname: "gw", node: 1))
-        XCTAssertNil(PolicyNotice.build(for: try envelope([decision(.hold, notify: true), decision(.hold, notify: true)], sender: nil),
-                                        hostname: "gw", node: 1))
+        let mail = LocalMail(hostname: "gw", node: 1)
+        XCTAssertNil(mail.policyNotice(for: try envelope([decision(.hold, notify: false), decision(.quarantine, notify: false)])))
+        XCTAssertNil(mail.policyNotice(for: try envelope([decision(.hold, notify: true), decision(.hold, notify: true)], sender: nil)))
     }
 }

@@ -4,9 +4,9 @@
 import Foundation
 import MailCore
 
-enum HeaderModifiers {
+public enum HeaderModifiers {
     /// The rewritten message, or nil when nothing changes.
-    static func apply(decisions: [Decision], to message: [UInt8]) -> [UInt8]? {
+    public static func apply(decisions: [Decision], to message: [UInt8]) -> [UInt8]? {
         let delivered = decisions.filter { if case .deliver = $0.action { return true } else { return false } }
         guard let first = delivered.first else { return nil }
         let headers = first.addHeaders.filter { h in delivered.allSatisfy { $0.addHeaders.contains(h) } }

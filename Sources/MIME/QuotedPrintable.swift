@@ -1,8 +1,8 @@
 // QuotedPrintable: RFC 2045 §6.7 encoding of a CRLF text body: lines kept, 8-bit bytes, "=" and
 // trailing whitespace escaped, soft line breaks so no encoded line exceeds 76 characters.
 
-enum QuotedPrintable {
-    static func encode(_ body: ArraySlice<UInt8>) -> [UInt8] {
+public enum QuotedPrintable {
+    public static func encode(_ body: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(body.count + body.count / 4)
         var lines = splitLines(body)
