@@ -36,7 +36,7 @@ final class TLSRequiredNoTests: SecureMXTestCase {
 
     /// example.net is configured at `encrypt`; the header may relax that, a policy floor may not.
     func viaMX(_ env: Envelope, server: TestSMTPServer) async throws -> AttemptReport? {
-        let reports = try await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group,
+        let reports = try await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool,
                                                         levels: DomainTLSLevels(default: .may, domains: ["example.net": .encrypt]),
                                                         message: relaxedMessage)
         return reports.last { !$0.superseded }

@@ -15,7 +15,7 @@ extension ConfigDecoder {
         }
         if let ca = config.deliveryCAFile {
             // The same loader the delivery client uses at start: missing, empty and garbage files fail here.
-            do { _ = try CAFile.load(ca) } catch { reader.report("delivery.ca_file: \(error)", at: caFileMark) }
+            do { _ = try CAFile.load(ca) } catch { reader.error("delivery.ca_file: \(error)", at: caFileMark) }
         }
     }
 
