@@ -283,6 +283,8 @@ final class TLSClient {
     }
 
     func close() async {
-        _ = try? await channel.close()
+        channel.close(promise: nil)
+        try? await pump()
+        await channel.testingEventLoop.advanceTime(by: .seconds(3600))
     }
 }

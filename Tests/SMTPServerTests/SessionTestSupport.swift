@@ -32,7 +32,7 @@ final class GatedSink: MessageSink, @unchecked Sendable {
     func accept(envelope: Envelope, message: [UInt8]) async throws {
         try await withCheckedThrowingContinuation { (gate: CheckedContinuation<Void, Error>) in
             let item = Accepted(envelope: envelope, message: message)
-            let (waiter, outcome) = state.withLockedValue { s -> (CheckedContinuation<Accepted, Error>?, Result<Void, Error>?) in
+            let (waiter, outcome) = state.withLockedValue { (s: inout State) -> (CheckedContinuation<Accepted, Error>?, Result<Void, Error>?) in
                 s.count += 1
                 var waiter: CheckedContinuation<Accepted, Error>?
                 if s.waiters.isEmpty { s.unclaimed.append(item) } else { waiter = s.waiters.removeFirst() }
@@ -49,7 +49,7 @@ final class GatedSink: MessageSink, @unchecked Sendable {
     /// Waits until the session hands over its next message (returns at once if one is waiting).
     func nextMessage() async throws -> Accepted {
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Accepted, Error>) in
-            let ready = state.withLockedValue { s -> Result<Accepted, Error>? in
+            let ready = state.withLockedValue { (s: inout State) -> Result<Accepted, Error>? in
                 if !s.unclaimed.isEmpty { return .success(s.unclaimed.removeFirst()) }
                 if s.abandoned { return .failure(Abandoned()) }
                 s.waiters.append(waiter)
@@ -62,7 +62,7 @@ final class GatedSink: MessageSink, @unchecked Sendable {
     /// Ends the oldest commit in progress (or the next one to start): stored, or `error` thrown.
     func finish(throwing error: Error? = nil) {
         let outcome: Result<Void, Error> = error.map { .failure($0) } ?? .success(())
-        let gate = state.withLockedValue { s -> CheckedContinuation<Void, Error>? in
+        let gate = state.withLockedValue { (s: inout State) -> CheckedContinuation<Void, Error>? in
             guard !s.gates.isEmpty else { s.presetOutcomes.append(outcome); return nil }
             return s.gates.removeFirst()
         }
@@ -71,7 +71,7 @@ final class GatedSink: MessageSink, @unchecked Sendable {
 
     /// Releases every waiter with an error (the harness's watchdog: a broken test fails, it does not hang).
     func abandon() {
-        let (gates, waiters) = state.withLockedValue { s -> ([CheckedContinuation<Void, Error>], [CheckedContinuation<Accepted, Error>]) in
+        let (gates, waiters) = state.withLockedValue { (s: inout State) -> ([CheckedContinuation<Void, Error>], [CheckedContinuation<Accepted, Error>]) in
             s.abandoned = true
             defer { s.gates = []; s.waiters = [] }
             return (s.gates, s.waiters)
@@ -160,9 +160,12 @@ final class SessionHarness {
 
     var isActive: Bool { channel.isActive }
 
+    /// Closes the session and lets any timer it left (a TLS shutdown timeout) run out, so the
+    /// loop is freed with nothing pending.
     func close() async {
         watchdog.cancel()
-        _ = try? await channel.close()
+        channel.close(promise: nil)
+        await channel.testingEventLoop.advanceTime(by: .seconds(3600))
     }
 }
 
