@@ -91,7 +91,7 @@ let package = Package(
             crypto, cryptoExtras, "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS"], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore"], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
             "Gateway", "MailCore", "Queue", "Audit", "DNS", "TLSPolicy", "Policy", "PHIScanner", "MIME", logging,
