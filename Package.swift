@@ -76,12 +76,13 @@ let package = Package(
                 swiftSettings: settings),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], swiftSettings: settings),
 
-        .target(name: "SMTPServer", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "PHIScanner", "Policy", "DNS",
-                                                   "Queue", "Audit",
-                                                   nioCore, nioPosix, nioSSL, logging,
-                                                   .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
+                                                   nioCore, nioPosix, nioSSL, logging, concurrency,
                                                    .product(name: "NIOTLS", package: "swift-nio")], swiftSettings: settings),
-        .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", "DNS", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: settings),
+        .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", "MailCore", "SMTPProtocol", "TLSObserver",
+                                                           nioCore, nioSSL, logging, concurrency,
+                                                           .product(name: "NIOEmbedded", package: "swift-nio")],
+                    swiftSettings: settings),
 
         .target(name: "Delivery", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue", "Audit", x509,
                                                  nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),
@@ -93,7 +94,7 @@ let package = Package(
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax"], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax"], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
             "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -23,7 +23,7 @@ struct InboundSettingsBuilder {
                         maxConnections: config.maxConnections, maxConnectionsPerIP: config.maxConnectionsPerIP,
                         tlsContext: try tlsContext(),
                         inspector: PolicyInspector(scanner: scanner, evaluator: PolicyEvaluator(policy: policy)),
-                        clientNames: config.reverseLookup ? resolver.map(ClientNameLookup.init) : nil)
+                        clientNames: config.reverseLookup ? resolver.map(ForwardConfirmedClientName.init) : nil)
     }
 
     /// The inbound certificate; nil when no listener uses TLS.

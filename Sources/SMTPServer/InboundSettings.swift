@@ -38,12 +38,12 @@ public struct InboundSettings: Sendable {
     /// Scan and policy at the end of DATA; nil: every recipient is delivered with no policy.
     public var inspector: MessageInspector?
     /// Reverse lookups for the Received header (`dns.reverse_lookup`); nil: the client is "unknown".
-    public var clientNames: ClientNameLookup?
+    public var clientNames: (any ClientNameLookup)?
 
     public init(hostname: String, nodeID: UInt16, maxMessageSize: Int, maxRecipients: Int, maxDataLineLength: Int,
                 trustedNetworks: [IPNetwork], normalizeBareNewlineNetworks: [IPNetwork], commandTimeout: Double,
                 dataTimeout: Double, maxConnections: Int, maxConnectionsPerIP: Int, tlsContext: NIOSSLContext?,
-                inspector: MessageInspector? = nil, clientNames: ClientNameLookup? = nil) {
+                inspector: MessageInspector? = nil, clientNames: (any ClientNameLookup)? = nil) {
         self.hostname = hostname; self.nodeID = nodeID; self.maxMessageSize = maxMessageSize
         self.maxRecipients = maxRecipients; self.maxDataLineLength = maxDataLineLength
         self.trustedNetworks = trustedNetworks; self.normalizeBareNewlineNetworks = normalizeBareNewlineNetworks

@@ -1,6 +1,7 @@
 // SMTPListener: binds one configured listener socket and gives every accepted connection its own
 // SMTPSessionHandler (with TLS underneath from the start on an implicit-TLS listener).
 
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -14,20 +15,22 @@ public final class SMTPListener: @unchecked Sendable {
     private let authenticator: Authenticator
     private let registry: ConnectionRegistry
     private let group: EventLoopGroup
+    private let now: @Sendable () -> Date
     private let logger: Logger
     private var channel: Channel?
 
     public init(listener: ListenerSettings, settings: LiveInboundSettings, sink: MessageSink, authenticator: Authenticator,
-                registry: ConnectionRegistry, group: EventLoopGroup, logger: Logger) {
+                registry: ConnectionRegistry, group: EventLoopGroup, now: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger) {
         self.listener = listener; self.settings = settings; self.sink = sink; self.authenticator = authenticator
-        self.registry = registry; self.group = group; self.logger = logger
+        self.registry = registry; self.group = group; self.now = now; self.logger = logger
     }
 
     /// Binds the socket; returns the address actually bound (port 0 picks a free port).
     @discardableResult
     public func start() async throws -> SocketAddress? {
         let listener = self.listener, live = self.settings, sink = self.sink
-        let authenticator = self.authenticator, registry = self.registry
+        let authenticator = self.authenticator, registry = self.registry, now = self.now
         var logger = self.logger
         logger[metadataKey: "listener"] = "\(listener.name)"
         let sessionLogger = logger
@@ -47,7 +50,7 @@ public final class SMTPListener: @unchecked Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandler(SMTPSessionHandler(
                         listener: listener, settings: settings, sink: sink, authenticator: authenticator,
-                        registry: registry, logger: sessionLogger, implicitTLSObserver: observer))
+                        registry: registry, now: now, logger: sessionLogger, implicitTLSObserver: observer))
                 }
             }
         let channel = try await bootstrap.bind(host: listener.host, port: listener.port).get()

@@ -19,6 +19,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     private let sink: MessageSink
     private let authenticator: Authenticator
     private let registry: ConnectionRegistry
+    /// The wall clock for the Received header's date and the envelope's arrival time.
+    private let now: @Sendable () -> Date
     private var logger: Logger
 
     private var machine: SMTPServerStateMachine?
@@ -29,14 +31,17 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     /// The verified reverse name, once the lookup started at connect has answered.
     private var peerName: String?
     private var idleTimer: Scheduled<Void>?
+    /// A commit or an AUTH check is running off the loop: the client is waiting for us, not we for it.
+    private var awaitingServer = false
     private var registered = false
     private var greeted = false
     private var closing = false
 
     init(listener: ListenerSettings, settings: InboundSettings, sink: MessageSink, authenticator: Authenticator,
-         registry: ConnectionRegistry, logger: Logger, implicitTLSObserver: TLSObserverHandler?) {
+         registry: ConnectionRegistry, now: @escaping @Sendable () -> Date, logger: Logger,
+         implicitTLSObserver: TLSObserverHandler?) {
         self.listener = listener; self.settings = settings; self.sink = sink
-        self.authenticator = authenticator; self.registry = registry; self.logger = logger
+        self.authenticator = authenticator; self.registry = registry; self.now = now; self.logger = logger
         self.observer = implicitTLSObserver
     }
 
@@ -65,7 +70,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         lookUpClientName(context: context)
         let config = settings.machineConfig(listener: listener, client: IPAddress(peerAddress))
         machine = SMTPServerStateMachine(config: config, tlsActive: listener.tls == .implicit)
-        resetIdleTimer(context: context)
+        armIdleTimer(context: context)
         // With implicit TLS the greeting waits for the handshake (see userInboundEventTriggered).
         if listener.tls != .implicit, let actions = machine?.start() {
             greeted = true
@@ -85,9 +90,9 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard machine != nil, !closing else { return }
-        resetIdleTimer(context: context)
         let bytes = unwrapInboundIn(data)
         if let actions = machine?.receive(bytes) { perform(actions, context: context) }
+        armIdleTimer(context: context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -96,6 +101,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             let actions = greeted ? machine?.tlsEstablished() : machine?.start()
             greeted = true
             perform(actions ?? [], context: context)
+            armIdleTimer(context: context)
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -120,8 +126,10 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                 wrote = false
                 startTLS(context: context)
             case .verifyCredentials(_, let username, let password):
+                awaitingServer = true
                 verify(username: username, password: password, context: context)
             case .commit(let transaction):
+                awaitingServer = true
                 commit(transaction, context: context)
             case .close:
                 closing = true
@@ -167,9 +175,11 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             let result = await authenticator.verify(username: username, password: password)
             eventLoop.execute {
                 let (handler, ctx) = loopBound.value
+                handler.awaitingServer = false
                 guard !handler.closing, let actions = handler.machine?.authenticationResult(result) else { return }
                 if case .failure = result { handler.logger.warning("authentication failed for unknown[\(handler.peerAddress)]") }
                 handler.perform(actions, context: ctx)
+                handler.armIdleTimer(context: ctx)
             }
         }
     }
@@ -179,7 +189,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         let client = ClientInfo(address: peerAddress, port: peerPort, hostname: peerName, helo: transaction.helo,
                                 protocolName: transaction.protocolName, authenticatedUser: transaction.authenticatedUser,
                                 tls: tlsFacts, listener: listener.name)
-        let now = Date()
+        let now = self.now()
         var message = Array(ReceivedHeader.render(client: client, localHostname: settings.hostname, queueID: queueID, date: now).utf8)
         message.append(contentsOf: transaction.data.readableBytesView)
         let envelope = Envelope(queueID: queueID, sender: transaction.sender, recipients: transaction.recipients,
@@ -195,8 +205,10 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                                                                   inspector: inspector, sink: sink, logger: log)
             eventLoop.execute {
                 let (handler, ctx) = loopBound.value
+                handler.awaitingServer = false
                 guard let actions = handler.machine?.commitResult(result) else { return }
                 handler.perform(actions, context: ctx)
+                handler.armIdleTimer(context: ctx)
             }
         }
     }
@@ -248,8 +260,12 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 
     // MARK: timeouts and shutdown
 
-    private func resetIdleTimer(context: ChannelHandlerContext) {
+    /// Restarts the read timeout after input or a reply. It does not run while a commit or an AUTH
+    /// check is in progress (the wait is ours, not the client's) nor once the session is closing.
+    private func armIdleTimer(context: ChannelHandlerContext) {
         idleTimer?.cancel()
+        idleTimer = nil
+        guard !closing, !awaitingServer else { return }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         // RFC 5321 §4.5.3.2: a longer allowance while a message is arriving.
         let seconds = machine?.isReceivingData == true ? settings.dataTimeout : settings.commandTimeout

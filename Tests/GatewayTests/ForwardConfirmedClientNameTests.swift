@@ -4,9 +4,9 @@
 import DNS
 import MailCore
 import XCTest
-@testable import SMTPServer
+@testable import Gateway
 
-final class ClientNameLookupTests: XCTestCase {
+final class ForwardConfirmedClientNameTests: XCTestCase {
     struct StubResolver: Resolver {
         var ptrs: [String: [String]] = [:]
         var forward: [String: [String]] = [:]
@@ -29,21 +29,21 @@ final class ClientNameLookupTests: XCTestCase {
 
     func testForwardConfirmedNameIsUsed() async {
         let r = StubResolver(ptrs: ["192.0.2.7": ["Mail.Example.ORG."]], forward: ["Mail.Example.ORG": ["192.0.2.7"]])
-        let name = await ClientNameLookup(resolver: r).name(for: client)
+        let name = await ForwardConfirmedClientName(resolver: r).name(for: client)
         XCTAssertEqual(name, "mail.example.org")
     }
 
     func testUnconfirmedNameIsUnknown() async {
         let r = StubResolver(ptrs: ["192.0.2.7": ["spoofed.example."]], forward: ["spoofed.example": ["198.51.100.1"]])
-        let name = await ClientNameLookup(resolver: r).name(for: client)
+        let name = await ForwardConfirmedClientName(resolver: r).name(for: client)
         XCTAssertNil(name)
     }
 
     func testFailureAndLoopbackAreUnknown() async {
-        let failing = await ClientNameLookup(resolver: StubResolver(failing: true)).name(for: client)
+        let failing = await ForwardConfirmedClientName(resolver: StubResolver(failing: true)).name(for: client)
         XCTAssertNil(failing)
         let r = StubResolver(ptrs: ["127.0.0.1": ["localhost."]], forward: ["localhost": ["127.0.0.1"]])
-        let loopback = await ClientNameLookup(resolver: r).name(for: IPAddress("127.0.0.1")!)
+        let loopback = await ForwardConfirmedClientName(resolver: r).name(for: IPAddress("127.0.0.1")!)
         XCTAssertNil(loopback, "no DNS question is asked for a loopback client")
     }
 }
