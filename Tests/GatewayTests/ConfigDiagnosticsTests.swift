@@ -149,13 +149,13 @@ final class ConfigDiagnosticsTests: XCTestCase {
         let dir = try ConfigFixtures.scratchDirectory()
         let yaml = "delivery:\n  smarthost: \"[127.0.0.1]:2526\"\n  ca_file: certs/ca.pem\n"
         XCTAssertEqual(ConfigFixtures.diagnostics(yaml, in: dir),
-                       ["sealgate.yaml:3:3: delivery.ca_file: cannot read CA file certs/ca.pem: no such file"])
+                       ["sealgate.yaml:3:3: error: delivery.ca_file: cannot read CA file certs/ca.pem: no such file"])
         try Data().write(to: URL(fileURLWithPath: dir + "/certs/ca.pem"))
         XCTAssertEqual(ConfigFixtures.diagnostics(yaml, in: dir),
-                       ["sealgate.yaml:3:3: delivery.ca_file: CA file certs/ca.pem is empty"])
+                       ["sealgate.yaml:3:3: error: delivery.ca_file: CA file certs/ca.pem is empty"])
         try Data("not a certificate\n".utf8).write(to: URL(fileURLWithPath: dir + "/certs/ca.pem"))
         XCTAssertEqual(ConfigFixtures.diagnostics(yaml, in: dir),
-                       ["sealgate.yaml:3:3: delivery.ca_file: CA file certs/ca.pem holds no PEM certificate"])
+                       ["sealgate.yaml:3:3: error: delivery.ca_file: CA file certs/ca.pem holds no PEM certificate"])
     }
 
     func testValidCAFileIsAccepted() throws {
