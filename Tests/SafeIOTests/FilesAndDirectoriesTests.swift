@@ -120,3 +120,20 @@ final class FilesAndDirectoriesTests: SafeIOTestCase {
         XCTAssertEqual(try mode(lockPath), 0o600)
     }
 }
+
+final class AppendTests: SafeIOTestCase {
+    func testAppendCreatesWithTheModeAndAddsInOrder() throws {
+        let path = "\(dir)/log"
+        try withUmask(0o077) { try SafeIO.append(path, [1, 2], mode: 0o640) }
+        try SafeIO.append(path, [3], mode: 0o640)
+        XCTAssertEqual(try SafeIO.read(path), [1, 2, 3])
+        XCTAssertEqual(try mode(path), 0o640)
+    }
+
+    func testAFailedAppendNamesThePath() {
+        let path = "\(dir)/missing/log"
+        XCTAssertThrowsError(try SafeIO.append(path, [1], mode: 0o600)) {
+            XCTAssertEqual($0 as? SafeIOError, SafeIOError(.open, path: path, errno: ENOENT))
+        }
+    }
+}
