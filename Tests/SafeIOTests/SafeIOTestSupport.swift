@@ -1,5 +1,6 @@
 // Test support for SafeIO: a fresh temp directory per test, the mode of a file, and running a
 // body under a given umask.
+import Foundation
 import SafeIO
 import XCTest
 
@@ -13,9 +14,8 @@ class SafeIOTestCase: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/safeio-test-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress) }
-        dir = String(cString: try XCTUnwrap(made))
+        dir = NSTemporaryDirectory() + "safeio-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
 
     override func tearDown() {
