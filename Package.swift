@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "Queue", dependencies: ["MailCore", "SafeIO", crypto], swiftSettings: settings),
         .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: settings),
 
-        .target(name: "Audit", dependencies: ["MailCore", crypto, .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: settings),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], swiftSettings: settings),
 

@@ -84,7 +84,7 @@ extension QueueManager {
             }
         }
         do {
-            try await BlockingIO.run { [audit] in for e in events { _ = try audit.append(e) } }
+            try await BlockingIO.run { [audit] in for e in events { try audit.record(e) } }
         } catch {
             logger.error("\(id): cannot append to the audit log: \(error)")
         }

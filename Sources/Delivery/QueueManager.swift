@@ -10,7 +10,7 @@ import Queue
 
 public final class QueueManager: @unchecked Sendable {
     let spool: Spool
-    let audit: AuditStore
+    let audit: AuditRecorder
     let settings: DeliverySettings
     let logger: Logger
     let client: SMTPClient
@@ -30,13 +30,13 @@ public final class QueueManager: @unchecked Sendable {
 
     /// Smarthost delivery only (the foundation's wiring). Without a smarthost in `settings`,
     /// every recipient is deferred 4.4.3 until a resolver is given (the init with `routing`).
-    public convenience init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
+    public convenience init(spool: Spool, audit: AuditRecorder, settings: DeliverySettings, group: EventLoopGroup, logger: Logger) {
         self.init(spool: spool, audit: audit, settings: settings, group: group, logger: logger,
                   routing: DeliveryRouting(resolver: nil))
     }
 
     /// With `settings.smarthostHost == nil`, delivers to MX hosts found through `routing`.
-    public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, logger: Logger,
+    public init(spool: Spool, audit: AuditRecorder, settings: DeliverySettings, group: EventLoopGroup, logger: Logger,
                 routing: DeliveryRouting) {
         self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
         self.client = SMTPClient(settings: settings, group: group, logger: logger)

@@ -41,9 +41,9 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let stores = try openStores()
         let resolver = makeResolver()
         let routing = try deliveryRouting(resolver)
-        let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
+        let manager = QueueManager(spool: stores.spool, audit: stores.outbox, settings: deliverySettings(),
                                    group: group, logger: logger, routing: routing)
-        let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
+        let sink = SpoolSink(spool: stores.spool, audit: stores.outbox, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
@@ -65,7 +65,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         }
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
-                                                              audit: stores.audit, pool: pool, logger: logger),
+                                                              audit: stores.outbox, pool: pool, logger: logger),
                                     group: group, logger: logger)
         try await control.start()
         announce("control socket \(config.controlSocketPath)")
@@ -74,6 +74,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
 
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await manager.run() }
+            tasks.addTask { await AuditOutboxDrainer(outbox: stores.outbox, pool: pool).run() }
             // Suspends until SIGTERM/SIGINT (ServiceLifecycle) or cancellation.
             try? await gracefulShutdown()
             logger.info("shutting down: no new connections; finishing sessions in progress")
@@ -92,6 +93,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     private struct Stores {
         let spool: Spool
         let audit: AuditStore
+        /// Every audit write goes through it: a record the store refuses waits here, in order.
+        let outbox: AuditOutbox
         let users: UserStore
     }
 
@@ -105,10 +108,14 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let recovery = try spool.recover()
         logger.info("spool \(config.spoolPath): \(recovery.committed.count) message(s) to resume, \(recovery.discarded) incomplete file(s) discarded")
         let audit: AuditStore
+        let outboxPath: String
         switch config.auditStore {
-        case .sqlite(let path): audit = try SQLiteAuditStore(path: path, node: config.hostname)
+        case .sqlite(let path):
+            audit = try SQLiteAuditStore(path: path, node: config.hostname)
+            outboxPath = path + ".outbox"
         }
-        return Stores(spool: spool, audit: audit, users: try UserStore(path: config.usersPath))
+        let outbox = try AuditOutbox(store: audit, path: outboxPath, log: { [logger] in logger.error("\($0)") })
+        return Stores(spool: spool, audit: audit, outbox: outbox, users: try UserStore(path: config.usersPath))
     }
 
     /// Without a smarthost, mail goes to the MX hosts (RFC 5321 §5), as Postfix does without a relayhost.
