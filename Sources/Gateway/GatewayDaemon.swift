@@ -13,6 +13,7 @@ import NIOSSL
 import PHIScanner
 import Policy
 import Queue
+import SafeIO
 import ServiceLifecycle
 import SMTPProtocol
 import SMTPServer
@@ -99,9 +100,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     }
 
     private func openStores() throws -> Stores {
-        for dir in [config.spoolPath, (config.spoolKeyPath as NSString).deletingLastPathComponent] {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+        for dir in [config.spoolPath, SafeIO.directory(of: config.spoolKeyPath)] {
+            try SafeIO.makeDirectory(dir, mode: 0o700, parents: true)
         }
         let keyring = try SpoolKeyring.loadOrCreate(path: config.spoolKeyPath)
         let spool = try Spool(directory: config.spoolPath, keyring: keyring)
