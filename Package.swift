@@ -37,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
+        .target(name: "SafeIO", swiftSettings: settings),
+        .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"], swiftSettings: settings),
+
         .target(name: "MailCore", swiftSettings: settings),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: settings),
 
@@ -65,14 +68,14 @@ let package = Package(
                 swiftSettings: settings),
         .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: settings),
 
-        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", x509, crypto, httpClient, nioCore,
+        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", "SafeIO", x509, crypto, httpClient, nioCore,
                                                   nioSSL, concurrency, logging], swiftSettings: settings),
         .testTarget(name: "TLSPolicyTests", dependencies: ["TLSPolicy"], swiftSettings: settings),
 
-        .target(name: "Queue", dependencies: ["MailCore", crypto], swiftSettings: settings),
+        .target(name: "Queue", dependencies: ["MailCore", "SafeIO", crypto], swiftSettings: settings),
         .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: settings),
 
-        .target(name: "Audit", dependencies: ["MailCore", crypto, .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: settings),
         .testTarget(name: "AuditTests", dependencies: ["Audit"], swiftSettings: settings),
 
@@ -90,7 +93,7 @@ let package = Package(
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "SafeIO", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),

@@ -49,6 +49,10 @@ public enum AuditError: Error, Sendable, CustomStringConvertible {
     case cannotCreateFile(path: String, errno: Int32)
     case unsupportedStoreURL(String)
     case corruptRecord(sequence: Int64, reason: String)
+    /// A line of the audit outbox does not decode: the file was damaged or edited.
+    case corruptOutbox(path: String, line: Int, reason: String)
+    /// Neither the store nor the outbox could keep a record.
+    case notRecorded(store: String, outbox: String)
 
     public var description: String {
         switch self {
@@ -56,6 +60,8 @@ public enum AuditError: Error, Sendable, CustomStringConvertible {
         case .cannotCreateFile(let p, let e): return "cannot create audit file \(p): \(String(cString: strerror(e)))"
         case .unsupportedStoreURL(let s): return "unsupported audit store \"\(s)\" (expected sqlite:PATH)"
         case .corruptRecord(let s, let r): return "audit record \(s) is corrupt: \(r)"
+        case .corruptOutbox(let p, let n, let r): return "\(p):\(n): audit outbox line does not decode: \(r)"
+        case .notRecorded(let s, let o): return "audit record not kept: store: \(s); outbox: \(o)"
         }
     }
 }

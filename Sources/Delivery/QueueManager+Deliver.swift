@@ -84,7 +84,7 @@ extension QueueManager {
             }
         }
         do {
-            try await pool.runIfActive { [audit, events] in for e in events { _ = try audit.append(e) } }
+            try await pool.runIfActive { [audit, events] in for e in events { try audit.record(e) } }
         } catch {
             logger.error("\(id): cannot append to the audit log: \(error)")
         }

@@ -11,7 +11,7 @@ import Queue
 
 public final class QueueManager: @unchecked Sendable {
     let spool: Spool
-    let audit: AuditStore
+    let audit: AuditRecorder
     let settings: DeliverySettings
     let logger: Logger
     let client: SMTPClient
@@ -35,7 +35,7 @@ public final class QueueManager: @unchecked Sendable {
 
     /// Smarthost delivery only (the foundation's wiring). Without a smarthost in `settings`,
     /// every recipient is deferred 4.4.3 until a resolver is given (the init with `routing`).
-    public convenience init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup,
+    public convenience init(spool: Spool, audit: AuditRecorder, settings: DeliverySettings, group: EventLoopGroup,
                             pool: NIOThreadPool, clock: WallClock, logger: Logger) throws {
         try self.init(spool: spool, audit: audit, settings: settings, group: group, pool: pool, clock: clock, logger: logger,
                       routing: DeliveryRouting(resolver: nil))
@@ -44,7 +44,7 @@ public final class QueueManager: @unchecked Sendable {
     /// With `settings.smarthostHost == nil`, delivers to MX hosts found through `routing`.
     /// `group` carries the SMTP connections; `pool` (started, owned by the caller) the blocking work.
     /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
-    public init(spool: Spool, audit: AuditStore, settings: DeliverySettings, group: EventLoopGroup, pool: NIOThreadPool,
+    public init(spool: Spool, audit: AuditRecorder, settings: DeliverySettings, group: EventLoopGroup, pool: NIOThreadPool,
                 clock: WallClock, logger: Logger, routing: DeliveryRouting) throws {
         self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
         self.pool = pool; self.clock = clock; self.wakeup = Wakeup(clock: clock)

@@ -12,11 +12,11 @@ import Queue
 final class ControlCommands: @unchecked Sendable {
     private let manager: QueueManager
     private let reloader: Reloader
-    private let audit: AuditStore
+    private let audit: AuditRecorder
     private let pool: NIOThreadPool
     private let logger: Logger
 
-    init(manager: QueueManager, reloader: Reloader, audit: AuditStore, pool: NIOThreadPool, logger: Logger) {
+    init(manager: QueueManager, reloader: Reloader, audit: AuditRecorder, pool: NIOThreadPool, logger: Logger) {
         self.manager = manager; self.reloader = reloader; self.audit = audit; self.pool = pool; self.logger = logger
     }
 
@@ -28,7 +28,7 @@ final class ControlCommands: @unchecked Sendable {
             if request.command == "reload" {
                 let (ok, message) = try await pool.runIfActive { [reloader] in reloader.reload() }
                 _ = try? await pool.runIfActive { [audit] in
-                    try audit.append(.adminAction(AdminEvent(actor: request.actor, action: "reload", detail: ok ? "applied" : "refused")))
+                    try audit.record(.adminAction(AdminEvent(actor: request.actor, action: "reload", detail: ok ? "applied" : "refused")))
                 }
                 return ControlResponse(ok: ok, message: message)
             }
@@ -38,7 +38,7 @@ final class ControlCommands: @unchecked Sendable {
             let message: String = try await pool.runIfActive { [self] in try self.run(action, id) }
             let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: action, queueID: id))
             do {
-                _ = try await pool.runIfActive { [audit] in try audit.append(event) }
+                try await pool.runIfActive { [audit] in try audit.record(event) }
             } catch {
                 logger.error("audit append failed for admin \(action.rawValue): \(error)")
             }

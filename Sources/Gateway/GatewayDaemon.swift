@@ -14,6 +14,7 @@ import NIOSSL
 import PHIScanner
 import Policy
 import Queue
+import SafeIO
 import ServiceLifecycle
 import SMTPProtocol
 import SMTPServer
@@ -61,9 +62,9 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                                   fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
                                   cacheDirectory: config.mtaSTSCachePath, logger: logger, clock: clock)
         let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock)
-        let manager = try QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
+        let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: deliverySettings(),
                                        group: group, pool: pool, clock: clock, logger: logger, routing: routing)
-        let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
+        let sink = SpoolSink(spool: stores.spool, audit: stores.outbox, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
@@ -85,7 +86,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         }
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
-                                                              audit: stores.audit, pool: pool, logger: logger),
+                                                              audit: stores.outbox, pool: pool, logger: logger),
                                     group: group, logger: logger)
         try await control.start()
         announce("control socket \(config.controlSocketPath)")
@@ -94,6 +95,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
 
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await manager.run() }
+            tasks.addTask { await AuditOutboxDrainer(outbox: stores.outbox, pool: pool, clock: clock).run() }
             // Suspends until SIGTERM/SIGINT (ServiceLifecycle) or cancellation.
             try? await gracefulShutdown()
             logger.info("shutting down: no new connections; finishing sessions in progress")
@@ -111,23 +113,28 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     private struct Stores {
         let spool: Spool
         let audit: AuditStore
+        /// Every audit write goes through it: a record the store refuses waits here, in order.
+        let outbox: AuditOutbox
         let users: UserStore
     }
 
     private func openStores(clock: WallClock) throws -> Stores {
-        for dir in [config.spoolPath, (config.spoolKeyPath as NSString).deletingLastPathComponent] {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+        for dir in [config.spoolPath, SafeIO.directory(of: config.spoolKeyPath)] {
+            try SafeIO.makeDirectory(dir, mode: 0o700, parents: true)
         }
         let keyring = try SpoolKeyring.loadOrCreate(path: config.spoolKeyPath)
         let spool = try Spool(directory: config.spoolPath, keyring: keyring)
         let recovery = try spool.recover()
         logger.info("spool \(config.spoolPath): \(recovery.committed.count) message(s) to resume, \(recovery.discarded) incomplete file(s) discarded")
         let audit: AuditStore
+        let outboxPath: String
         switch config.auditStore {
-        case .sqlite(let path): audit = try SQLiteAuditStore(path: path, node: config.hostname, clock: clock)
+        case .sqlite(let path):
+            audit = try SQLiteAuditStore(path: path, node: config.hostname, clock: clock)
+            outboxPath = path + ".outbox"
         }
-        return Stores(spool: spool, audit: audit, users: try UserStore(path: config.usersPath))
+        let outbox = try AuditOutbox(store: audit, path: outboxPath, clock: clock, log: { [logger] in logger.error("\($0)") })
+        return Stores(spool: spool, audit: audit, outbox: outbox, users: try UserStore(path: config.usersPath))
     }
 
     /// Without a smarthost, mail goes to the MX hosts (RFC 5321 §5), as Postfix does without a relayhost.

@@ -12,14 +12,14 @@ import SMTPServer
 
 final class SpoolSink: MessageSink, @unchecked Sendable {
     private let spool: Spool
-    private let audit: AuditStore
+    private let audit: AuditRecorder
     private let pool: NIOThreadPool
     private let logger: Logger
     private let onCommitted: @Sendable (QueueID) -> Void
     private let hostname: String
     private let node: UInt16
 
-    init(spool: Spool, audit: AuditStore, pool: NIOThreadPool, logger: Logger, hostname: String, node: UInt16,
+    init(spool: Spool, audit: AuditRecorder, pool: NIOThreadPool, logger: Logger, hostname: String, node: UInt16,
          onCommitted: @escaping @Sendable (QueueID) -> Void) {
         self.spool = spool; self.audit = audit; self.pool = pool; self.logger = logger; self.onCommitted = onCommitted
         self.hostname = hostname; self.node = node
@@ -34,10 +34,11 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
                 throw DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error")
             }
             do {
-                _ = try audit.append(.accepted(AcceptedEvent(envelope: envelope)))
+                // The recorder keeps the record in its outbox when the store fails.
+                try audit.record(.accepted(AcceptedEvent(envelope: envelope)))
             } catch {
-                // The message is safe on disk; a failed audit write is loud but does not lose mail.
-                logger.error("\(envelope.queueID): audit append failed: \(error)")
+                // Neither the store nor the outbox took it: the message is safe on disk, the loss is loud.
+                logger.error("\(envelope.queueID): audit record lost: \(error)")
             }
         }
         onCommitted(envelope.queueID)

@@ -106,15 +106,11 @@ public struct SpoolKeyring: Sendable {
     /// exclusively (never clobbering a concurrent creator) when creating.
     func write(path: String, replacing: Bool) throws {
         let bytes = Array(render().utf8)
-        let dir = (path as NSString).deletingLastPathComponent
-        let dirPath = dir.isEmpty ? "." : dir
-        let target = replacing ? "\(path).tmp.\(UInt32.random(in: 0...UInt32.max))" : path
-        try DurableFile.createSynced(target, bytes, mode: 0o600)
         if replacing {
-            do { try DurableFile.rename(target, path) } catch { try? DurableFile.remove(target); throw error }
+            try DurableFile.replace(path, bytes, mode: 0o600)
+        } else {
+            try DurableFile.createSynced(path, bytes, mode: 0o600)
+            try DurableFile.syncDirectory(containing: path)
         }
-        let dfd = try DurableFile.openDirectory(dirPath)
-        defer { close(dfd) }
-        try DurableFile.syncDirectory(fd: dfd, path: dirPath)
     }
 }

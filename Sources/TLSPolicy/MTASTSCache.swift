@@ -3,6 +3,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SafeIO
 
 /// One cached policy: what was fetched, under which TXT id, and when.
 struct MTASTSCacheEntry: Codable, Equatable, Sendable {
@@ -26,7 +27,7 @@ final class MTASTSCache: @unchecked Sendable {
         self.logger = logger
         if let directory {
             do {
-                try AtomicFile.ensurePrivateDirectory(directory)
+                try SafeIO.makeDirectory(directory, mode: 0o700, parents: true, tighten: true)
             } catch {
                 logger.warning("mta-sts cache directory unusable", metadata: ["dir": "\(directory)", "error": "\(error)"])
             }
@@ -38,7 +39,7 @@ final class MTASTSCache: @unchecked Sendable {
         if let hit = entries.withLockedValue({ $0[domain] }) { return hit }
         guard let path = path(for: domain) else { return nil }
         do {
-            guard let bytes = try AtomicFile.read(path) else { return nil }
+            guard let bytes = try SafeIO.read(path) else { return nil }
             let entry = try Self.decoder.decode(MTASTSCacheEntry.self, from: Data(bytes))
             guard entry.domain == domain else { return nil }
             entries.withLockedValue { $0[domain] = entry }
@@ -53,7 +54,7 @@ final class MTASTSCache: @unchecked Sendable {
         entries.withLockedValue { $0[entry.domain] = entry }
         guard let path = path(for: entry.domain) else { return }
         do {
-            try AtomicFile.replace(path, with: Array(try Self.encoder.encode(entry)))
+            try SafeIO.writeFile(path, Array(try Self.encoder.encode(entry)), mode: 0o600)
         } catch {
             logger.warning("mta-sts cache write failed", metadata: ["file": "\(path)", "error": "\(error)"])
         }

@@ -4,6 +4,7 @@
 import Foundation
 import MailCore
 import NIOConcurrencyHelpers
+import SafeIO
 
 public final class TLSObservationStore: @unchecked Sendable {
     public let directory: String
@@ -15,7 +16,7 @@ public final class TLSObservationStore: @unchecked Sendable {
     public init(directory: String, ratchet: Bool = false, expiry: TimeInterval = 30 * 86400,
                 clock: WallClock = SystemClock()) throws {
         self.directory = directory; self.ratchet = ratchet; self.expiry = expiry; self.clock = clock
-        try AtomicFile.ensurePrivateDirectory(directory)
+        try SafeIO.makeDirectory(directory, mode: 0o700, parents: true, tighten: true)
     }
 
     /// Records one connection to `mxHost` (nil facts = plaintext). The stored entry for that MX is
@@ -42,7 +43,7 @@ public final class TLSObservationStore: @unchecked Sendable {
 
     /// Drops everything known about the domain (`sealgate probe --forget`).
     public func forget(domain: String) throws {
-        try lock.withLock { try AtomicFile.remove(path(for: domain.normalizedDomain)) }
+        try lock.withLock { try SafeIO.remove(path(for: domain.normalizedDomain), syncDirectory: true) }
     }
 
     /// With the ratchet on: the least a delivery to this domain may accept, given the verified TLS
@@ -85,7 +86,7 @@ public final class TLSObservationStore: @unchecked Sendable {
     }
 
     private func load(_ domain: String) throws -> [TLSObservation] {
-        guard let bytes = try AtomicFile.read(path(for: domain)) else { return [] }
+        guard let bytes = try SafeIO.read(path(for: domain)) else { return [] }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode([TLSObservation].self, from: Data(bytes))
@@ -96,6 +97,6 @@ public final class TLSObservationStore: @unchecked Sendable {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(observations.sorted { $0.mxHost < $1.mxHost })
-        try AtomicFile.replace(path(for: domain), with: [UInt8](data))
+        try SafeIO.writeFile(path(for: domain), [UInt8](data), mode: 0o600)
     }
 }

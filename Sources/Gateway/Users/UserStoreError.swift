@@ -1,4 +1,5 @@
 // The ways the user store can fail, each worded so an admin knows what to do next.
+import SafeIO
 
 public enum UserStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case insecurePermissions(path: String, mode: UInt32)
@@ -29,3 +30,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension UserStoreError {
+    /// The same failure in the users file's words (a group/other-readable file keeps its own case).
+    init(_ error: SafeIOError) {
+        if error.operation == .insecurePermissions, let mode = error.mode {
+            self = .insecurePermissions(path: error.path, mode: mode)
+        } else {
+            self = .io(path: error.path, operation: error.operation.rawValue, errno: error.errno)
+        }
+    }
+}
