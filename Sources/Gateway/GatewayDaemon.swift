@@ -1,6 +1,6 @@
 // GatewayDaemon: builds the concrete object graph from a GatewayConfig and runs it as one
 // ServiceLifecycle service: spool recovery, audit, listeners, queue manager, control socket.
-// It owns the one event loop group, the one thread pool for blocking work and the clock.
+// It owns the one event loop group, the thread pool for blocking work, the DNS pool and the clock.
 
 import Audit
 import Delivery
@@ -33,30 +33,40 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     public func run() async throws {
         // Every socket (listeners, SMTP client, MTA-STS HTTPS, control) runs on this group.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        // Blocking work (fsync, SQLite, PBKDF2, ldns exchanges) runs here, never on an event loop.
+        // Blocking work (fsync, SQLite, PBKDF2, control commands) runs here, never on an event loop.
         let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
+        // ldns exchanges (each may block up to its 5 s timeout) get a pool of their own, so a
+        // stalled resolver cannot keep spool commits and settles waiting behind DNS.
+        let dnsPool = NIOThreadPool(numberOfThreads: Self.dnsPoolSize(deliveryConcurrency: config.deliveryConcurrency))
         pool.start()
+        dnsPool.start()
         do {
-            try await run(group: group, pool: pool, clock: SystemClock())
+            try await run(group: group, pool: pool, dnsPool: dnsPool, clock: SystemClock())
         } catch {
-            await Self.shutDown(group: group, pool: pool)
+            await Self.shutDown(group: group, pools: [pool, dnsPool])
             throw error
         }
-        await Self.shutDown(group: group, pool: pool)
+        await Self.shutDown(group: group, pools: [pool, dnsPool])
         logger.info("stopped")
     }
 
-    private static func shutDown(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool) async {
-        try? await pool.shutdownGracefully()
+    /// Half the delivery concurrency (each delivery asks DNS before it connects), 4 to 32 threads.
+    static func dnsPoolSize(deliveryConcurrency: Int) -> Int {
+        min(max(4, deliveryConcurrency / 2), 32)
+    }
+
+    private static func shutDown(group: MultiThreadedEventLoopGroup, pools: [NIOThreadPool]) async {
+        for pool in pools { try? await pool.shutdownGracefully() }
         try? await group.shutdownGracefully()
     }
 
-    private func run(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, clock: WallClock) async throws {
+    private func run(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, dnsPool: NIOThreadPool,
+                     clock: WallClock) async throws {
         let (policy, warnings) = try PolicyLoading.load(config)
         warnings.forEach { logger.warning("policy: \($0)") }
         let scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: clock)
         let stores = try openStores(clock: clock)
-        let resolver = makeResolver(pool: pool, clock: clock)
+        let resolver = makeResolver(pool: dnsPool, clock: clock)
         let mtaSTS = MTASTSClient(resolver: resolver,
                                   fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
                                   cacheDirectory: config.mtaSTSCachePath, logger: logger, clock: clock)
@@ -142,7 +152,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     }
 
     /// One cached resolver for everything: the configured (validating, loopback) server; its
-    /// exchanges run on `pool`.
+    /// exchanges run on `pool`, the daemon's DNS-only pool.
     private func makeResolver(pool: NIOThreadPool, clock: WallClock) -> DNS.Resolver {
         let server = config.effectiveDNSResolver() ?? "127.0.0.1:53"
         return CachingResolver(LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
