@@ -62,7 +62,7 @@ let package = Package(
                 swiftSettings: settings),
         .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: settings),
 
-        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", x509, crypto, httpClient, nioCore,
+        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", x509, crypto, httpClient, nioCore, nioPosix,
                                                   nioSSL, concurrency, logging], swiftSettings: settings),
         .testTarget(name: "TLSPolicyTests", dependencies: ["TLSPolicy"], swiftSettings: settings),
 

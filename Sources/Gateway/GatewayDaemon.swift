@@ -68,8 +68,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let stores = try openStores(clock: clock)
         let resolver = makeResolver(pool: dnsPool, clock: clock)
         let mtaSTS = MTASTSClient(resolver: resolver,
-                                  fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
-                                  cacheDirectory: config.mtaSTSCachePath, logger: logger, clock: clock)
+                                  fetcher: try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
+                                  cacheDirectory: config.mtaSTSCachePath, pool: pool, logger: logger, clock: clock)
         let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock)
         let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
                                    group: group, pool: pool, clock: clock, logger: logger, routing: routing)

@@ -22,22 +22,29 @@ public enum ProbeReportRunner {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
-        let report = await probe(config: config, domain: domain, port: port, server: server, group: group, pool: pool,
-                                 logger: logger)
+        let report: ProbeReport
+        do {
+            report = try await probe(config: config, domain: domain, port: port, server: server, group: group, pool: pool,
+                                     logger: logger)
+        } catch {
+            try? await pool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            throw error
+        }
         try? await pool.shutdownGracefully()
         try? await group.shutdownGracefully()
         return json ? report.json : report.text
     }
 
     private static func probe(config: GatewayConfig, domain: String, port: Int?, server: String,
-                              group: EventLoopGroup, pool: NIOThreadPool, logger: Logger) async -> ProbeReport {
+                              group: EventLoopGroup, pool: NIOThreadPool, logger: Logger) async throws -> ProbeReport {
         let clock = SystemClock()
         let resolver = LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
                                     pool: pool, logger: logger)
         let mtaSTS = MTASTSClient(resolver: resolver,
-                                  fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
+                                  fetcher: try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
                                   cacheDirectory: config.mtaSTSCachePath.isEmpty ? nil : config.mtaSTSCachePath,
-                                  logger: logger, clock: clock)
+                                  pool: pool, logger: logger, clock: clock)
         let routing = DeliveryRouting(
             resolver: resolver,
             tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
