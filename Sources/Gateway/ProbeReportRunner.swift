@@ -53,7 +53,8 @@ public enum ProbeReportRunner {
         let settings = DeliverySettings(smarthostHost: nil, hostname: config.hostname, extraCAFile: config.deliveryCAFile,
                                         connectTimeout: min(config.connectTimeout, 15), commandTimeout: 30,
                                         port: port ?? config.deliveryPort)
-        let probe = DestinationProbe(settings: settings, routing: routing, group: group, pool: pool, logger: logger)
+        let probe = DestinationProbe(settings: settings, routing: routing, group: group, pool: pool, clock: clock,
+                                     logger: logger)
         let report = await probe.probe(domain: domain)
         await mtaSTS.shutdown()
         return report
@@ -61,11 +62,11 @@ public enum ProbeReportRunner {
 
     /// `sealgate probe --forget DOMAIN`: drops the domain's TLS observations (and so its ratchet).
     public static func forget(config: GatewayConfig, domain: String) throws {
-        guard let store = try observations(config) else { throw ProbeRunnerError("no delivery.observations directory configured") }
+        guard let store = try observations(config, clock: SystemClock()) else { throw ProbeRunnerError("no delivery.observations directory configured") }
         try store.forget(domain: domain)
     }
 
-    static func observations(_ config: GatewayConfig, clock: WallClock = SystemClock()) throws -> TLSObservationStore? {
+    static func observations(_ config: GatewayConfig, clock: WallClock) throws -> TLSObservationStore? {
         guard !config.observationsPath.isEmpty else { return nil }
         return try TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet,
                                        expiry: config.tlsRatchetExpiry, clock: clock)

@@ -13,7 +13,7 @@ public final class TLSObservationStore: @unchecked Sendable {
     private let lock = NIOLock()
 
     public init(directory: String, ratchet: Bool = false, expiry: TimeInterval = 30 * 86400,
-                clock: WallClock = SystemClock()) throws {
+                clock: WallClock) throws {
         self.directory = directory; self.ratchet = ratchet; self.expiry = expiry; self.clock = clock
         try AtomicFile.ensurePrivateDirectory(directory)
     }

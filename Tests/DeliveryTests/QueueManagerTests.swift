@@ -28,7 +28,7 @@ final class QueueManagerTests: XCTestCase {
         server = TestSMTPServer()
         try server.start(group: group)
         (spool, dir) = try Fixtures.tempSpool()
-        audit = MemoryAuditStore(node: "test")
+        audit = MemoryAuditStore(node: "test", clock: clock)
     }
 
     override func tearDown() {

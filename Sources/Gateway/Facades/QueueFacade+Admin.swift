@@ -36,7 +36,7 @@ extension QueueFacade {
         let line: String
         switch command {
         case "hold": line = "\(id): held \(try spool.hold(id)) recipient(s) (offline)"
-        case "release": line = "\(id): released \(try spool.release(id)) recipient(s) (offline)"
+        case "release": line = "\(id): released \(try spool.release(id, now: SystemClock().now())) recipient(s) (offline)"
         default: try spool.remove(id); line = "\(id): deleted (offline)"
         }
         do {
