@@ -82,22 +82,18 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
-        var listeners: [SMTPListener] = []
-        for l in config.listeners {
-            let settings = ListenerSettings(name: l.name, host: l.host, port: l.port,
-                                            tls: ListenerTLSMode(rawValue: l.tls.rawValue) ?? .none,
-                                            auth: AuthMode(rawValue: l.auth.rawValue) ?? .required)
-            let listener = SMTPListener(listener: settings, settings: inbound, sink: sink, authenticator: authenticator,
-                                        registry: registry, group: group, logger: logger)
-            try await listener.start()
-            listeners.append(listener)
-            announce("listening on \(l.name) \(l.addressDescription) (tls: \(l.tls.rawValue), auth: \(l.auth.rawValue))")
-        }
+        let listeners = try await startListeners(settings: inbound, sink: sink, authenticator: authenticator,
+                                                 registry: registry, group: group)
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
                                                               audit: stores.audit, pool: pool, logger: logger),
                                     group: group, logger: logger)
-        try await control.start()
+        do {
+            try await control.start()
+        } catch {
+            await Self.stop(listeners, registry: registry)
+            throw error
+        }
         announce("control socket \(config.controlSocketPath)")
         let hangup = ReloadSignal.install { _ = reloader.reload() }
         announce("ready")
@@ -116,6 +112,35 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         hangup.cancel()
         // MTA-STS lookups run in tasks of their own: let them finish before the group goes.
         await mtaSTS.shutdown()
+    }
+
+    /// Starts every configured listener; if one fails, those already started stop accepting before
+    /// the error goes up (and the pools and the group are shut down).
+    private func startListeners(settings inbound: LiveInboundSettings, sink: SpoolSink, authenticator: UserAuthenticator,
+                                registry: ConnectionRegistry, group: EventLoopGroup) async throws -> [SMTPListener] {
+        var started: [SMTPListener] = []
+        do {
+            for l in config.listeners {
+                let settings = ListenerSettings(name: l.name, host: l.host, port: l.port,
+                                                tls: ListenerTLSMode(rawValue: l.tls.rawValue) ?? .none,
+                                                auth: AuthMode(rawValue: l.auth.rawValue) ?? .required)
+                let listener = SMTPListener(listener: settings, settings: inbound, sink: sink, authenticator: authenticator,
+                                            registry: registry, group: group, logger: logger)
+                try await listener.start()
+                started.append(listener)
+                announce("listening on \(l.name) \(l.addressDescription) (tls: \(l.tls.rawValue), auth: \(l.auth.rawValue))")
+            }
+        } catch {
+            await Self.stop(started, registry: registry)
+            throw error
+        }
+        return started
+    }
+
+    /// Startup failed after some listeners were up: close them and any session they accepted.
+    private static func stop(_ listeners: [SMTPListener], registry: ConnectionRegistry) async {
+        for listener in listeners { await listener.stopAccepting() }
+        registry.shutdownAll()
     }
 
     private struct Stores {
