@@ -4,6 +4,7 @@
 import Foundation
 import MailCore
 import NIOConcurrencyHelpers
+import TestSupport
 import XCTest
 
 /// A Resolver double that counts calls and answers from a script.

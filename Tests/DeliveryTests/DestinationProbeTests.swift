@@ -7,6 +7,7 @@ import Foundation
 import MailCore
 import NIOPosix
 import TLSPolicy
+import TestSupport
 import XCTest
 @testable import Delivery
 

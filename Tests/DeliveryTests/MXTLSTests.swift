@@ -7,6 +7,7 @@ import MailCore
 import NIOCore
 import NIOPosix
 import TLSPolicy
+import TestSupport
 import XCTest
 @testable import Delivery
 

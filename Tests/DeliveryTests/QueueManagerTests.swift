@@ -8,6 +8,7 @@ import MIME
 import NIOCore
 import NIOPosix
 import Queue
+import TestSupport
 import XCTest
 @testable import Delivery
 

@@ -2,6 +2,7 @@
 // on a signal at any time, and a signal sent while awake is kept for the next sleep.
 
 import Foundation
+import TestSupport
 import XCTest
 @testable import Delivery
 

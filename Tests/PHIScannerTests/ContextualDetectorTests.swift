@@ -2,6 +2,7 @@
 // date of birth, phone numbers, health terms; plus the look-alike classes that must stay silent.
 
 import MailCore
+import TestSupport
 import XCTest
 @testable import PHIScanner
 

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import MailCore
 import NIOPosix
+import TestSupport
 import XCTest
 @testable import TLSPolicy
 
