@@ -86,7 +86,7 @@ public final class DestinationProbe: Sendable {
             host.addresses = addresses
         }
         guard let address = host.addresses.first else { return host }
-        let session = await ProbeSession(client: client)
+        let session = await ProbeSession(client: client, clock: clock)
             .run(hop: Hop(host: target.host, address: address, port: client.settings.port), policy: policy)
         host.starttls = session.tls
         if !host.tlsa.isEmpty, !session.chain.isEmpty {

@@ -74,7 +74,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let manager = QueueManager(spool: stores.spool, audit: stores.audit, settings: deliverySettings(),
                                    group: group, pool: pool, clock: clock, logger: logger, routing: routing)
         let sink = SpoolSink(spool: stores.spool, audit: stores.audit, pool: pool, logger: logger,
-                             hostname: config.hostname, node: config.nodeID, onCommitted: { manager.kick($0) })
+                             hostname: config.hostname, node: config.nodeID, clock: clock,
+                             onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
         let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config, resolver: resolver)

@@ -17,11 +17,13 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
     private let onCommitted: @Sendable (QueueID) -> Void
     private let hostname: String
     private let node: UInt16
+    /// Dates the policy notices this sink queues.
+    private let clock: WallClock
 
     init(spool: Spool, audit: AuditStore, pool: NIOThreadPool, logger: Logger, hostname: String, node: UInt16,
-         onCommitted: @escaping @Sendable (QueueID) -> Void) {
+         clock: WallClock, onCommitted: @escaping @Sendable (QueueID) -> Void) {
         self.spool = spool; self.audit = audit; self.pool = pool; self.logger = logger; self.onCommitted = onCommitted
-        self.hostname = hostname; self.node = node
+        self.hostname = hostname; self.node = node; self.clock = clock
     }
 
     func accept(envelope: Envelope, message: [UInt8]) async throws {
@@ -46,7 +48,7 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
     /// `notify_sender`: a content-free notice to the sender, queued like any other message. A
     /// failure here is logged; the original message is already safely queued.
     private func queueNotice(for envelope: Envelope) async {
-        guard let (notice, bytes) = PolicyNotice.build(for: envelope, hostname: hostname, node: node) else { return }
+        guard let (notice, bytes) = PolicyNotice.build(for: envelope, hostname: hostname, node: node, now: clock.now()) else { return }
         let spool = self.spool
         do {
             try await pool.runIfActive { try spool.commit(envelope: notice, message: bytes) }
