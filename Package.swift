@@ -45,6 +45,9 @@ let package = Package(
 
         .target(name: "YAMLSyntax", dependencies: ["MailCore", "Yams"], swiftSettings: settings),
         .testTarget(name: "YAMLSyntaxTests", dependencies: ["YAMLSyntax"], swiftSettings: settings),
+        // Test-only helpers (TestClock): linked by test targets only, never by the sealgate executable.
+        .target(name: "TestSupport", dependencies: ["MailCore"], swiftSettings: settings),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: settings),
 
         .target(name: "SMTPProtocol", dependencies: ["MailCore", nioCore], swiftSettings: settings),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol"], swiftSettings: settings),
@@ -57,7 +60,7 @@ let package = Package(
 
         .target(name: "PHIScanner", dependencies: ["MailCore", "MIME"], resources: [.copy("Resources")],
                 swiftSettings: settings),
-        .testTarget(name: "PHIScannerTests", dependencies: ["PHIScanner"], resources: [.copy("Corpus")],
+        .testTarget(name: "PHIScannerTests", dependencies: ["PHIScanner", "TestSupport"], resources: [.copy("Corpus")],
                     swiftSettings: settings),
 
         .target(name: "Policy", dependencies: ["MailCore", "YAMLSyntax", "Yams"], swiftSettings: settings),
@@ -66,11 +69,11 @@ let package = Package(
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
         .target(name: "DNS", dependencies: ["MailCore", "CLDNS", nioCore, nioPosix, concurrency, logging],
                 swiftSettings: settings),
-        .testTarget(name: "DNSTests", dependencies: ["DNS"], swiftSettings: settings),
+        .testTarget(name: "DNSTests", dependencies: ["DNS", "TestSupport"], swiftSettings: settings),
 
-        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", "SafeIO", x509, crypto, httpClient, nioCore,
+        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", "SafeIO", x509, crypto, httpClient, nioCore, nioPosix,
                                                   nioSSL, concurrency, logging], swiftSettings: settings),
-        .testTarget(name: "TLSPolicyTests", dependencies: ["TLSPolicy"], swiftSettings: settings),
+        .testTarget(name: "TLSPolicyTests", dependencies: ["TLSPolicy", "TestSupport"], swiftSettings: settings),
 
         .target(name: "Queue", dependencies: ["MailCore", "SafeIO", crypto], swiftSettings: settings),
         .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: settings),
@@ -89,7 +92,7 @@ let package = Package(
 
         .target(name: "Delivery", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue", "Audit", x509,
                                                  nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery"], swiftSettings: settings),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"], swiftSettings: settings),
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",

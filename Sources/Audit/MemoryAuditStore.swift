@@ -10,7 +10,7 @@ public final class MemoryAuditStore: AuditStore, @unchecked Sendable {
     private var rows: [StoredAuditRow] = []
     private let clock: WallClock
 
-    public init(node: String, clock: WallClock = SystemClock()) {
+    public init(node: String, clock: WallClock) {
         self.node = node
         self.clock = clock
     }

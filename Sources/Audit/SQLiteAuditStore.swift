@@ -20,7 +20,7 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
 
     /// Opens or creates the store: parent directory (0700), file mode 0600, WAL, schema migration.
     /// `clock` supplies record times; the default is the system clock.
-    public init(path: String, node: String, clock: WallClock = SystemClock()) throws {
+    public init(path: String, node: String, clock: WallClock) throws {
         self.path = path
         self.node = node
         self.clock = clock
@@ -42,11 +42,11 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
     }
 
     /// Opens a store from the config form `sqlite:PATH`; a relative PATH is resolved against `baseDirectory`.
-    public convenience init(url: String, node: String, baseDirectory: String) throws {
+    public convenience init(url: String, node: String, baseDirectory: String, clock: WallClock) throws {
         guard url.hasPrefix("sqlite:"), url.count > "sqlite:".count else { throw AuditError.unsupportedStoreURL(url) }
         var file = String(url.dropFirst("sqlite:".count))
         if !file.hasPrefix("/") { file = (baseDirectory as NSString).appendingPathComponent(file) }
-        try self.init(path: file, node: node)
+        try self.init(path: file, node: node, clock: clock)
     }
 
     /// Durable on return (synchronous=FULL); appends racing with this one commit together.

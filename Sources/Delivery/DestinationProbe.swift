@@ -13,15 +13,18 @@ public final class DestinationProbe: Sendable {
     let client: SMTPClient
     let routing: DeliveryRouting
     let pool: NIOThreadPool
+    let clock: WallClock
 
     /// `settings.port` is the port probed; `routing.resolver` must be set. `group` carries the
-    /// connections and `pool` (started, owned by the caller) the observation-store reads.
+    /// connections and `pool` (started, owned by the caller) the observation-store reads; `clock`
+    /// the time DANE checks certificates against.
     /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
     public init(settings: DeliverySettings, routing: DeliveryRouting, group: EventLoopGroup, pool: NIOThreadPool,
-                logger: Logger) throws {
+                clock: WallClock, logger: Logger) throws {
         self.client = try SMTPClient(settings: settings, group: group, logger: logger)
         self.routing = routing
         self.pool = pool
+        self.clock = clock
     }
 
     public func probe(domain text: String) async -> ProbeReport {
@@ -66,7 +69,7 @@ public final class DestinationProbe: Sendable {
         let input = HopPlanInput(group: group, target: target, mxStatus: mxDNSSEC, domainLevel: context.level,
                                  mtaSTS: context.mtaSTS, ratchet: context.ratchet)
         let policy: HopTLSPolicy
-        switch await HopPlanning.policy(input, resolver: resolver, verifier: client.pkix) {
+        switch await HopPlanning.policy(input, resolver: resolver, verifier: client.pkix, clock: clock) {
         case .failure(let f):
             host.planFailure = "\(f.status) \(f.reason)"
             // Still show what the host offers, judged by PKIX only.
@@ -84,14 +87,14 @@ public final class DestinationProbe: Sendable {
             host.addresses = addresses
         }
         guard let address = host.addresses.first else { return host }
-        let session = await ProbeSession(client: client)
+        let session = await ProbeSession(client: client, clock: clock)
             .run(hop: Hop(host: target.host, address: address, port: client.settings.port), policy: policy)
         host.starttls = session.tls
         if !host.tlsa.isEmpty, !session.chain.isEmpty {
-            let names = [target.host, group.domainName]
-            host.daneResult = Self.describe(DANEMatcher.match(tlsa, chain: session.chain, names: names))
+            let names = [target.host, group.domainName], now = clock.now()
+            host.daneResult = Self.describe(DANEMatcher.match(tlsa, chain: session.chain, names: names, now: now))
             for i in host.tlsa.indices where i < tlsa.count {
-                if case .matched = DANEMatcher.match([tlsa[i]], chain: session.chain, names: names) {
+                if case .matched = DANEMatcher.match([tlsa[i]], chain: session.chain, names: names, now: now) {
                     host.tlsa[i].match = true
                 } else {
                     host.tlsa[i].match = false

@@ -19,7 +19,8 @@ enum HopPlanning {
     static let anyAuthentication: Set<TrustSource> = [.daneEE, .daneTA, .pkix, .mtaSTS]
 
     /// The hop's policy, or why this MX cannot be used (defer 4.x, or 5.7.30 for REQUIRETLS).
-    static func policy(_ input: HopPlanInput, resolver: Resolver?, verifier: PKIXVerifier) async
+    /// `clock` gives the time DANE checks certificate validity against.
+    static func policy(_ input: HopPlanInput, resolver: Resolver?, verifier: PKIXVerifier, clock: WallClock) async
         -> Result<HopTLSPolicy, EnhancedStatus.Failure> {
         let group = input.group, mx = input.target.host
         if group.tlsPolicyWaived {
@@ -57,7 +58,8 @@ enum HopPlanning {
         }
         let attempt = plan.requirement.encrypted || group.requireTLS || levels(input).contains { $0 != .none }
         return .success(HopTLSPolicy(attempt: attempt, requirement: plan.requirement,
-                                     authenticate: authenticator(plan, mx: mx, domain: group.domainName, verifier: verifier),
+                                     authenticate: authenticator(plan, mx: mx, domain: group.domainName, verifier: verifier,
+                                                                 clock: clock),
                                      requireTLS: group.requireTLS,
                                      notes: plan.notes + ["requirement: \(plan.requirement)"]))
     }
@@ -130,7 +132,7 @@ enum HopPlanning {
     }
 
     /// DANE when the plan has TLSA records, else PKIX (recorded as MTA-STS when only MTA-STS asked for it).
-    static func authenticator(_ plan: TLSPlan, mx: String, domain: String, verifier: PKIXVerifier)
+    static func authenticator(_ plan: TLSPlan, mx: String, domain: String, verifier: PKIXVerifier, clock: WallClock)
         -> @Sendable ([[UInt8]]) async -> MailCore.CertificateVerification {
         let names = plan.pkixNames.isEmpty ? [mx] : plan.pkixNames
         let wanted = plan.requirement.authenticatedBy
@@ -139,7 +141,7 @@ enum HopPlanning {
         let records = plan.daneRecords
         return { chain in
             guard !chain.isEmpty else { return .none }
-            switch DANEMatcher.match(records, chain: chain, names: [mx, domain]) {
+            switch DANEMatcher.match(records, chain: chain, names: [mx, domain], now: clock.now()) {
             case .matched(let source): return .verified(trust: source)
             case .noMatch(let why): return .failed(reason: "DANE: \(why)")
             case .noUsableRecords: return .none

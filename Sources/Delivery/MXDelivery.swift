@@ -14,6 +14,8 @@ struct MXDelivery: Sendable {
     let limiter: DestinationLimiter
     /// Blocking observation-store reads and writes run here.
     let pool: NIOThreadPool
+    /// The time DANE checks certificates against.
+    let clock: WallClock
     let logger: Logger
 
     private var settings: DeliverySettings { client.settings }
@@ -51,7 +53,7 @@ struct MXDelivery: Sendable {
             let input = HopPlanInput(group: group, target: target, mxStatus: mxStatus, domainLevel: context.level,
                                      mtaSTS: context.mtaSTS, ratchet: context.ratchet)
             let policy: HopTLSPolicy
-            switch await HopPlanning.policy(input, resolver: resolver, verifier: client.pkix) {
+            switch await HopPlanning.policy(input, resolver: resolver, verifier: client.pkix, clock: clock) {
             case .failure(let failure):
                 attempts.append(local(group, host: target.host, failure, notes: context.notes))
                 continue

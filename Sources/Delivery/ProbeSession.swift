@@ -7,6 +7,8 @@ import SMTPProtocol
 
 struct ProbeSession {
     let client: SMTPClient
+    /// The time the certificate's days until expiry are counted from.
+    let clock: WallClock
 
     struct Result {
         var tls: ProbeTLS
@@ -61,6 +63,6 @@ struct ProbeSession {
         case .failed(let reason): tls.verifyReason = reason
         case .none: break
         }
-        tls.daysUntilExpiry = expiry.map { Int(floor($0.timeIntervalSinceNow / 86400)) }
+        tls.daysUntilExpiry = expiry.map { Int(floor($0.timeIntervalSince(clock.now()) / 86400)) }
     }
 }

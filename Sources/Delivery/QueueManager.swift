@@ -51,7 +51,7 @@ public final class QueueManager: @unchecked Sendable {
         self.client = try SMTPClient(settings: settings, group: group, logger: logger)
         if settings.smarthostHost == nil {
             mx = MXDelivery(client: client, routing: routing, limiter: DestinationLimiter(limit: settings.maxPerDestination),
-                            pool: pool, logger: logger)
+                            pool: pool, clock: clock, logger: logger)
         } else {
             mx = nil
         }

@@ -1,6 +1,6 @@
 // GatewayDaemon: builds the concrete object graph from a GatewayConfig and runs it as one
 // ServiceLifecycle service: spool recovery, audit, listeners, queue manager, control socket.
-// It owns the one event loop group, the one thread pool for blocking work and the clock.
+// It owns the one event loop group, the thread pool for blocking work, the DNS pool and the clock.
 
 import Audit
 import Delivery
@@ -34,38 +34,49 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     public func run() async throws {
         // Every socket (listeners, SMTP client, MTA-STS HTTPS, control) runs on this group.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        // Blocking work (fsync, SQLite, PBKDF2, ldns exchanges) runs here, never on an event loop.
+        // Blocking work (fsync, SQLite, PBKDF2, control commands) runs here, never on an event loop.
         let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
+        // ldns exchanges (each may block up to its 5 s timeout) get a pool of their own, so a
+        // stalled resolver cannot keep spool commits and settles waiting behind DNS.
+        let dnsPool = NIOThreadPool(numberOfThreads: Self.dnsPoolSize(deliveryConcurrency: config.deliveryConcurrency))
         pool.start()
+        dnsPool.start()
         do {
-            try await run(group: group, pool: pool, clock: SystemClock())
+            try await run(group: group, pool: pool, dnsPool: dnsPool, clock: SystemClock())
         } catch {
-            await Self.shutDown(group: group, pool: pool)
+            await Self.shutDown(group: group, pools: [pool, dnsPool])
             throw error
         }
-        await Self.shutDown(group: group, pool: pool)
+        await Self.shutDown(group: group, pools: [pool, dnsPool])
         logger.info("stopped")
     }
 
-    private static func shutDown(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool) async {
-        try? await pool.shutdownGracefully()
+    /// Half the delivery concurrency (each delivery asks DNS before it connects), 4 to 32 threads.
+    static func dnsPoolSize(deliveryConcurrency: Int) -> Int {
+        min(max(4, deliveryConcurrency / 2), 32)
+    }
+
+    private static func shutDown(group: MultiThreadedEventLoopGroup, pools: [NIOThreadPool]) async {
+        for pool in pools { try? await pool.shutdownGracefully() }
         try? await group.shutdownGracefully()
     }
 
-    private func run(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, clock: WallClock) async throws {
+    private func run(group: MultiThreadedEventLoopGroup, pool: NIOThreadPool, dnsPool: NIOThreadPool,
+                     clock: WallClock) async throws {
         let (policy, warnings) = try PolicyLoading.load(config)
         warnings.forEach { logger.warning("policy: \($0)") }
         let scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: clock)
         let stores = try openStores(clock: clock)
-        let resolver = makeResolver(pool: pool, clock: clock)
+        let resolver = makeResolver(pool: dnsPool, clock: clock)
         let mtaSTS = MTASTSClient(resolver: resolver,
-                                  fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
-                                  cacheDirectory: config.mtaSTSCachePath, logger: logger, clock: clock)
+                                  fetcher: try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
+                                  cacheDirectory: config.mtaSTSCachePath, pool: pool, logger: logger, clock: clock)
         let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock)
         let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: deliverySettings(),
                                        group: group, pool: pool, clock: clock, logger: logger, routing: routing)
         let sink = SpoolSink(spool: stores.spool, audit: stores.outbox, pool: pool, logger: logger,
-                             hostname: config.hostname, node: config.nodeID, onCommitted: { manager.kick($0) })
+                             hostname: config.hostname, node: config.nodeID, clock: clock,
+                             onCommitted: { manager.kick($0) })
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
         let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config, resolver: resolver)
@@ -73,22 +84,18 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
-        var listeners: [SMTPListener] = []
-        for l in config.listeners {
-            let settings = ListenerSettings(name: l.name, host: l.host, port: l.port,
-                                            tls: ListenerTLSMode(rawValue: l.tls.rawValue) ?? .none,
-                                            auth: AuthMode(rawValue: l.auth.rawValue) ?? .required)
-            let listener = SMTPListener(listener: settings, settings: inbound, sink: sink, authenticator: authenticator,
-                                        registry: registry, group: group, logger: logger)
-            try await listener.start()
-            listeners.append(listener)
-            announce("listening on \(l.name) \(l.addressDescription) (tls: \(l.tls.rawValue), auth: \(l.auth.rawValue))")
-        }
+        let listeners = try await startListeners(settings: inbound, sink: sink, authenticator: authenticator,
+                                                 registry: registry, group: group)
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
                                                               audit: stores.outbox, pool: pool, logger: logger),
                                     group: group, logger: logger)
-        try await control.start()
+        do {
+            try await control.start()
+        } catch {
+            await Self.stop(listeners, registry: registry)
+            throw error
+        }
         announce("control socket \(config.controlSocketPath)")
         let hangup = ReloadSignal.install { _ = reloader.reload() }
         announce("ready")
@@ -108,6 +115,35 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         hangup.cancel()
         // MTA-STS lookups run in tasks of their own: let them finish before the group goes.
         await mtaSTS.shutdown()
+    }
+
+    /// Starts every configured listener; if one fails, those already started stop accepting before
+    /// the error goes up (and the pools and the group are shut down).
+    private func startListeners(settings inbound: LiveInboundSettings, sink: SpoolSink, authenticator: UserAuthenticator,
+                                registry: ConnectionRegistry, group: EventLoopGroup) async throws -> [SMTPListener] {
+        var started: [SMTPListener] = []
+        do {
+            for l in config.listeners {
+                let settings = ListenerSettings(name: l.name, host: l.host, port: l.port,
+                                                tls: ListenerTLSMode(rawValue: l.tls.rawValue) ?? .none,
+                                                auth: AuthMode(rawValue: l.auth.rawValue) ?? .required)
+                let listener = SMTPListener(listener: settings, settings: inbound, sink: sink, authenticator: authenticator,
+                                            registry: registry, group: group, logger: logger)
+                try await listener.start()
+                started.append(listener)
+                announce("listening on \(l.name) \(l.addressDescription) (tls: \(l.tls.rawValue), auth: \(l.auth.rawValue))")
+            }
+        } catch {
+            await Self.stop(started, registry: registry)
+            throw error
+        }
+        return started
+    }
+
+    /// Startup failed after some listeners were up: close them and any session they accepted.
+    private static func stop(_ listeners: [SMTPListener], registry: ConnectionRegistry) async {
+        for listener in listeners { await listener.stopAccepting() }
+        registry.shutdownAll()
     }
 
     private struct Stores {
@@ -149,7 +185,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     }
 
     /// One cached resolver for everything: the configured (validating, loopback) server; its
-    /// exchanges run on `pool`.
+    /// exchanges run on `pool`, the daemon's DNS-only pool.
     private func makeResolver(pool: NIOThreadPool, clock: WallClock) -> DNS.Resolver {
         let server = config.effectiveDNSResolver() ?? "127.0.0.1:53"
         return CachingResolver(LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,

@@ -42,9 +42,9 @@ public enum ProbeReportRunner {
         let resolver = LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
                                     pool: pool, logger: logger)
         let mtaSTS = MTASTSClient(resolver: resolver,
-                                  fetcher: MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
+                                  fetcher: try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
                                   cacheDirectory: config.mtaSTSCachePath.isEmpty ? nil : config.mtaSTSCachePath,
-                                  logger: logger, clock: clock)
+                                  pool: pool, logger: logger, clock: clock)
         let routing = DeliveryRouting(
             resolver: resolver,
             tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
@@ -53,7 +53,8 @@ public enum ProbeReportRunner {
         let settings = DeliverySettings(smarthostHost: nil, hostname: config.hostname, extraCAFile: config.deliveryCAFile,
                                         connectTimeout: min(config.connectTimeout, 15), commandTimeout: 30,
                                         port: port ?? config.deliveryPort)
-        let probe = try DestinationProbe(settings: settings, routing: routing, group: group, pool: pool, logger: logger)
+        let probe = try DestinationProbe(settings: settings, routing: routing, group: group, pool: pool, clock: clock,
+                                         logger: logger)
         let report = await probe.probe(domain: domain)
         await mtaSTS.shutdown()
         return report
@@ -61,11 +62,11 @@ public enum ProbeReportRunner {
 
     /// `sealgate probe --forget DOMAIN`: drops the domain's TLS observations (and so its ratchet).
     public static func forget(config: GatewayConfig, domain: String) throws {
-        guard let store = try observations(config) else { throw ProbeRunnerError("no delivery.observations directory configured") }
+        guard let store = try observations(config, clock: SystemClock()) else { throw ProbeRunnerError("no delivery.observations directory configured") }
         try store.forget(domain: domain)
     }
 
-    static func observations(_ config: GatewayConfig, clock: WallClock = SystemClock()) throws -> TLSObservationStore? {
+    static func observations(_ config: GatewayConfig, clock: WallClock) throws -> TLSObservationStore? {
         guard !config.observationsPath.isEmpty else { return nil }
         return try TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet,
                                        expiry: config.tlsRatchetExpiry, clock: clock)

@@ -18,11 +18,13 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
     private let onCommitted: @Sendable (QueueID) -> Void
     private let hostname: String
     private let node: UInt16
+    /// Dates the policy notices this sink queues.
+    private let clock: WallClock
 
     init(spool: Spool, audit: AuditRecorder, pool: NIOThreadPool, logger: Logger, hostname: String, node: UInt16,
-         onCommitted: @escaping @Sendable (QueueID) -> Void) {
+         clock: WallClock, onCommitted: @escaping @Sendable (QueueID) -> Void) {
         self.spool = spool; self.audit = audit; self.pool = pool; self.logger = logger; self.onCommitted = onCommitted
-        self.hostname = hostname; self.node = node
+        self.hostname = hostname; self.node = node; self.clock = clock
     }
 
     func accept(envelope: Envelope, message: [UInt8]) async throws {
@@ -48,7 +50,7 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
     /// `notify_sender`: a content-free notice to the sender, queued like any other message. A
     /// failure here is logged; the original message is already safely queued.
     private func queueNotice(for envelope: Envelope) async {
-        guard let local = LocalMail(hostname: hostname, node: node).policyNotice(for: envelope) else { return }
+        guard let local = LocalMail(hostname: hostname, node: node).policyNotice(for: envelope, now: clock.now()) else { return }
         let spool = self.spool, notice = local.envelope
         do {
             try await pool.runIfActive { try spool.commit(envelope: notice, message: local.bytes) }

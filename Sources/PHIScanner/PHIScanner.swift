@@ -18,7 +18,7 @@ public final class PHIScanner: Sendable {
     let clock: WallClock
 
     /// Loads the built-in health-term dictionary and `configuration.healthTermsFiles`, once.
-    public init(configuration: ScannerConfiguration = .default, clock: WallClock = SystemClock()) throws {
+    public init(configuration: ScannerConfiguration = .default, clock: WallClock) throws {
         self.clock = clock
         var dictionary = HealthTermDictionary()
         guard let builtin = HealthTermDictionary.builtinPath() else { throw ScannerError.missingBuiltinDictionary }

@@ -21,7 +21,7 @@ extension Spool {
 
     /// Releases held recipients and makes them due at `now`; returns how many were released.
     @discardableResult
-    public func release(_ id: QueueID, now: Date = Date()) throws -> Int {
+    public func release(_ id: QueueID, now: Date) throws -> Int {
         var count = 0
         try modifyStates(id) { states in
             for i in states.indices where states[i].status == .held {

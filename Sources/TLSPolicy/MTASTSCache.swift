@@ -1,8 +1,10 @@
 // The MTA-STS policy cache (RFC 8461 §5.1): memory, plus one JSON file per domain when a
-// directory is configured (mode 0600, written atomically). Expiry is decided by the caller's clock.
+// directory is configured (mode 0600, written atomically, the file I/O on the caller's thread pool).
+// Expiry is decided by the caller's clock.
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
 import SafeIO
 
 /// One cached policy: what was fetched, under which TXT id, and when.
@@ -20,10 +22,13 @@ struct MTASTSCacheEntry: Codable, Equatable, Sendable {
 final class MTASTSCache: @unchecked Sendable {
     private let directory: String?
     private let logger: Logger
+    private let pool: NIOThreadPool
     private let entries = NIOLockedValueBox<[String: MTASTSCacheEntry]>([:])
 
-    init(directory: String?, logger: Logger) {
+    /// `pool` runs the file reads and the durable writes, never the cooperative pool.
+    init(directory: String?, pool: NIOThreadPool, logger: Logger) {
         self.directory = directory
+        self.pool = pool
         self.logger = logger
         if let directory {
             do {
@@ -35,11 +40,11 @@ final class MTASTSCache: @unchecked Sendable {
     }
 
     /// The entry for `domain`, from memory or else from disk; nil when there is none or it is unreadable.
-    func entry(for domain: String) -> MTASTSCacheEntry? {
+    func entry(for domain: String) async -> MTASTSCacheEntry? {
         if let hit = entries.withLockedValue({ $0[domain] }) { return hit }
         guard let path = path(for: domain) else { return nil }
         do {
-            guard let bytes = try SafeIO.read(path) else { return nil }
+            guard let bytes = try await pool.runIfActive({ try SafeIO.read(path) }) else { return nil }
             let entry = try Self.decoder.decode(MTASTSCacheEntry.self, from: Data(bytes))
             guard entry.domain == domain else { return nil }
             entries.withLockedValue { $0[domain] = entry }
@@ -50,11 +55,12 @@ final class MTASTSCache: @unchecked Sendable {
         }
     }
 
-    func store(_ entry: MTASTSCacheEntry) {
+    func store(_ entry: MTASTSCacheEntry) async {
         entries.withLockedValue { $0[entry.domain] = entry }
         guard let path = path(for: entry.domain) else { return }
         do {
-            try SafeIO.writeFile(path, Array(try Self.encoder.encode(entry)), mode: 0o600)
+            let bytes = Array(try Self.encoder.encode(entry))
+            try await pool.runIfActive { try SafeIO.writeFile(path, bytes, mode: 0o600) }
         } catch {
             logger.warning("mta-sts cache write failed", metadata: ["file": "\(path)", "error": "\(error)"])
         }

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import MailCore
 import NIOConcurrencyHelpers
+import NIOPosix
 
 /// What MTA-STS says about a domain.
 ///
@@ -22,7 +23,7 @@ public enum MTASTSLookup: Sendable, Equatable {
 }
 
 public final class MTASTSClient: @unchecked Sendable {
-    private let resolver: Resolver
+    private let resolver: DNS.Resolver
     private let fetcher: MTASTSPolicyFetching
     private let cache: MTASTSCache
     private let logger: Logger
@@ -31,14 +32,15 @@ public final class MTASTSClient: @unchecked Sendable {
     private let inFlight = NIOLockedValueBox<[String: Task<MTASTSLookup, Never>]>([:])
 
     /// `fetcher` gets policy texts (`MTASTSFetcher` over HTTPS); `clock` decides max_age expiry.
-    /// Without `cacheDirectory` policies are cached in memory only.
-    public init(resolver: Resolver, fetcher: MTASTSPolicyFetching, cacheDirectory: String?, logger: Logger,
-                clock: WallClock) {
+    /// Without `cacheDirectory` policies are cached in memory only; the cache's file reads and
+    /// writes run on `pool` (owned by the caller, shut down after `shutdown()`).
+    public init(resolver: DNS.Resolver, fetcher: MTASTSPolicyFetching, cacheDirectory: String?, pool: NIOThreadPool,
+                logger: Logger, clock: WallClock) {
         self.resolver = resolver
         self.fetcher = fetcher
         self.logger = logger
         self.clock = clock
-        self.cache = MTASTSCache(directory: cacheDirectory, logger: logger)
+        self.cache = MTASTSCache(directory: cacheDirectory, pool: pool, logger: logger)
     }
 
     public func policy(for domain: String) async -> MTASTSLookup {
@@ -64,7 +66,7 @@ public final class MTASTSClient: @unchecked Sendable {
     }
 
     private func lookUp(_ domain: String) async -> MTASTSLookup {
-        let cached = cache.entry(for: domain).flatMap { $0.isValid(at: clock.now()) ? $0 : nil }
+        let cached = await cache.entry(for: domain).flatMap { $0.isValid(at: clock.now()) ? $0 : nil }
         let txtID: String
         switch await recordID(for: domain) {
         case .failure(let failure):
@@ -81,7 +83,7 @@ public final class MTASTSClient: @unchecked Sendable {
             let addresses = try await policyHostAddresses(domain)
             var policy = try Self.parse(try await fetcher.policyText(domain: domain, addresses: addresses))
             policy.id = txtID
-            cache.store(MTASTSCacheEntry(domain: domain, policy: policy, txtID: txtID, fetchedAt: clock.now()))
+            await cache.store(MTASTSCacheEntry(domain: domain, policy: policy, txtID: txtID, fetchedAt: clock.now()))
             logger.info("mta-sts policy fetched", metadata: ["domain": "\(domain)", "id": "\(txtID)",
                                                               "mode": "\(policy.mode.rawValue)", "max_age": "\(policy.maxAge)"])
             return .policy(policy)

@@ -1,6 +1,6 @@
 // Fetches https://mta-sts.<domain>/.well-known/mta-sts.txt (RFC 8461 §3.3) with async-http-client:
 // our own addresses via dnsOverride, full PKIX verification, no redirects, 200 + text/plain, 64 KiB cap.
-// Its HTTP clients run on the event loop group the caller owns.
+// Its HTTP clients run on the event loop group the caller owns; the extra CA file is read once, at init.
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -30,22 +30,31 @@ public enum MTASTSFetchError: Error, CustomStringConvertible {
     }
 }
 
+/// The extra CA file could not be used: unreadable, not PEM, or holding no certificate.
+public struct MTASTSCAFileError: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    public let reason: String
+    public var description: String { "MTA-STS: cannot use CA file \(path): \(reason)" }
+}
+
 public struct MTASTSFetcher: MTASTSPolicyFetching {
     static let maxBodyBytes = 64 * 1024
     static let totalTimeout = TimeAmount.seconds(20)
 
-    let extraCAFile: String?
+    /// The trusted roots besides the system's, loaded from `extraCAFile` once.
+    let extraRoots: [NIOSSLCertificate]
     let httpsPort: Int
     /// Per address: how long connecting (TCP and TLS, retried by the HTTP client) may take.
     let connectTimeout: TimeAmount
     let group: EventLoopGroup
     let logger: Logger
 
-    /// `extraCAFile` is trusted besides the system roots; `httpsPort` is 443 except in tests.
+    /// `extraCAFile` is trusted besides the system roots; it is read here, and an unreadable or
+    /// empty file throws `MTASTSCAFileError`. `httpsPort` is 443 except in tests.
     /// `group` (owned by the caller, who shuts it down after the last fetch) runs the HTTP clients.
     public init(extraCAFile: String?, httpsPort: Int = 443, connectTimeout: TimeAmount = .seconds(10),
-                group: EventLoopGroup, logger: Logger) {
-        self.extraCAFile = extraCAFile
+                group: EventLoopGroup, logger: Logger) throws {
+        self.extraRoots = try extraCAFile.map(Self.loadRoots) ?? []
         self.httpsPort = httpsPort
         self.connectTimeout = connectTimeout
         self.group = group
@@ -57,7 +66,7 @@ public struct MTASTSFetcher: MTASTSPolicyFetching {
     public func policyText(domain: String, addresses: [String]) async throws -> String {
         let host = "mta-sts." + domain
         guard !addresses.isEmpty else { throw MTASTSFetchError.noAddress(host) }
-        let tls = try tlsConfiguration()
+        let tls = tlsConfiguration()
         var lastError: Error = MTASTSFetchError.noAddress(host)
         for address in addresses.prefix(4) {
             do {
@@ -73,17 +82,22 @@ public struct MTASTSFetcher: MTASTSPolicyFetching {
         throw lastError
     }
 
-    private func tlsConfiguration() throws -> TLSConfiguration {
+    private static func loadRoots(_ path: String) throws -> [NIOSSLCertificate] {
+        let roots: [NIOSSLCertificate]
+        do {
+            roots = try NIOSSLCertificate.fromPEMFile(path)
+        } catch {
+            throw MTASTSCAFileError(path: path, reason: "\(error)")
+        }
+        guard !roots.isEmpty else { throw MTASTSCAFileError(path: path, reason: "no certificate in it") }
+        return roots
+    }
+
+    private func tlsConfiguration() -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification
         tls.minimumTLSVersion = .tlsv12
-        if let extraCAFile {
-            do {
-                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(extraCAFile))]
-            } catch {
-                throw MTASTSFetchError.transport("cannot load CA file \(extraCAFile): \(error)")
-            }
-        }
+        if !extraRoots.isEmpty { tls.additionalTrustRoots = [.certificates(extraRoots)] }
         return tls
     }
 

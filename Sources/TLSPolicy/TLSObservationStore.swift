@@ -14,7 +14,7 @@ public final class TLSObservationStore: @unchecked Sendable {
     private let lock = NIOLock()
 
     public init(directory: String, ratchet: Bool = false, expiry: TimeInterval = 30 * 86400,
-                clock: WallClock = SystemClock()) throws {
+                clock: WallClock) throws {
         self.directory = directory; self.ratchet = ratchet; self.expiry = expiry; self.clock = clock
         try SafeIO.makeDirectory(directory, mode: 0o700, parents: true, tighten: true)
     }

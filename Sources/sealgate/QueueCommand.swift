@@ -42,6 +42,7 @@ struct QueueCommand: ParsableCommand {
         switch try validated({ try queue.admin(command, id: id) }) {
         case .done(let line): print(line)
         case .refused(let message): printError(message); throw ExitCode(1)
+        case .doneButNotAudited(let line, let auditError): print(line); printError(auditError); throw ExitCode(1)
         }
     }
 

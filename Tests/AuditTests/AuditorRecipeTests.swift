@@ -36,7 +36,7 @@ final class AuditorRecipeTests: XCTestCase {
 
     private func makeDatabase() throws -> (path: String, store: SQLiteAuditStore) {
         let path = try makeTempDir(self) + "/audit.sqlite"
-        let store = try SQLiteAuditStore(path: path, node: "gw1")
+        let store = try SQLiteAuditStore(path: path, node: "gw1", clock: SystemClock())
         _ = try store.append(try Fixture.accepted())
         _ = try store.append(try Fixture.deferred())
         _ = try store.append(try Fixture.delivered())

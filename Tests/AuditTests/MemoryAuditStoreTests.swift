@@ -22,7 +22,7 @@ final class MemoryAuditStoreTests: XCTestCase {
     }
 
     func testConcurrentAppends() throws {
-        let memory = MemoryAuditStore(node: "gw1")
+        let memory = MemoryAuditStore(node: "gw1", clock: SystemClock())
         let event = try Fixture.delivered()
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             for _ in 0..<50 { _ = try? memory.append(event) }

@@ -43,7 +43,7 @@ final class SQLiteAuditStoreTests: XCTestCase {
     }
 
     func testChainVerifiesIntact() throws {
-        let store = try SQLiteAuditStore(path: try makeTempDir(self) + "/audit.sqlite", node: "gw1")
+        let store = try SQLiteAuditStore(path: try makeTempDir(self) + "/audit.sqlite", node: "gw1", clock: SystemClock())
         XCTAssertEqual(try store.verifyChain(), .intact(count: 0))
         for _ in 0..<10 { _ = try store.append(try Fixture.delivered()) }
         XCTAssertEqual(try store.verifyChain(), .intact(count: 10))
@@ -51,11 +51,11 @@ final class SQLiteAuditStoreTests: XCTestCase {
 
     func testReopenContinuesChain() throws {
         let path = try makeTempDir(self) + "/nested/dir/audit.sqlite"
-        var first: SQLiteAuditStore? = try SQLiteAuditStore(path: path, node: "gw1")
+        var first: SQLiteAuditStore? = try SQLiteAuditStore(path: path, node: "gw1", clock: SystemClock())
         let r1 = try XCTUnwrap(first).append(try Fixture.accepted())
         let r2 = try XCTUnwrap(first).append(try Fixture.delivered())
         first = nil
-        let second = try SQLiteAuditStore(path: path, node: "gw2")
+        let second = try SQLiteAuditStore(path: path, node: "gw2", clock: SystemClock())
         let r3 = try second.append(try Fixture.deferred())
         XCTAssertEqual(r3.sequence, 3)
         XCTAssertEqual(r3.previousHash, r2.hash)
@@ -69,7 +69,7 @@ final class SQLiteAuditStoreTests: XCTestCase {
         let path = dir + "/audit.sqlite"
         // A pre-existing world-readable file is tightened too.
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
-        let store = try SQLiteAuditStore(path: path, node: "gw1")
+        let store = try SQLiteAuditStore(path: path, node: "gw1", clock: SystemClock())
         _ = try store.append(try Fixture.accepted())
         for file in [path, path + "-wal"] {
             let attrs = try FileManager.default.attributesOfItem(atPath: file)
@@ -80,7 +80,7 @@ final class SQLiteAuditStoreTests: XCTestCase {
     }
 
     func testConcurrentAppendsKeepOneUnbrokenChain() throws {
-        let store = try SQLiteAuditStore(path: try makeTempDir(self) + "/audit.sqlite", node: "gw1")
+        let store = try SQLiteAuditStore(path: try makeTempDir(self) + "/audit.sqlite", node: "gw1", clock: SystemClock())
         let event = try Fixture.delivered()
         let perThread = 25
         let sequences = NSLock()
@@ -104,7 +104,7 @@ final class SQLiteAuditStoreTests: XCTestCase {
     func testTwoStoresOnOneFileDoNotFork() throws {
         // Two handles (as the daemon and a CLI process would have) append alternately and concurrently.
         let path = try makeTempDir(self) + "/audit.sqlite"
-        let a = try SQLiteAuditStore(path: path, node: "a"), b = try SQLiteAuditStore(path: path, node: "b")
+        let a = try SQLiteAuditStore(path: path, node: "a", clock: SystemClock()), b = try SQLiteAuditStore(path: path, node: "b", clock: SystemClock())
         let event = try Fixture.deferred()
         let errors = NSLock()
         var failures = 0
@@ -119,9 +119,9 @@ final class SQLiteAuditStoreTests: XCTestCase {
 
     func testStoreURL() throws {
         let dir = try makeTempDir(self)
-        let store = try SQLiteAuditStore(url: "sqlite:var/audit.sqlite", node: "gw1", baseDirectory: dir)
+        let store = try SQLiteAuditStore(url: "sqlite:var/audit.sqlite", node: "gw1", baseDirectory: dir, clock: SystemClock())
         XCTAssertEqual(store.path, dir + "/var/audit.sqlite")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/var/audit.sqlite"))
-        XCTAssertThrowsError(try SQLiteAuditStore(url: "postgres://x", node: "gw1", baseDirectory: dir))
+        XCTAssertThrowsError(try SQLiteAuditStore(url: "postgres://x", node: "gw1", baseDirectory: dir, clock: SystemClock()))
     }
 }

@@ -1,9 +1,10 @@
-// CachingResolver with a test clock and a counting upstream: TTL expiry, remaining TTL,
-// negative caching, the one-day cap, no caching of failures, keys per type, and the size bound.
+// CachingResolver with a test clock and a counting upstream: TTL expiry, remaining TTL, negative
+// caching, the one-day cap, 5 s caching of temporary failures, merged lookups, keys per type, the size bound.
 @testable import DNS
 import Foundation
 import MailCore
 import NIOConcurrencyHelpers
+import TestSupport
 import XCTest
 
 /// A Resolver double that counts calls and answers from a script.
@@ -12,12 +13,15 @@ final class CountingResolver: Resolver {
     let mxAnswer = NIOLockedValueBox<Result<DNSAnswer<MXRecord>, DNSError>>(
         .success(DNSAnswer(records: [MXRecord(preference: 10, host: "mx.example.test")], status: .secure, ttl: 300)))
     let txtTTL = NIOLockedValueBox<UInt32>(60)
+    /// When set, mx() waits until the test opens this gate, so several lookups can be under way at once.
+    let mxGate = NIOLockedValueBox<AsyncGate?>(nil)
 
     func count(_ prefix: String) -> Int { calls.withLockedValue { $0.filter { $0.hasPrefix(prefix) }.count } }
     private func record(_ call: String) { calls.withLockedValue { $0.append(call) } }
 
     func mx(_ domain: String) async throws -> DNSAnswer<MXRecord> {
         record("mx \(domain)")
+        if let gate = mxGate.withLockedValue({ $0 }) { await gate.wait() }
         return try mxAnswer.withLockedValue { $0 }.get()
     }
     func addresses(_ host: String) async throws -> DNSAnswer<IPAddress> {
@@ -39,6 +43,35 @@ final class CountingResolver: Resolver {
     func cname(_ name: String) async throws -> DNSAnswer<String> {
         record("cname \(name)")
         return DNSAnswer(records: [], status: .insecure, ttl: 60)
+    }
+}
+
+/// Holds callers of `wait()` until `open()`; `waitForWaiters(n)` returns once n callers are held.
+final class AsyncGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isOpen = false
+    private var held: [CheckedContinuation<Void, Never>] = []
+    private var arrivals = 0
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            arrivals += 1
+            if isOpen { lock.unlock(); continuation.resume() } else { held.append(continuation); lock.unlock() }
+        }
+    }
+
+    func waitForWaiters(_ n: Int) async {
+        while lock.withLock({ arrivals < n }) { await Task.yield() }
+    }
+
+    func open() {
+        let waiting: [CheckedContinuation<Void, Never>] = lock.withLock {
+            isOpen = true
+            defer { held = [] }
+            return held
+        }
+        for continuation in waiting { continuation.resume() }
     }
 }
 
@@ -77,7 +110,7 @@ final class CachingResolverTests: XCTestCase {
         XCTAssertEqual(upstream.count("tlsa"), 2)
     }
 
-    func testTemporaryFailuresAreNeverCached() async throws {
+    func testTemporaryFailureIsCachedForFiveSeconds() async throws {
         let upstream = CountingResolver(), clock = TestClock()
         let cache = CachingResolver(upstream, clock: clock)
         upstream.mxAnswer.withLockedValue { $0 = .failure(.temporary("SERVFAIL")) }
@@ -88,9 +121,36 @@ final class CachingResolverTests: XCTestCase {
         upstream.mxAnswer.withLockedValue {
             $0 = .success(DNSAnswer(records: [MXRecord(preference: 5, host: "mx5.example.test")], status: .secure, ttl: 300))
         }
+        clock.advance(by: 4.9)
+        do {
+            _ = try await cache.mx("example.test")
+            XCTFail("within 5 s the cached failure should be served")
+        } catch DNSError.temporary(let why) {
+            XCTAssertEqual(why, "SERVFAIL")
+        }
+        XCTAssertEqual(upstream.count("mx"), 1, "the failure was served from the cache")
+        clock.advance(by: 0.1)
         let answer = try await cache.mx("example.test")
         XCTAssertEqual(answer.records.first?.host, "mx5.example.test")
-        XCTAssertEqual(upstream.count("mx"), 2)
+        XCTAssertEqual(upstream.count("mx"), 2, "after 5 s the name is asked again")
+    }
+
+    func testConcurrentIdenticalLookupsShareOneUpstreamQuery() async throws {
+        let upstream = CountingResolver(), clock = TestClock()
+        let gate = AsyncGate()
+        upstream.mxGate.withLockedValue { $0 = gate }
+        let cache = CachingResolver(upstream, clock: clock)
+        let lookups = (0..<5).map { _ in Task { try await cache.mx("Example.test") } }
+        await gate.waitForWaiters(1)
+        // Give the other four time to reach the cache while the first query is held (bounded; not
+        // a wait for a retry): without merging each would now be an upstream query of its own.
+        for _ in 0..<40 where upstream.count("mx") < 5 { try await Task.sleep(nanoseconds: 5_000_000) }
+        gate.open()
+        for lookup in lookups {
+            let answer = try await lookup.value
+            XCTAssertEqual(answer.records.first?.host, "mx.example.test")
+        }
+        XCTAssertEqual(upstream.count("mx"), 1, "five concurrent lookups of one name and type made one upstream query")
     }
 
     func testBogusIsNotCached() async throws {

@@ -40,12 +40,43 @@ enum Fixtures {
 
     static let logger = Logger(label: "delivery-tests")
 
-    /// Polls `condition` every 50 ms for up to `seconds`.
+    /// Polls `condition` every 50 ms for up to `seconds` (blocking the thread: for synchronous tests).
     static func eventually(_ seconds: TimeInterval = 10, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }
             Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+
+    /// The async variant, for async tests: polls every 10 ms with `Task.sleep`, never blocking a thread.
+    static func eventually(_ seconds: TimeInterval = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return try condition()
+    }
+
+    /// True when `condition` holds throughout a short bounded wait (default 0.2 s): how a test shows
+    /// that something did NOT happen (a runner woken early would have acted within it). Synchronous tests.
+    static func holds(for seconds: TimeInterval = 0.2, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard try condition() else { return false }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return try condition()
+    }
+
+    /// The async variant of `holds`, with `Task.sleep`.
+    static func holds(for seconds: TimeInterval = 0.2, _ condition: () throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard try condition() else { return false }
+            try? await Task.sleep(nanoseconds: 10_000_000)
         }
         return try condition()
     }

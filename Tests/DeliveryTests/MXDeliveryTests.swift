@@ -37,7 +37,7 @@ final class MXDeliveryTests: XCTestCase {
         let client = try SMTPClient(settings: mxSettings(port: port), group: group, logger: Fixtures.logger)
         let routing = DeliveryRouting(resolver: resolver, tlsLevels: levels, observations: observations)
         let mx = MXDelivery(client: client, routing: routing,
-                            limiter: DestinationLimiter(limit: 5), pool: pool, logger: Fixtures.logger)
+                            limiter: DestinationLimiter(limit: 5), pool: pool, clock: SystemClock(), logger: Fixtures.logger)
         return await mx.deliver(envelope: env, due: Array(env.recipients.indices), message: message)
     }
 

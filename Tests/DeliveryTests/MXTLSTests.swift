@@ -7,6 +7,7 @@ import MailCore
 import NIOCore
 import NIOPosix
 import TLSPolicy
+import TestSupport
 import XCTest
 @testable import Delivery
 
@@ -53,7 +54,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let store = try TLSObservationStore(directory: cert.dir + "/observations")
+        let store = try TLSObservationStore(directory: cert.dir + "/observations", clock: TestClock())
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         let reports = try await MXDeliveryTests.deliver(env, port: server.port, resolver: resolver, group: group, pool: pool,
                                                     levels: DomainTLSLevels(default: .encrypt, domains: [:]), observations: store)
@@ -68,7 +69,7 @@ final class MXTLSTests: SecureMXTestCase {
         let server = TestSMTPServer(tls: .working(try cert.serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let store = try TLSObservationStore(directory: cert.dir + "/ratchet", ratchet: true)
+        let store = try TLSObservationStore(directory: cert.dir + "/ratchet", ratchet: true, clock: TestClock())
         let earlier = TLSFacts(version: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", bits: 256, algorithmBits: 256,
                                verification: .verified(trust: .pkix), peerSubject: mxHost, peerIssuer: "Test CA")
         try store.record(domain: "example.net", mxHost: mxHost, facts: earlier, certificateExpires: nil)

@@ -27,7 +27,7 @@ final class QueueManagerMXTests: XCTestCase {
         server = TestSMTPServer()
         try server.start(group: group)
         (spool, dir) = try Fixtures.tempSpool()
-        audit = MemoryAuditStore(node: "test")
+        audit = MemoryAuditStore(node: "test", clock: SystemClock())
     }
 
     override func tearDown() {

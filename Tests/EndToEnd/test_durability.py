@@ -13,7 +13,9 @@ from harness.mail import check_relayed, make_message
 from harness.smtp import RawSMTP, dot_stuff, queue_id
 
 SENDER, RCPT = "sender@example.org", "rcpt@example.net"
-FAST_RETRY = {"delivery": {"retry": ["1s", "2s"], "retry_after": "2s", "connect_timeout": "2s"}}
+# Retries an hour apart: a test that needs a deferred message delivered asks for it with
+# `sealgate queue flush` (the control socket) instead of waiting for the retry in real time.
+NO_EARLY_RETRY = {"delivery": {"retry": ["1h"], "retry_after": "1h", "connect_timeout": "2s"}}
 
 
 def _send(g, msg):
@@ -56,15 +58,20 @@ def test_250_comes_after_the_journal_write_and_its_fdatasync(sealgate_factory, s
 @pytest.mark.slow
 def test_kill_9_after_250_then_restart_delivers_exactly_once(sealgate_factory, sink_factory):
     sink = sink_factory(start=False)
-    g = sealgate_factory(sink.smarthost, FAST_RETRY)
+    g = sealgate_factory(sink.smarthost, NO_EARLY_RETRY)
     msg, _ = make_message("crash")
     qid = _send(g, msg)
     g.kill9()
     g.start()
     sink.start()
-    [got] = sink.wait_for(1, timeout=60)
+    # The attempt made before the sink started was deferred: make it due now, not after the retry delay.
+    g.cli_ok("queue", "flush")
+    [got] = sink.wait_for(1, timeout=30)
     check_relayed(msg, got, qid)
-    time.sleep(4)  # a second delivery (e.g. a replayed half-written state) would show here
+    # A second delivery (e.g. a replayed half-written state) would need the message still queued:
+    # once the spool is empty, flushing again can deliver nothing more.
+    procs.wait_until(lambda: g.queue_list() == [], 20, f"{qid} to leave the spool after delivery")
+    g.cli_ok("queue", "flush")
     assert len(sink.messages()) == 1, "delivered more than once after the restart"
 
 
@@ -72,7 +79,7 @@ def test_kill_9_after_250_then_restart_delivers_exactly_once(sealgate_factory, s
 @pytest.mark.parametrize("when", ["in_data", "before_data"])
 def test_sigterm_mid_transaction_tempfails_or_completes_and_loses_nothing(when, sealgate_factory,
                                                                           smtp_sink):
-    g = sealgate_factory(smtp_sink.smarthost, FAST_RETRY)
+    g = sealgate_factory(smtp_sink.smarthost, NO_EARLY_RETRY)
     msg, _ = make_message("sigterm")
     msg_on_wire = dot_stuff(msg)   # raw DATA: the client side must dot-stuff, as smtplib does
     half = len(msg_on_wire) // 2
@@ -108,6 +115,7 @@ def test_sigterm_mid_transaction_tempfails_or_completes_and_loses_nothing(when, 
     if accepted:
         if not smtp_sink.messages():
             g.start()  # accepted but not yet delivered: it must still be in the spool
+            g.cli_ok("queue", "flush")  # due now, should the attempt during shutdown have deferred it
         [got] = smtp_sink.wait_for(1, timeout=30)
         check_relayed(msg, got, accepted)
     else:

@@ -1,5 +1,6 @@
 // QueueFacade on an offline spool in a temporary directory (no daemon on the control socket): list
-// and show render the committed messages; hold works offline and is audited; flush is refused.
+// and show render the committed messages; hold works offline and is audited; flush is refused; a
+// failed audit append after an offline change reports the change and the failure.
 import Audit
 import Foundation
 import MailCore
@@ -52,5 +53,18 @@ final class QueueFacadeTests: XCTestCase {
         XCTAssertThrowsError(try facade.admin("delete", id: "nope")) { error in
             XCTAssertEqual(error as? InvalidInput, InvalidInput("not a queue ID: nope"))
         }
+    }
+
+    func testOfflineChangeWhoseAuditFailsReportsBoth() throws {
+        let (facade, config, id) = try spoolWithOneMessage()
+        guard case .sqlite(let auditPath) = config.auditStore else { return XCTFail("expected a SQLite audit store") }
+        // A directory where the audit database should be: opening the store fails.
+        try FileManager.default.createDirectory(atPath: auditPath, withIntermediateDirectories: true)
+        guard case .doneButNotAudited(let line, let auditError) = try facade.admin("hold", id: id.description) else {
+            return XCTFail("the audit failure was not reported")
+        }
+        XCTAssertEqual(line, "\(id): held 2 recipient(s) (offline)")
+        XCTAssertTrue(auditError.hasPrefix("the change was made but not audited: "), auditError)
+        XCTAssertTrue(try facade.list(json: false)[0].hasSuffix("held=2"), "the spool change stands")
     }
 }

@@ -2,6 +2,7 @@
 // date of birth, phone numbers, health terms; plus the look-alike classes that must stay silent.
 
 import MailCore
+import TestSupport
 import XCTest
 @testable import PHIScanner
 
@@ -29,7 +30,7 @@ final class ContextualDetectorTests: XCTestCase {
     func testDefaultMRNFastPathAgreesWithTheRegex() throws {
         var config = ScannerConfiguration.default
         config.mrnPattern = "(?:" + ScannerConfiguration.defaultMRNPattern + ")"   // same language, regex path
-        let viaRegex = try PHIScanner(configuration: config)
+        let viaRegex = try PHIScanner(configuration: config, clock: Fixture.clock)
         for text in ["MRN: 00482913", "MRN A12345", "MRN AB1234", "MRN 123456789012", "MRN 1234567890123",
                      "MRN 12345", "MRN: x1y2z3w4v5", "MRN 00482913é", "MRN 004829-13", "chart # HX1234567."] {
             XCTAssertEqual(try Fixture.findings(text, .mrn), viaRegex.scan(text: text, part: "1").filter { $0.type == .mrn },
@@ -41,11 +42,11 @@ final class ContextualDetectorTests: XCTestCase {
         var config = ScannerConfiguration.default
         config.mrnContextWords = ["Hospital No"]
         config.mrnPattern = "[0-9]{2}-[0-9]{6}"
-        let scanner = try PHIScanner(configuration: config)
+        let scanner = try PHIScanner(configuration: config, clock: Fixture.clock)
         XCTAssertEqual(scanner.scan(text: "Hospital No: 12-345678", part: "1").map(\.sample), ["*****5678"])
         XCTAssertEqual(scanner.scan(text: "MRN: 00482913", part: "1").filter { $0.type == .mrn }, [])
         config.mrnPattern = "[unclosed"
-        XCTAssertThrowsError(try PHIScanner(configuration: config))
+        XCTAssertThrowsError(try PHIScanner(configuration: config, clock: Fixture.clock))
     }
 
     func testDOB() throws {
@@ -108,10 +109,10 @@ final class ContextualDetectorTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         var config = ScannerConfiguration.default
         config.healthTermsFiles = [path]
-        let scanner = try PHIScanner(configuration: config)
+        let scanner = try PHIScanner(configuration: config, clock: Fixture.clock)
         XCTAssertEqual(scanner.scan(text: "on Zorbitol 5 mg", part: "1").map(\.sample), ["[drug]"])
         config.healthTermsFiles = ["/nonexistent/terms.txt"]
-        XCTAssertThrowsError(try PHIScanner(configuration: config))
+        XCTAssertThrowsError(try PHIScanner(configuration: config, clock: Fixture.clock))
     }
 
     func testLookAlikesAreSilent() throws {

@@ -1,12 +1,16 @@
 // ScannerFixture: one shared PHIScanner for the tests (building it loads the dictionary) and small
 // helpers to ask "which findings of this type came out of this text".
 
+import Foundation
 import MailCore
+import TestSupport
 import XCTest
 @testable import PHIScanner
 
 enum Fixture {
-    static let scanner: PHIScanner? = try? PHIScanner()
+    /// The scanner's "today" (for date-of-birth plausibility): 2026-12-01 12:00 UTC, fixed.
+    static let clock = TestClock(Date(timeIntervalSince1970: 1_796_126_400))
+    static let scanner: PHIScanner? = try? PHIScanner(clock: clock)
 
     static func scanner(file: StaticString = #filePath, line: UInt = #line) throws -> PHIScanner {
         try XCTUnwrap(scanner, "the scanner failed to build", file: file, line: line)

@@ -4,6 +4,8 @@ import DNS
 import Foundation
 import Logging
 import MailCore
+import NIOPosix
+import TestSupport
 import XCTest
 @testable import TLSPolicy
 
@@ -14,6 +16,7 @@ final class MTASTSClientTests: XCTestCase {
     private var resolver: MTASTSStubResolver!
     private var fetcher: FakeMTASTSFetcher!
     private let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+    private var pool: NIOThreadPool!
 
     override func setUpWithError() throws {
         directory = NSTemporaryDirectory() + "mtasts-\(UUID().uuidString)"
@@ -23,15 +26,18 @@ final class MTASTSClientTests: XCTestCase {
         resolver.setAddresses([IPAddress("127.0.0.1")].compactMap { $0 })
         fetcher = FakeMTASTSFetcher()
         fetcher.serve(goodPolicy)
+        pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
     }
 
     override func tearDownWithError() throws {
+        try pool.syncShutdownGracefully()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     private func makeClient(cache: Bool = true) -> MTASTSClient {
         MTASTSClient(resolver: resolver, fetcher: fetcher, cacheDirectory: cache ? directory + "/cache" : nil,
-                     logger: Logger(label: "mta-sts-test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: clock)
+                     pool: pool, logger: Logger(label: "mta-sts-test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: clock)
     }
 
     private func assertTemporaryFailure(_ lookup: MTASTSLookup, containing text: String,

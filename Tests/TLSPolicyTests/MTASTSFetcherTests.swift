@@ -1,5 +1,6 @@
 // MTASTSFetcher against a real local HTTPS server (test CA, 127.0.0.1) on an event loop group the
-// test owns: the request, 404, redirects, bad certificates, the size cap and the Content-Type.
+// test owns: the request, 404, redirects, bad certificates, the size cap and the Content-Type; an
+// unreadable or empty CA file is refused when the fetcher is made.
 import Foundation
 import Logging
 import NIOCore
@@ -37,18 +38,18 @@ final class MTASTSFetcherTests: XCTestCase {
         try await server.start(certificate: leaf.certificate, key: leaf.key)
     }
 
-    private func fetcher(extraCAFile: String?? = .none) -> MTASTSFetcher {
+    private func fetcher(extraCAFile: String?? = .none) throws -> MTASTSFetcher {
         // Loopback answers at once; a short connect timeout keeps refused and failed handshakes
         // (which the HTTP client retries until the timeout) from slowing the tests.
-        MTASTSFetcher(extraCAFile: extraCAFile ?? caFile, httpsPort: server.port, connectTimeout: .milliseconds(500), group: group,
+        try MTASTSFetcher(extraCAFile: extraCAFile ?? caFile, httpsPort: server.port, connectTimeout: .milliseconds(500), group: group,
                       logger: Logger(label: "mta-sts-test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     /// The text of the error the fetch ended with (a fetch that succeeded is a test failure).
-    private func failure(_ fetcher: MTASTSFetcher, addresses: [String] = ["127.0.0.1"],
+    private func failure(_ fetcher: @autoclosure () throws -> MTASTSFetcher, addresses: [String] = ["127.0.0.1"],
                          file: StaticString = #filePath, line: UInt = #line) async -> String {
         do {
-            let text = try await fetcher.policyText(domain: domain, addresses: addresses)
+            let text = try await fetcher().policyText(domain: domain, addresses: addresses)
             XCTFail("the fetch succeeded: \(text)", file: file, line: line)
             return ""
         } catch {
@@ -78,26 +79,26 @@ final class MTASTSFetcherTests: XCTestCase {
     func testNotFoundIsRefused() async throws {
         try await startServer()
         server.respond(.init(status: "404 Not Found", body: "nope"))
-        assertFailure(await failure(fetcher()), contains: "404")
+        assertFailure(await failure(try fetcher()), contains: "404")
     }
 
     func testRedirectIsNotFollowed() async throws {
         try await startServer()
         server.respond(.init(status: "301 Moved Permanently",
                              headers: [("Location", "https://mta-sts.\(domain):\(server.port)/elsewhere.txt")], body: ""))
-        assertFailure(await failure(fetcher()), contains: "301")
+        assertFailure(await failure(try fetcher()), contains: "301")
         XCTAssertEqual(server.requestLines, ["GET /.well-known/mta-sts.txt HTTP/1.1"])
     }
 
     func testCertificateForAnotherNameIsRefused() async throws {
         try await startServer(certificateFor: "mta-sts.other.test")
-        assertFailure(await failure(fetcher()), contains: "failedToValidateHostname")
+        assertFailure(await failure(try fetcher()), contains: "failedToValidateHostname")
         XCTAssertEqual(server.requestCount, 0, "no request may be sent over an unverified connection")
     }
 
     func testCertificateFromAnUntrustedCAIsRefused() async throws {
         try await startServer()
-        assertFailure(await failure(fetcher(extraCAFile: .some(nil))), contains: "CERTIFICATE_VERIFY_FAILED")
+        assertFailure(await failure(try fetcher(extraCAFile: .some(nil))), contains: "CERTIFICATE_VERIFY_FAILED")
         XCTAssertEqual(server.requestCount, 0)
     }
 
@@ -105,9 +106,9 @@ final class MTASTSFetcherTests: XCTestCase {
         try await startServer()
         let big = goodPolicy + String(repeating: "x-padding: " + String(repeating: "a", count: 1000) + "\n", count: 70)
         server.respond(.init(body: big))
-        assertFailure(await failure(fetcher()), contains: "larger than")
+        assertFailure(await failure(try fetcher()), contains: "larger than")
         server.respond(.init(body: big, contentLength: false))
-        assertFailure(await failure(fetcher()), contains: "larger than")
+        assertFailure(await failure(try fetcher()), contains: "larger than")
         XCTAssertEqual(server.requestCount, 2)
     }
 
@@ -123,11 +124,24 @@ final class MTASTSFetcherTests: XCTestCase {
     func testWrongContentTypeIsRefused() async throws {
         try await startServer()
         server.respond(.init(headers: [("Content-Type", "text/html")], body: goodPolicy))
-        assertFailure(await failure(fetcher()), contains: "text/html")
+        assertFailure(await failure(try fetcher()), contains: "text/html")
     }
 
     func testNoAddressForThePolicyHost() async throws {
         try await startServer()
-        assertFailure(await failure(fetcher(), addresses: []), contains: "no address")
+        assertFailure(await failure(try fetcher(), addresses: []), contains: "no address")
+    }
+
+    func testUnreadableOrEmptyCAFileIsRefusedAtInit() throws {
+        let missing = directory + "/no-such-ca.pem"
+        XCTAssertThrowsError(try fetcher(extraCAFile: .some(missing))) { error in
+            XCTAssertEqual((error as? MTASTSCAFileError)?.path, missing, "\(error)")
+        }
+        let empty = directory + "/empty-ca.pem"
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
+        XCTAssertThrowsError(try fetcher(extraCAFile: .some(empty))) { error in
+            XCTAssertEqual((error as? MTASTSCAFileError)?.path, empty, "\(error)")
+        }
+        XCTAssertNoThrow(try fetcher(), "the test CA loads")
     }
 }

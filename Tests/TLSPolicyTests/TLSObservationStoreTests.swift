@@ -3,6 +3,7 @@
 
 import Foundation
 import MailCore
+import TestSupport
 import XCTest
 @testable import TLSPolicy
 

@@ -30,7 +30,7 @@ public struct AuditFacade {
 
     func open() throws -> SQLiteAuditStore {
         switch config.auditStore {
-        case .sqlite(let path): return try SQLiteAuditStore(path: path, node: config.hostname)
+        case .sqlite(let path): return try SQLiteAuditStore(path: path, node: config.hostname, clock: SystemClock())
         }
     }
 }

@@ -1,6 +1,7 @@
 // ScanFacade: the PHI scanner as `sealgate scan` and `sealgate policy explain` use it, built from
 // the configuration's scanner settings; a scan returns a report that renders itself as text or JSON.
 
+import MailCore
 import PHIScanner
 
 public struct ScanFacade {
@@ -8,7 +9,7 @@ public struct ScanFacade {
 
     /// Throws the scanner's own error when the configuration's detectors cannot be built.
     public init(config: GatewayConfig) throws {
-        scanner = try PHIScanner(configuration: config.scannerConfiguration)
+        scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: SystemClock())
     }
 
     public func scan(_ message: [UInt8]) -> ScanReport {

@@ -1,10 +1,10 @@
-// TestClock: a WallClock the test moves by hand; tasks sleeping on it wake when it passes their
-// deadline. A copy lives in each test target that needs one; production code only sees WallClock.
+// TestSupport (test-only helpers): linked only by test targets, never by the sealgate executable.
+// TestClock: a WallClock the test moves by hand; tasks sleeping on it wake when it passes their deadline.
 
 import Foundation
 import MailCore
 
-final class TestClock: WallClock, @unchecked Sendable {
+public final class TestClock: WallClock, @unchecked Sendable {
     private struct Sleeper {
         let deadline: Date
         let continuation: CheckedContinuation<Void, Error>
@@ -15,18 +15,18 @@ final class TestClock: WallClock, @unchecked Sendable {
     private var sleepers: [UInt64: Sleeper] = [:]
     private var nextID: UInt64 = 0
 
-    init(_ start: Date = Date(timeIntervalSince1970: 1_700_000_000)) { current = start }
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_700_000_000)) { current = start }
 
-    func now() -> Date { lock.withLock { current } }
+    public func now() -> Date { lock.withLock { current } }
 
     /// The deadlines of the tasks sleeping on this clock now, soonest first.
-    var sleeperDeadlines: [Date] { lock.withLock { sleepers.values.map(\.deadline).sorted() } }
+    public var sleeperDeadlines: [Date] { lock.withLock { sleepers.values.map(\.deadline).sorted() } }
 
-    func advance(by seconds: TimeInterval) { move { $0.addingTimeInterval(seconds) } }
+    public func advance(by seconds: TimeInterval) { move { $0.addingTimeInterval(seconds) } }
 
-    func advance(to date: Date) { move { max($0, date) } }
+    public func advance(to date: Date) { move { max($0, date) } }
 
-    func sleep(until deadline: Date) async throws {
+    public func sleep(until deadline: Date) async throws {
         let id: UInt64 = lock.withLock { nextID += 1; return nextID }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
