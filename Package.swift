@@ -16,6 +16,9 @@ let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "sw
 let x509 = Target.Dependency.product(name: "X509", package: "swift-certificates")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let concurrency = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let nioTLS = Target.Dependency.product(name: "NIOTLS", package: "swift-nio")
+let asn1 = Target.Dependency.product(name: "SwiftASN1", package: "swift-asn1")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 
 let package = Package(
     name: "Sealgate",
@@ -34,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -44,55 +48,57 @@ let package = Package(
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: settings),
 
         .target(name: "YAMLSyntax", dependencies: ["MailCore", "Yams"], swiftSettings: settings),
-        .testTarget(name: "YAMLSyntaxTests", dependencies: ["YAMLSyntax"], swiftSettings: settings),
+        .testTarget(name: "YAMLSyntaxTests", dependencies: ["YAMLSyntax", "Yams"], swiftSettings: settings),
         // Test-only helpers (TestClock): linked by test targets only, never by the sealgate executable.
         .target(name: "TestSupport", dependencies: ["MailCore"], swiftSettings: settings),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: settings),
 
         .target(name: "SMTPProtocol", dependencies: ["MailCore", nioCore], swiftSettings: settings),
-        .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol"], swiftSettings: settings),
+        .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "MailCore", nioCore], swiftSettings: settings),
 
-        .target(name: "TLSObserver", dependencies: ["MailCore", nioCore], swiftSettings: settings),
-        .testTarget(name: "TLSObserverTests", dependencies: ["TLSObserver"], swiftSettings: settings),
+        .target(name: "TLSObserver", dependencies: [nioCore], swiftSettings: settings),
+        .testTarget(name: "TLSObserverTests", dependencies: ["TLSObserver", nioCore], swiftSettings: settings),
 
         .target(name: "MIME", dependencies: ["MailCore"], swiftSettings: settings),
-        .testTarget(name: "MIMETests", dependencies: ["MIME"], swiftSettings: settings),
+        .testTarget(name: "MIMETests", dependencies: ["MIME", "MailCore"], swiftSettings: settings),
 
         .target(name: "PHIScanner", dependencies: ["MailCore", "MIME"], resources: [.copy("Resources")],
                 swiftSettings: settings),
-        .testTarget(name: "PHIScannerTests", dependencies: ["PHIScanner", "TestSupport"], resources: [.copy("Corpus")],
+        .testTarget(name: "PHIScannerTests", dependencies: ["PHIScanner", "MailCore", "TestSupport"], resources: [.copy("Corpus")],
                     swiftSettings: settings),
 
         .target(name: "Policy", dependencies: ["MailCore", "YAMLSyntax", "Yams"], swiftSettings: settings),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: settings),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "MailCore"], swiftSettings: settings),
 
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
-        .target(name: "DNS", dependencies: ["MailCore", "CLDNS", nioCore, nioPosix, concurrency, logging],
+        .target(name: "DNS", dependencies: ["MailCore", "CLDNS", nioPosix, concurrency, logging],
                 swiftSettings: settings),
-        .testTarget(name: "DNSTests", dependencies: ["DNS", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "DNSTests", dependencies: ["DNS", "MailCore", "TestSupport", nioPosix, concurrency, logging], swiftSettings: settings),
 
-        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", "SafeIO", x509, crypto, httpClient, nioCore, nioPosix,
-                                                  nioSSL, concurrency, logging], swiftSettings: settings),
-        .testTarget(name: "TLSPolicyTests", dependencies: ["TLSPolicy", "TestSupport"], swiftSettings: settings),
+        .target(name: "TLSPolicy", dependencies: ["MailCore", "DNS", "SafeIO", x509, asn1, crypto, httpClient, nioCore,
+                                                  nioPosix, nioSSL, concurrency, logging], swiftSettings: settings),
+        .testTarget(name: "TLSPolicyTests", dependencies: ["TLSPolicy", "MailCore", "DNS", "TestSupport", x509, asn1, crypto,
+                                                          nioCore, nioPosix, nioSSL, concurrency, logging], swiftSettings: settings),
 
         .target(name: "Queue", dependencies: ["MailCore", "SafeIO", crypto], swiftSettings: settings),
-        .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: settings),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "MailCore"], swiftSettings: settings),
 
-        .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, grdb],
                 swiftSettings: settings),
-        .testTarget(name: "AuditTests", dependencies: ["Audit"], swiftSettings: settings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", grdb], swiftSettings: settings),
 
         .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
-                                                   nioCore, nioPosix, nioSSL, logging, concurrency,
-                                                   .product(name: "NIOTLS", package: "swift-nio")], swiftSettings: settings),
+                                                   nioCore, nioPosix, nioSSL, nioTLS, logging, concurrency],
+                swiftSettings: settings),
         .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", "MailCore", "SMTPProtocol", "TLSObserver",
                                                            nioCore, nioSSL, logging, concurrency,
                                                            .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: settings),
 
-        .target(name: "Delivery", dependencies: ["SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue", "Audit", x509,
-                                                 nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "TestSupport"], swiftSettings: settings),
+        .target(name: "Delivery", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue",
+                                                 "Audit", x509, nioCore, nioPosix, nioSSL, nioTLS, logging], swiftSettings: settings),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "MailCore", "MIME", "DNS", "TLSPolicy", "Queue", "Audit",
+                                                         "TestSupport", nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",

@@ -85,7 +85,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
         let listeners = try await startListeners(settings: inbound, sink: sink, authenticator: authenticator,
-                                                 registry: registry, group: group)
+                                                 registry: registry, group: group, clock: clock)
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
                                                               audit: stores.outbox, pool: pool, logger: logger),
@@ -120,7 +120,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     /// Starts every configured listener; if one fails, those already started stop accepting before
     /// the error goes up (and the pools and the group are shut down).
     private func startListeners(settings inbound: LiveInboundSettings, sink: SpoolSink, authenticator: UserAuthenticator,
-                                registry: ConnectionRegistry, group: EventLoopGroup) async throws -> [SMTPListener] {
+                                registry: ConnectionRegistry, group: EventLoopGroup,
+                                clock: WallClock) async throws -> [SMTPListener] {
         var started: [SMTPListener] = []
         do {
             for l in config.listeners {
@@ -128,7 +129,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                                                 tls: ListenerTLSMode(rawValue: l.tls.rawValue) ?? .none,
                                                 auth: AuthMode(rawValue: l.auth.rawValue) ?? .required)
                 let listener = SMTPListener(listener: settings, settings: inbound, sink: sink, authenticator: authenticator,
-                                            registry: registry, group: group, logger: logger)
+                                            registry: registry, group: group, clock: clock, logger: logger)
                 try await listener.start()
                 started.append(listener)
                 announce("listening on \(l.name) \(l.addressDescription) (tls: \(l.tls.rawValue), auth: \(l.auth.rawValue))")

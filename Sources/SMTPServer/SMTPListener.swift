@@ -3,6 +3,7 @@
 
 import Foundation
 import Logging
+import MailCore
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -20,10 +21,10 @@ public final class SMTPListener: @unchecked Sendable {
     private var channel: Channel?
 
     public init(listener: ListenerSettings, settings: LiveInboundSettings, sink: MessageSink, authenticator: Authenticator,
-                registry: ConnectionRegistry, group: EventLoopGroup, now: @escaping @Sendable () -> Date = { Date() },
+                registry: ConnectionRegistry, group: EventLoopGroup, clock: WallClock,
                 logger: Logger) {
         self.listener = listener; self.settings = settings; self.sink = sink; self.authenticator = authenticator
-        self.registry = registry; self.group = group; self.now = now; self.logger = logger
+        self.registry = registry; self.group = group; self.now = { clock.now() }; self.logger = logger
     }
 
     /// Binds the socket; returns the address actually bound (port 0 picks a free port).
