@@ -7,7 +7,7 @@ import MailCore
 extension LocalMail {
     /// The RFC 3464 notice for `report`, addressed to `sender`, with its envelope (LocalEnvelope).
     public func bounce(report: DeliveryStatusReport, to sender: MailAddress, originalMessage: [UInt8],
-                       now: Date = Date(), boundary: String? = nil) -> LocalMessage {
+                       now: Date, boundary: String? = nil) -> LocalMessage {
         let boundary = boundary ?? "\(report.queueID).\(UInt64.random(in: 0...UInt64.max))/\(report.reportingMTA)"
         let delayedOnly = report.recipients.allSatisfy { $0.action == .delayed }
         let succeededOnly = report.recipients.allSatisfy { $0.action == .delivered || $0.action == .relayed }

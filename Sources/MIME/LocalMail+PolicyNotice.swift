@@ -6,7 +6,7 @@ import MailCore
 
 extension LocalMail {
     /// The notice for `envelope`'s policy decisions, or nil when no recipient asked for one (or the sender is `<>`).
-    public func policyNotice(for envelope: Envelope, now: Date = Date()) -> LocalMessage? {
+    public func policyNotice(for envelope: Envelope, now: Date) -> LocalMessage? {
         guard let sender = envelope.sender, let decisions = envelope.decisions else { return nil }
         var lines: [String] = []
         for (i, d) in decisions.enumerated() where d.notifySender && i < envelope.recipients.count {

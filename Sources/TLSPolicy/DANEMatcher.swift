@@ -13,7 +13,7 @@ public enum DANEMatcher {
     ///   - chain: DER certificates, leaf first, as the server sent them.
     ///   - names: the reference names for DANE-TA: the MX host, then the domain.
     ///   - now: the time DANE-TA checks the validity periods against.
-    public static func match(_ records: [TLSARecord], chain: [[UInt8]], names: [String], now: Date = Date()) -> DANEMatch {
+    public static func match(_ records: [TLSARecord], chain: [[UInt8]], names: [String], now: Date) -> DANEMatch {
         let usable = records.filter(TLSAAssociation.isUsable)
         guard !usable.isEmpty else { return .noUsableRecords }
         guard let leafDER = chain.first else { return .noMatch("the server presented no certificate") }

@@ -1,5 +1,6 @@
 # scripts/check-deps against a copy of the tree: it passes on the tree as it is and fails, naming
 # file and line, on a stray import, an unused declaration, or an import the architecture forbids.
+import copy
 import json
 import os
 import shutil
@@ -13,10 +14,16 @@ CHECK = os.path.join(REPO, "scripts", "check-deps")
 
 
 @pytest.fixture(scope="module")
-def package_json(tmp_path_factory):
+def dumped_package(tmp_path_factory):
     out = subprocess.run(["swift", "package", "--scratch-path", str(tmp_path_factory.mktemp("scratch")),
                           "dump-package"], cwd=REPO, capture_output=True, text=True, timeout=300, check=True)
     return json.loads(out.stdout)
+
+
+@pytest.fixture
+def package_json(dumped_package):
+    """A copy each test may change."""
+    return copy.deepcopy(dumped_package)
 
 
 @pytest.fixture
@@ -105,3 +112,34 @@ def test_a_row_allowing_a_later_row_fails(tree, package_json):
     result = run(tree, package_json)
     assert result.returncode == 1
     assert "docs/architecture.md: MIME may import Gateway, which is not an earlier row" in result.stdout
+
+
+@pytest.mark.parametrize("line", ["public import GRDB", "package import GRDB", "@preconcurrency internal import GRDB",
+                                  "/* a note */ import GRDB", "import struct GRDB.Row"])
+def test_every_spelling_of_an_import_is_seen(tree, package_json, line):
+    path = first_swift_file(tree, "MIME")
+    lines = path.read_text().splitlines(keepends=True)
+    lines.insert(2, line + "\n")
+    path.write_text("".join(lines))
+    result = run(tree, package_json)
+    assert result.returncode == 1
+    assert f"{os.path.relpath(path, tree)}:3: MIME imports GRDB" in result.stdout
+
+
+def test_an_import_inside_a_comment_is_not_an_import(tree, package_json):
+    path = first_swift_file(tree, "MIME")
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2:2] = ["// import GRDB\n", "/*\n", "import GRDB\n", "*/\n"]
+    path.write_text("".join(lines))
+    result = run(tree, package_json)
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_reexport_is_refused(tree, package_json):
+    path = sorted((tree / "Sources" / "Gateway").rglob("*.swift"))[0]
+    lines = path.read_text().splitlines(keepends=True)
+    lines.insert(2, "@_exported import Delivery\n")
+    path.write_text("".join(lines))
+    result = run(tree, package_json)
+    assert result.returncode == 1
+    assert f"{os.path.relpath(path, tree)}:3: Gateway re-exports Delivery (@_exported)" in result.stdout

@@ -25,7 +25,7 @@ final class DSNBuilderTests: XCTestCase {
                                    diagnostic: "delivery time expired\r\nInjected: yes"),
             ])
         return LocalMail(hostname: "gw.example.test", node: 1)
-            .bounce(report: report, to: try addr("alice@example.org"), originalMessage: original, boundary: "BOUNDARY").bytes
+            .bounce(report: report, to: try addr("alice@example.org"), originalMessage: original, now: Date(), boundary: "BOUNDARY").bytes
     }
 
     func parts(_ message: [UInt8], boundary: String) -> [[UInt8]] {
@@ -98,7 +98,7 @@ final class DSNBuilderTests: XCTestCase {
                                           recipients: [DSNRecipientReport(finalRecipient: try addr("b@x.example"), action: .delayed,
                                                                           status: EnhancedStatus(4, 0, 0),
                                                                           willRetryUntil: Date())])
-        let dsn = LocalMail(hostname: "gw", node: 0).bounce(report: report, to: try addr("a@x.example"), originalMessage: original).bytes
+        let dsn = LocalMail(hostname: "gw", node: 0).bounce(report: report, to: try addr("a@x.example"), originalMessage: original, now: Date()).bytes
         XCTAssertEqual(MessageHeaders(parsing: dsn)["subject"], "Delayed Mail (still being retried)")
         XCTAssertTrue(String(decoding: dsn, as: UTF8.self).contains("Will-Retry-Until: "))
     }

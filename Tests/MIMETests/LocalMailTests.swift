@@ -30,8 +30,8 @@ final class LocalMailTests: XCTestCase {
                                           recipients: [DSNRecipientReport(finalRecipient: try addr("b@example.net"),
                                                                           action: .failed, status: EnhancedStatus(5, 1, 1),
                                                                           diagnostic: "550 5.1.1 User unknown")])
-        let dsn = mail.bounce(report: report, to: try addr(sender), originalMessage: original)
-        let notice = try XCTUnwrap(mail.policyNotice(for: env))
+        let dsn = mail.bounce(report: report, to: try addr(sender), originalMessage: original, now: Date())
+        let notice = try XCTUnwrap(mail.policyNotice(for: env, now: Date()))
         return (dsn, notice)
     }
 

@@ -22,7 +22,7 @@ final class PolicyNoticeTests: XCTestCase {
 
     func testNoticeNamesRecipientsAndRuleOnly() throws {
         let env = try envelope([decision(.hold, notify: true), decision(.deliver, notify: true)])
-        let local = try XCTUnwrap(LocalMail(hostname: "gw.example", node: 1).policyNotice(for: env))
+        let local = try XCTUnwrap(LocalMail(hostname: "gw.example", node: 1).policyNotice(for: env, now: Date()))
         let notice = local.envelope, bytes = local.bytes
         XCTAssertNil(notice.sender, "notices go from the null sender, so they never bounce back")
         XCTAssertEqual(notice.recipients.map(\.address.description), ["alice@example.org"])
@@ -34,7 +34,7 @@ final class PolicyNoticeTests: XCTestCase {
 
     func testNoNoticeWithoutTheFlagOrForTheNullSender() throws {
         let mail = LocalMail(hostname: "gw", node: 1)
-        XCTAssertNil(mail.policyNotice(for: try envelope([decision(.hold, notify: false), decision(.quarantine, notify: false)])))
-        XCTAssertNil(mail.policyNotice(for: try envelope([decision(.hold, notify: true), decision(.hold, notify: true)], sender: nil)))
+        XCTAssertNil(mail.policyNotice(for: try envelope([decision(.hold, notify: false), decision(.quarantine, notify: false)]), now: Date()))
+        XCTAssertNil(mail.policyNotice(for: try envelope([decision(.hold, notify: true), decision(.hold, notify: true)], sender: nil), now: Date()))
     }
 }
