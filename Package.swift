@@ -50,8 +50,8 @@ let package = Package(
         .target(name: "YAMLSyntax", dependencies: ["MailCore", "Yams"], swiftSettings: settings),
         .testTarget(name: "YAMLSyntaxTests", dependencies: ["YAMLSyntax", "Yams"], swiftSettings: settings),
         // Test-only helpers (TestClock): linked by test targets only, never by the sealgate executable.
-        .target(name: "TestSupport", dependencies: ["MailCore"], swiftSettings: settings),
-        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: settings),
+        .target(name: "TestSupport", dependencies: ["MailCore", nioSSL], swiftSettings: settings),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", nioSSL], swiftSettings: settings),
 
         .target(name: "SMTPProtocol", dependencies: ["MailCore", nioCore], swiftSettings: settings),
         .testTarget(name: "SMTPProtocolTests", dependencies: ["SMTPProtocol", "MailCore", nioCore], swiftSettings: settings),
@@ -90,7 +90,7 @@ let package = Package(
         .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
                                                    nioCore, nioPosix, nioSSL, nioTLS, logging, concurrency],
                 swiftSettings: settings),
-        .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", "MailCore", "SMTPProtocol", "TLSObserver",
+        .testTarget(name: "SMTPServerTests", dependencies: ["SMTPServer", "MailCore", "SMTPProtocol", "TLSObserver", "TestSupport",
                                                            nioCore, nioSSL, logging, concurrency,
                                                            .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: settings),

@@ -6,39 +6,25 @@ import MailCore
 import NIOCore
 import NIOPosix
 import NIOSSL
+import TestSupport
 import XCTest
 @testable import Delivery
 
 final class SMTPClientTLSTests: XCTestCase {
     var group: MultiThreadedEventLoopGroup!
-    var dir = ""
+    var cert: TestCertificate!
 
     override func setUpWithError() throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        dir = NSTemporaryDirectory() + "sealgate-tls-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        p.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
-                       "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
-        p.standardError = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try XCTSkipUnless(p.terminationStatus == 0, "openssl could not make a test certificate")
+        cert = try TestCertificate.make(name: "localhost")
     }
 
     override func tearDown() {
         try? group.syncShutdownGracefully()
-        try? FileManager.default.removeItem(atPath: dir)
+        cert?.remove()
     }
 
-    func serverContext() throws -> NIOSSLContext {
-        let config = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(dir + "/cert.pem").map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: dir + "/key.pem", format: .pem)))
-        return try NIOSSLContext(configuration: config)
-    }
+    func serverContext() throws -> NIOSSLContext { try cert.serverContext() }
 
     func deliver(to server: TestSMTPServer, extraCA: String?, host: String = "127.0.0.1") async throws -> AttemptReport {
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
@@ -72,7 +58,7 @@ final class SMTPClientTLSTests: XCTestCase {
         try server.start(group: group)
         defer { server.stop() }
         // Trusted through the extra CA file, but we connected to 127.0.0.1, which the cert does not name.
-        let report = try await deliver(to: server, extraCA: dir + "/cert.pem")
+        let report = try await deliver(to: server, extraCA: cert.certPath)
         XCTAssertEqual(report.tls?.verification, .failed(reason: "certificate name mismatch"))
         XCTAssertEqual(report.results.map(\.outcome), [.delivered])
     }
@@ -81,7 +67,7 @@ final class SMTPClientTLSTests: XCTestCase {
         let server = TestSMTPServer(tls: .working(try serverContext()))
         try server.start(group: group)
         defer { server.stop() }
-        let report = try await deliver(to: server, extraCA: dir + "/cert.pem", host: "localhost")
+        let report = try await deliver(to: server, extraCA: cert.certPath, host: "localhost")
         XCTAssertEqual(report.tls?.verification, .verified(trust: .pkix))
         XCTAssertEqual(report.results.map(\.outcome), [.delivered])
     }

@@ -2,6 +2,7 @@
 // 127.0.0.1, DNSSEC-secure answers from a stub resolver, and a certificate for the MX name.
 
 import NIOPosix
+import TestSupport
 import XCTest
 @testable import Delivery
 

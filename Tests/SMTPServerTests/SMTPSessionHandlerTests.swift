@@ -6,6 +6,7 @@ import NIOCore
 import NIOEmbedded
 import NIOSSL
 import SMTPProtocol
+import TestSupport
 import TLSObserver
 import XCTest
 @testable import SMTPServer
@@ -111,7 +112,7 @@ final class SMTPSessionHandlerTests: XCTestCase {
     // MARK: STARTTLS
 
     func testStartTLSPutsTLSUnderTheSessionAndDropsPlaintextPipelinedBehindIt() async throws {
-        let cert = try TestCertificate.make(name: "mx.test")
+        let cert = try TestCertificate.make(name: "mx.test", key: .p256)
         defer { cert.remove() }
         let s = try await SessionHarness(tls: .starttls, settings: SessionHarness.settings(tlsContext: try cert.serverContext()))
         _ = try await s.replies()
