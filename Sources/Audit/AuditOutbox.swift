@@ -40,6 +40,12 @@ public final class AuditOutbox: AuditRecorder, @unchecked Sendable {
     /// How many records wait in the outbox for the store (a gauge for metrics and `status`).
     public var waiting: Int { lock.withLock { pending.count } }
 
+    /// How many records wait in the outbox file at `path`, read without opening it for writing (for
+    /// `sealgate audit verify`, which may run beside the daemon); 0 when there is no file.
+    public static func waitingRecords(at path: String) throws -> Int {
+        try AuditOutboxFile(path: path).load().events.count
+    }
+
     /// When the drainer should next call `drain()`; nil when nothing waits.
     public var nextRetry: Date? { lock.withLock { pending.isEmpty ? nil : (retryAt ?? clock.now()) } }
 

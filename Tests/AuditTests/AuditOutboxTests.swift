@@ -222,7 +222,7 @@ final class AuditOutboxTests: XCTestCase {
         let hook = OnAppend(store: store) { [self] in
             guard let box, box.waiting == 1, (try? store.stored()) == [] else { return }
             let done = DispatchSemaphore(value: 0)
-            DispatchQueue.global().async { try? box.record(event(2)); done.signal() }
+            DispatchQueue.global().async { try? box.record(self.event(2)); done.signal() }
             XCTAssertEqual(done.wait(timeout: .now() + 5), .success, "record() blocked behind the drain's store append")
         }
         box = try outbox(hook)
