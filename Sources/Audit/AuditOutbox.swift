@@ -37,7 +37,7 @@ public final class AuditOutbox: AuditRecorder, @unchecked Sendable {
         if !events.isEmpty { log("audit outbox \(path): \(events.count) audit record(s) wait from an earlier run") }
     }
 
-    /// How many records wait in the outbox for the store (a gauge for metrics and `status`).
+    /// How many records wait in the outbox for the store (a gauge for metrics; logged on every failure).
     public var waiting: Int { lock.withLock { pending.count } }
 
     /// How many records wait in the outbox file at `path`, read without opening it for writing (for

@@ -234,6 +234,31 @@ final class AuditOutboxTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 
+    /// A direct append A is in flight when B (another writer) fails and is kept: a drain then waits
+    /// for A instead of putting B into the store beside it, so drains and direct appends never overlap.
+    func testADrainDoesNotStartWhileADirectAppendIsInFlight() throws {
+        let store = FlakyStore()
+        var box: AuditOutbox?
+        var drainedDuringA = -1
+        var calls = 0
+        let hook = OnAppend(store: store) { [self] in
+            calls += 1
+            guard calls == 1, let box else { return }
+            store.failNext = 1  // B's append fails; A's own append (after this hook) works
+            let done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async { try? box.record(self.event(2)); done.signal() }
+            XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+            clock.advance(10)  // B's retry is due
+            drainedDuringA = box.drain()
+        }
+        box = try outbox(hook)
+        try XCTUnwrap(box).record(event(1))
+        XCTAssertEqual(drainedDuringA, 1, "the drain did nothing while A was being appended")
+        XCTAssertEqual(try store.stored(), ["1"])
+        XCTAssertEqual(box?.drain(), 0)
+        XCTAssertEqual(try store.stored(), ["1", "2"])
+    }
+
     func testADrainRewritesTheFileAfterEachRecordSoACrashReplaysAtMostOne() throws {
         let store = FlakyStore(failNext: 1)
         let box0 = try outbox(store)

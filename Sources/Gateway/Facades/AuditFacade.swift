@@ -62,8 +62,8 @@ struct OfflineAudit {
     /// For the command's output when records wait: how many, where, and the store's last error.
     var note: String? {
         guard waiting > 0 else { return nil }
-        return "audit: \(waiting) record(s) wait in \(outboxPath) (the audit store failed"
-            + (log.last.map { ": \($0)" } ?? "") + "); the next command or the daemon appends them"
+        return "audit: \(waiting) record(s) wait in \(outboxPath) until the store works (the next offline"
+            + " command or the daemon appends them)" + (log.last.map { "\n" + $0 } ?? "")
     }
 
     final class Notes: @unchecked Sendable {
