@@ -83,11 +83,18 @@ extension QueueManager {
                 logger.info("\(line)\(report.superseded ? " (trying the next host)" : "")")
             }
         }
+        // Each event on its own: one that cannot be kept (neither store nor outbox) does not drop the rest.
+        let failures: [String]
         do {
-            try await pool.runIfActive { [audit, events] in for e in events { try audit.record(e) } }
+            failures = try await pool.runIfActive { [audit, events] in
+                events.compactMap { e -> String? in
+                    do { try audit.record(e); return nil } catch { return "\(e.name) \(e.recipient.map { "\($0)" } ?? "-"): \(error)" }
+                }
+            }
         } catch {
-            logger.error("\(id): cannot append to the audit log: \(error)")
+            failures = events.map { "\($0.name) \($0.recipient.map { "\($0)" } ?? "-"): \(error)" }
         }
+        for failure in failures { logger.error("\(id): audit record lost: \(failure)") }
     }
 
     /// Removes the entry when every recipient is final (or a delete came in during delivery).

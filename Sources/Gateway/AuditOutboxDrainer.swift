@@ -1,5 +1,5 @@
-// AuditOutboxDrainer: the daemon's task that retries the audit outbox once its backoff is due, so
-// records kept while the audit store failed reach it even when no new record comes in.
+// AuditOutboxDrainer: the daemon's task that retries the audit outbox once its backoff is due, on
+// the blocking-work pool; the only caller of `drain()` (writers only append to the outbox).
 
 import Audit
 import Foundation

@@ -164,13 +164,10 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let recovery = try spool.recover()
         logger.info("spool \(config.spoolPath): \(recovery.committed.count) message(s) to resume, \(recovery.discarded) incomplete file(s) discarded")
         let audit: AuditStore
-        let outboxPath: String
         switch config.auditStore {
-        case .sqlite(let path):
-            audit = try SQLiteAuditStore(path: path, node: config.hostname, clock: clock)
-            outboxPath = path + ".outbox"
+        case .sqlite(let path): audit = try SQLiteAuditStore(path: path, node: config.hostname, clock: clock)
         }
-        let outbox = try AuditOutbox(store: audit, path: outboxPath, clock: clock, log: { [logger] in logger.error("\($0)") })
+        let outbox = try AuditOutbox(store: audit, path: config.auditOutboxPath, clock: clock, log: { [logger] in logger.error("\($0)") })
         return Stores(spool: spool, audit: audit, outbox: outbox, users: try UserStore(path: config.usersPath))
     }
 

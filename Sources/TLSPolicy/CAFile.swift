@@ -30,17 +30,24 @@ public enum CAFile {
 
     /// Every certificate in the file, in order; at least one, or a `LoadError`.
     public static func load(_ path: String) throws -> [Certificate] {
-        let bytes = try read(path)
-        guard bytes.contains(where: { !isSpace($0) }) else { throw LoadError(path: path, problem: .empty) }
-        guard let pem = try? NIOSSLCertificate.fromPEMBytes(bytes) else {
-            throw LoadError(path: path, problem: .noCertificate)
-        }
+        let pem = try loadPEM(path)
         let certificates = pem.compactMap { cert -> Certificate? in
             guard let der = try? cert.toDERBytes() else { return nil }
             return try? Certificate(derEncoded: der)
         }
         guard !certificates.isEmpty else { throw LoadError(path: path, problem: .noCertificate) }
         return certificates
+    }
+
+    /// The same file as NIOSSL certificates (for a TLS configuration's trust roots): at least one,
+    /// or the same `LoadError`.
+    public static func loadPEM(_ path: String) throws -> [NIOSSLCertificate] {
+        let bytes = try read(path)
+        guard bytes.contains(where: { !isSpace($0) }) else { throw LoadError(path: path, problem: .empty) }
+        guard let pem = try? NIOSSLCertificate.fromPEMBytes(bytes), !pem.isEmpty else {
+            throw LoadError(path: path, problem: .noCertificate)
+        }
+        return pem
     }
 
     private static func read(_ path: String) throws -> [UInt8] {

@@ -30,13 +30,6 @@ public enum MTASTSFetchError: Error, CustomStringConvertible {
     }
 }
 
-/// The extra CA file could not be used: unreadable, not PEM, or holding no certificate.
-public struct MTASTSCAFileError: Error, CustomStringConvertible, Equatable {
-    public let path: String
-    public let reason: String
-    public var description: String { "MTA-STS: cannot use CA file \(path): \(reason)" }
-}
-
 public struct MTASTSFetcher: MTASTSPolicyFetching {
     static let maxBodyBytes = 64 * 1024
     static let totalTimeout = TimeAmount.seconds(20)
@@ -49,12 +42,12 @@ public struct MTASTSFetcher: MTASTSPolicyFetching {
     let group: EventLoopGroup
     let logger: Logger
 
-    /// `extraCAFile` is trusted besides the system roots; it is read here, and an unreadable or
-    /// empty file throws `MTASTSCAFileError`. `httpsPort` is 443 except in tests.
+    /// `extraCAFile` is trusted besides the system roots; it is read here (`CAFile`), and an
+    /// unreadable or empty file, or one with no certificate, throws `CAFile.LoadError`. `httpsPort` is 443 except in tests.
     /// `group` (owned by the caller, who shuts it down after the last fetch) runs the HTTP clients.
     public init(extraCAFile: String?, httpsPort: Int = 443, connectTimeout: TimeAmount = .seconds(10),
                 group: EventLoopGroup, logger: Logger) throws {
-        self.extraRoots = try extraCAFile.map(Self.loadRoots) ?? []
+        self.extraRoots = try extraCAFile.map(CAFile.loadPEM) ?? []
         self.httpsPort = httpsPort
         self.connectTimeout = connectTimeout
         self.group = group
@@ -80,17 +73,6 @@ public struct MTASTSFetcher: MTASTSPolicyFetching {
             }
         }
         throw lastError
-    }
-
-    private static func loadRoots(_ path: String) throws -> [NIOSSLCertificate] {
-        let roots: [NIOSSLCertificate]
-        do {
-            roots = try NIOSSLCertificate.fromPEMFile(path)
-        } catch {
-            throw MTASTSCAFileError(path: path, reason: "\(error)")
-        }
-        guard !roots.isEmpty else { throw MTASTSCAFileError(path: path, reason: "no certificate in it") }
-        return roots
     }
 
     private func tlsConfiguration() -> TLSConfiguration {

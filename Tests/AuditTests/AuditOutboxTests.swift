@@ -99,6 +99,9 @@ final class AuditOutboxTests: XCTestCase {
 
         clock.advance(1)
         try box.record(event(3))
+        XCTAssertEqual(store.attempts, 1, "record() never calls the store for waiting records, even when a retry is due")
+        XCTAssertEqual(box.waiting, 3)
+        XCTAssertEqual(box.drain(), 0)
         XCTAssertEqual(try store.stored(), ["1", "2", "3"], "the waiting ones first, then the new one")
         XCTAssertEqual(box.waiting, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path), "an empty outbox leaves no file")
@@ -135,6 +138,8 @@ final class AuditOutboxTests: XCTestCase {
         XCTAssertEqual(reopened.waiting, 3, "read back from the file")
         XCTAssertTrue(logs.all.contains { $0.contains("3 audit record(s) wait from an earlier run") }, "\(logs.all)")
         try reopened.record(event(4))
+        XCTAssertEqual(try store.stored(), [], "4 waits behind the three from the earlier run")
+        XCTAssertEqual(reopened.drain(), 0)
         XCTAssertEqual(try store.stored(), ["1", "2", "3", "4"])
         XCTAssertEqual(reopened.waiting, 0)
         XCTAssertEqual(try outbox(FlakyStore()).waiting, 0, "nothing is appended twice after the next restart")
@@ -209,6 +214,90 @@ final class AuditOutboxTests: XCTestCase {
         XCTAssertEqual(try store.stored().count, 50, "none twice")
     }
 
+    /// While the drain appends 1, another writer records 2 from another thread: it must not wait for
+    /// the store append (a lock held across it would block it until the 5 s safety timeout fails).
+    func testARecordMadeDuringADrainGoesBehindItAndTheDrainTakesItToo() throws {
+        let store = FlakyStore(failNext: 1)
+        var box: AuditOutbox?
+        let hook = OnAppend(store: store) { [self] in
+            guard let box, box.waiting == 1, (try? store.stored()) == [] else { return }
+            let done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async { try? box.record(self.event(2)); done.signal() }
+            XCTAssertEqual(done.wait(timeout: .now() + 5), .success, "record() blocked behind the drain's store append")
+        }
+        box = try outbox(hook)
+        try XCTUnwrap(box).record(event(1))
+        XCTAssertEqual(box?.waiting, 1)
+        clock.advance(1)
+        XCTAssertEqual(box?.drain(), 0)
+        XCTAssertEqual(try store.stored(), ["1", "2"], "the record made while 1 was being appended went behind it")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+
+    /// A direct append A is in flight when B (another writer) fails and is kept: a drain then waits
+    /// for A instead of putting B into the store beside it, so drains and direct appends never overlap.
+    func testADrainDoesNotStartWhileADirectAppendIsInFlight() throws {
+        let store = FlakyStore()
+        var box: AuditOutbox?
+        var drainedDuringA = -1
+        var calls = 0
+        let hook = OnAppend(store: store) { [self] in
+            calls += 1
+            guard calls == 1, let box else { return }
+            store.failNext = 1  // B's append fails; A's own append (after this hook) works
+            let done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async { try? box.record(self.event(2)); done.signal() }
+            XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+            clock.advance(10)  // B's retry is due
+            drainedDuringA = box.drain()
+        }
+        box = try outbox(hook)
+        try XCTUnwrap(box).record(event(1))
+        XCTAssertEqual(drainedDuringA, 1, "the drain did nothing while A was being appended")
+        XCTAssertEqual(try store.stored(), ["1"])
+        XCTAssertEqual(box?.drain(), 0)
+        XCTAssertEqual(try store.stored(), ["1", "2"])
+    }
+
+    func testADrainRewritesTheFileAfterEachRecordSoACrashReplaysAtMostOne() throws {
+        let store = FlakyStore(failNext: 1)
+        let box0 = try outbox(store)
+        for n in 1...4 { try box0.record(event(n)) }
+        clock.advance(1)
+        // At each store append, what a restart would replay: the file as it is at that moment.
+        var onDisk: [[String]] = []
+        let hook = OnAppend(store: store) { [self] in
+            let events = (try? AuditOutboxFile(path: path).load().events) ?? []
+            onDisk.append(events.map { e in
+                guard case .adminAction(let a) = e else { return "?" }
+                return a.detail ?? ""
+            })
+        }
+        let box = try outbox(hook)
+        XCTAssertEqual(box.drain(), 0)
+        XCTAssertEqual(try store.stored(), ["1", "2", "3", "4"])
+        XCTAssertEqual(onDisk, [["1", "2", "3", "4"], ["2", "3", "4"], ["3", "4"], ["4"]],
+                       "each appended record left the file before the next append")
+    }
+
+    func testManyWaitingRecordsAreRewrittenInSmallBatches() throws {
+        let store = FlakyStore(failNext: 1)
+        let box0 = try outbox(store)
+        for n in 1...200 { try box0.record(event(n)) }
+        clock.advance(1)
+        var maxReplayed = 0
+        let hook = OnAppend(store: store) { [self] in
+            let onDisk = (try? AuditOutboxFile(path: path).load().events.count) ?? 0
+            let stored = (try? store.stored().count) ?? 0
+            maxReplayed = max(maxReplayed, onDisk + stored - 200)  // in the store and still in the file
+        }
+        let box = try outbox(hook)
+        XCTAssertEqual(box.drain(), 0)
+        XCTAssertEqual(try store.stored().count, 200)
+        XCTAssertGreaterThan(maxReplayed, 0, "200 waiting records are not rewritten once per record")
+        XCTAssertLessThan(maxReplayed, AuditOutbox.maxBatch, "a crash appends at most one batch twice")
+    }
+
     func testBackoffDoublesUpToTheMaximum() {
         let b = AuditRetryBackoff(initial: 1, maximum: 8)
         XCTAssertEqual((0...6).map { b.delay(afterFailures: $0) }, [0, 1, 2, 4, 8, 8, 8])
@@ -230,4 +319,17 @@ final class PartialStore: AuditStore, @unchecked Sendable {
     }
     func records(queueID: QueueID) throws -> [AuditRecord] { try base.records(queueID: queueID) }
     func verifyChain() throws -> ChainVerification { try base.verifyChain() }
+}
+
+/// Passes every append to `store`, calling `before` first (on the appending thread).
+final class OnAppend: AuditStore, @unchecked Sendable {
+    let store: FlakyStore
+    let before: () -> Void
+    init(store: FlakyStore, before: @escaping () -> Void) { self.store = store; self.before = before }
+    func append(_ event: AuditEvent) throws -> AuditRecord {
+        before()
+        return try store.append(event)
+    }
+    func records(queueID: QueueID) throws -> [AuditRecord] { try store.records(queueID: queueID) }
+    func verifyChain() throws -> ChainVerification { try store.verifyChain() }
 }

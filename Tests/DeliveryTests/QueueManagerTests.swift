@@ -106,6 +106,23 @@ final class QueueManagerTests: XCTestCase {
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs() == [env.queueID] })
     }
 
+    func testOneAuditRecordThatCannotBeKeptDoesNotDropTheOthersOfTheAttempt() throws {
+        let env = envelope(sender: "alice@example.org", [
+            RecipientSpec(address: Fixtures.addr("ok@example.net")),
+            RecipientSpec(address: Fixtures.addr("defer@example.net")),
+        ])
+        try spool.commit(envelope: env, message: Fixtures.message)
+        let refusing = RefusesFirstRecord(audit)
+        let manager = try QueueManager(spool: spool, audit: refusing, settings: Fixtures.settings(port: server.port),
+                                       group: group, pool: pool, clock: clock, logger: Fixtures.logger)
+        let task = Task { await manager.run() }
+        defer { task.cancel() }
+
+        XCTAssertTrue(try Fixtures.eventually { try events(env.queueID).count == 1 }, "the second event was dropped")
+        XCTAssertEqual(refusing.calls, 2, "every event of the attempt was offered to the recorder")
+        XCTAssertEqual(try events(env.queueID).map(\.name), ["deferred"], "only the refused one is missing")
+    }
+
     func testAllFinalMessageIsRemoved() throws {
         let env = envelope(sender: "alice@example.org", [RecipientSpec(address: Fixtures.addr("ok@example.net"))])
         try spool.commit(envelope: env, message: Fixtures.message)
@@ -214,5 +231,19 @@ final class QueueManagerTests: XCTestCase {
         XCTAssertEqual(try spool.states(env.queueID)[0].lastAttempt, start.addingTimeInterval(600))
         try manager.delete(env.queueID)
         XCTAssertTrue(try Fixtures.eventually { try spool.queueIDs().isEmpty })
+    }
+}
+
+/// Throws `notRecorded` for the first event it is given, records the rest in `store`.
+final class RefusesFirstRecord: AuditRecorder, @unchecked Sendable {
+    private let store: MemoryAuditStore
+    private let lock = NSLock()
+    private var _calls = 0
+    init(_ store: MemoryAuditStore) { self.store = store }
+    var calls: Int { lock.withLock { _calls } }
+    func record(_ event: AuditEvent) throws {
+        let n = lock.withLock { _calls += 1; return _calls }
+        if n == 1 { throw AuditError.notRecorded(store: "disk full", outbox: "disk full") }
+        try store.record(event)
     }
 }

@@ -2,6 +2,7 @@
 // lines and as a JSON array, the chain verifies, and a malformed queue ID is an InvalidInput.
 import Audit
 import Foundation
+import MailCore
 import XCTest
 @testable import Gateway
 
@@ -22,6 +23,29 @@ final class AuditFacadeTests: XCTestCase {
         XCTAssertEqual(try facade.verify(), ChainCheck(text: "\(ChainVerification.intact(count: 2))", intact: true))
     }
 
+    func testOfflineRecordsGoBehindRecordsWaitingInTheDaemonsOutbox() throws {
+        let config = try FacadeFixtures.config()
+        let id = FacadeFixtures.queueID(1)
+        // The daemon's outbox holds an older record (its store failed).
+        try FileManager.default.createDirectory(atPath: (config.auditOutboxPath as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let daemon = try AuditOutbox(store: DownStore(), path: config.auditOutboxPath, clock: SystemClock(), log: { _ in })
+        try daemon.record(.adminAction(AdminEvent(actor: "daemon", action: .hold, queueID: id, detail: "older")))
+        XCTAssertEqual(daemon.waiting, 1)
+        let facade = AuditFacade(config: config)
+        let before = try facade.verify().text
+        XCTAssertTrue(before.hasSuffix("1 record(s) wait in \(config.auditOutboxPath), not yet in the chain"), before)
+
+        let result = try facade.recordAdmin(actor: "alice", action: "release", queueID: id, detail: "offline")
+        XCTAssertEqual(result.waiting, 0)
+        XCTAssertNil(result.note)
+        let lines = try facade.records(queueID: id.description, json: false)
+        XCTAssertEqual(lines.count, 2, "\(lines)")
+        XCTAssertTrue(lines[0].contains("daemon") && lines[1].contains("alice"), "the waiting record first: \(lines)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: config.auditOutboxPath), "the outbox was drained")
+        XCTAssertEqual(try facade.verify(), ChainCheck(text: "\(ChainVerification.intact(count: 2))", intact: true))
+    }
+
     func testAnUnknownMessageHasNoRecordsAndABadIDIsRefused() throws {
         let facade = AuditFacade(config: try FacadeFixtures.config())
         XCTAssertEqual(try facade.records(queueID: FacadeFixtures.queueID(9).description, json: false), [])
@@ -32,4 +56,12 @@ final class AuditFacadeTests: XCTestCase {
             XCTAssertEqual(error as? InvalidInput, InvalidInput("not a queue ID: nope"))
         }
     }
+}
+
+/// A store that refuses every append.
+struct DownStore: AuditStore {
+    struct Down: Error {}
+    func append(_ event: AuditEvent) throws -> AuditRecord { throw Down() }
+    func records(queueID: QueueID) throws -> [AuditRecord] { [] }
+    func verifyChain() throws -> ChainVerification { .intact(count: 0) }
 }

@@ -135,12 +135,13 @@ final class MTASTSFetcherTests: XCTestCase {
     func testUnreadableOrEmptyCAFileIsRefusedAtInit() throws {
         let missing = directory + "/no-such-ca.pem"
         XCTAssertThrowsError(try fetcher(extraCAFile: .some(missing))) { error in
-            XCTAssertEqual((error as? MTASTSCAFileError)?.path, missing, "\(error)")
+            XCTAssertEqual(error as? CAFile.LoadError, CAFile.LoadError(path: missing, problem: .unreadable("no such file")))
+            XCTAssertEqual("\(error)", "cannot read CA file \(missing): no such file", "the wording CAFile uses everywhere")
         }
         let empty = directory + "/empty-ca.pem"
         XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
         XCTAssertThrowsError(try fetcher(extraCAFile: .some(empty))) { error in
-            XCTAssertEqual((error as? MTASTSCAFileError)?.path, empty, "\(error)")
+            XCTAssertEqual(error as? CAFile.LoadError, CAFile.LoadError(path: empty, problem: .empty))
         }
         XCTAssertNoThrow(try fetcher(), "the test CA loads")
     }

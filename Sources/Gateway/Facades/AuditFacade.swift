@@ -1,7 +1,8 @@
 // AuditFacade: the audit store as `sealgate audit query|verify` and the offline queue commands use
-// it: one message's records as Received-style lines or JSON, the chain check, an admin record.
+// it: one message's records as Received-style lines or JSON, the chain check, an admin record (through the outbox).
 
 import Audit
+import Foundation
 import MailCore
 
 public struct AuditFacade {
@@ -17,15 +18,25 @@ public struct AuditFacade {
         return records.map { AuditRendering.receivedStyleLine($0, localHostname: config.hostname) }
     }
 
-    /// Recomputes the hash chain over every record.
+    /// Recomputes the hash chain over every record, and says how many records wait in the outbox
+    /// (not in the chain yet, so neither checked nor shown by `query`).
     public func verify() throws -> ChainCheck {
         let result = try open().verifyChain()
-        return ChainCheck(text: "\(result)", intact: result.isIntact)
+        let waiting = try AuditOutbox.waitingRecords(at: config.auditOutboxPath)
+        let note = waiting == 0 ? "" : "\n\(waiting) record(s) wait in \(config.auditOutboxPath), not yet in the chain"
+        return ChainCheck(text: "\(result)" + note, intact: result.isIntact)
     }
 
-    /// Appends an admin record directly (the daemon is not running, so this process is the one writer).
-    func recordAdmin(actor: String, action: String, queueID: QueueID, detail: String? = nil) throws {
-        _ = try open().append(.adminAction(AdminEvent(actor: actor, action: action, queueID: queueID, detail: detail)))
+    /// Records an admin action with the daemon stopped (this process is the one writer), through the
+    /// daemon's outbox file: records that wait there from before are appended first, and a record the
+    /// store refuses waits there too. Throws when the store cannot be opened or nothing could keep it.
+    @discardableResult
+    func recordAdmin(actor: String, action: String, queueID: QueueID, detail: String? = nil) throws -> OfflineAudit {
+        let notes = OfflineAudit.Notes()
+        let outbox = try AuditOutbox(store: try open(), path: config.auditOutboxPath, clock: SystemClock(), log: notes.add)
+        outbox.drain()
+        try outbox.record(.adminAction(AdminEvent(actor: actor, action: action, queueID: queueID, detail: detail)))
+        return OfflineAudit(waiting: outbox.waiting, outboxPath: outbox.path, log: notes.lines)
     }
 
     func open() throws -> SQLiteAuditStore {
@@ -39,4 +50,35 @@ public struct AuditFacade {
 public struct ChainCheck: Equatable {
     public let text: String
     public let intact: Bool
+}
+
+/// What an offline admin record came to: how many records still wait in the outbox (this one among
+/// them when the store refused it) and the outbox's log lines.
+struct OfflineAudit {
+    let waiting: Int
+    let outboxPath: String
+    let log: [String]
+
+    /// For the command's output when records wait: how many, where, and the store's last error.
+    var note: String? {
+        guard waiting > 0 else { return nil }
+        return "audit: \(waiting) record(s) wait in \(outboxPath) until the store works (the next offline"
+            + " command or the daemon appends them)" + (log.last.map { "\n" + $0 } ?? "")
+    }
+
+    final class Notes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var _lines: [String] = []
+        var lines: [String] { lock.withLock { _lines } }
+        func add(_ line: String) { lock.withLock { _lines.append(line) } }
+    }
+}
+
+extension GatewayConfig {
+    /// The audit outbox beside the store, the same file for the daemon and the offline commands.
+    var auditOutboxPath: String {
+        switch auditStore {
+        case .sqlite(let path): return path + ".outbox"
+        }
+    }
 }

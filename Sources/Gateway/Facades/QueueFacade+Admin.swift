@@ -39,11 +39,12 @@ extension QueueFacade {
         case "release": line = "\(id): released \(try spool.release(id, now: SystemClock().now())) recipient(s) (offline)"
         default: try spool.remove(id); line = "\(id): deleted (offline)"
         }
+        let audit: OfflineAudit
         do {
-            try AuditFacade(config: config).recordAdmin(actor: actor, action: command, queueID: id, detail: "offline")
+            audit = try AuditFacade(config: config).recordAdmin(actor: actor, action: command, queueID: id, detail: "offline")
         } catch {
             return .doneButNotAudited(line, auditError: "the change was made but not audited: \(error)")
         }
-        return .done(line)
+        return .done(audit.note.map { line + "\n" + $0 } ?? line)
     }
 }
