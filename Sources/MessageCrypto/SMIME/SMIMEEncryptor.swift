@@ -36,6 +36,7 @@ public struct SMIMEEncryptor: Sendable {
                 let detail = OpenSSLErrorQueue.drain()
                 throw SMIMEError.badCertificate(index: index, reason: "not a DER X.509 certificate (\(detail))")
             }
+            certificates.append(cert) // freed by the defer above, also when a check below throws
             guard let key = X509_get0_pubkey(cert) else {
                 throw SMIMEError.badCertificate(index: index, reason: "no usable public key (\(OpenSSLErrorQueue.drain()))")
             }
@@ -43,7 +44,6 @@ public struct SMIMEEncryptor: Sendable {
             guard type == EVP_PKEY_RSA || type == EVP_PKEY_EC else {
                 throw SMIMEError.badCertificate(index: index, reason: "key type \(type) is neither RSA nor EC")
             }
-            certificates.append(cert)
         }
 
         let der = try envelope(CRLFCanonical.form(of: entity), certificates: certificates, cipher: cipher)

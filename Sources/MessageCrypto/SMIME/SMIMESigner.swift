@@ -34,8 +34,8 @@ public struct SMIMESigner: Sendable {
                             chain: [OpaquePointer]) throws -> [UInt8] {
         guard let stack = sealgate_sk_X509_new_null() else { throw OpenSSLErrorQueue.failure("sk_X509_new_null") }
         defer { sealgate_sk_X509_pop_free(stack) }
-        for cert in chain where sealgate_sk_X509_push(stack, cert) == 0 {
-            X509_free(cert)
+        for (index, cert) in chain.enumerated() where sealgate_sk_X509_push(stack, cert) == 0 {
+            chain[index...].forEach { X509_free($0) } // the stack owns only those pushed before
             throw OpenSSLErrorQueue.failure("sk_X509_push")
         }
         let flags = sealgate_CMS_BINARY() | sealgate_CMS_DETACHED() | sealgate_CMS_PARTIAL()

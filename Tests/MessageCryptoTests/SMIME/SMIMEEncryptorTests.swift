@@ -92,6 +92,24 @@ final class SMIMEEncryptorTests: XCTestCase {
         }
     }
 
+    func testParallelCallsShareNoState() throws {
+        // As on a thread pool: several encryptions at once, one of them failing, each correct alone.
+        let der = try rsa.certDER()
+        let results = UnsafeMutableBufferPointer<[UInt8]?>.allocate(capacity: 8)
+        defer { results.deallocate() }
+        results.initialize(repeating: nil)
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let certs = i == 3 ? [Array("bad".utf8)] : [der]
+            let entity = Self.entity + Array("copy \(i)\r\n".utf8)
+            results[i] = try? SMIMEEncryptor().encrypt(entity: entity, recipientCertificatesDER: certs, cipher: i % 2 == 0 ? .aes256CBC : .aes256GCM)
+        }
+        for i in 0..<8 {
+            if i == 3 { XCTAssertNil(results[i]); continue }
+            let out = try XCTUnwrap(results[i])
+            XCTAssertEqual(try tool.decrypt(out, as: rsa), Self.entity + Array("copy \(i)\r\n".utf8))
+        }
+    }
+
     func testGarbageCertificateIsRefusedWithItsPosition() throws {
         let garbage = Array("not a certificate at all".utf8)
         XCTAssertThrowsError(try SMIMEEncryptor().encrypt(entity: Self.entity, recipientCertificatesDER: [try rsa.certDER(), garbage])) { error in

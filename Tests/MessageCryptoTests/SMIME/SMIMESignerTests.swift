@@ -38,6 +38,24 @@ final class SMIMESignerTests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
     }
 
+    func testHeaderProtectedSignedAndEncryptedMessageVerifiesWithTheRealSubjectInside() throws {
+        let signer = try tool.issue("sender", email: "phi@clinic.example", key: .p256, keyUsage: "digitalSignature")
+        let recipient = try tool.issue("dave", email: "dave@example.org", key: .rsa2048, keyUsage: "keyEncipherment")
+        let original = Array("From: phi@clinic.example\nTo: dave@example.org\nSubject: HIV test result\nContent-Type: text/plain\n\nNegative.\n".utf8)
+        let (cert, key, der) = (try signer.certPEM(), try signer.keyPEM(), try recipient.certDER())
+        let wire = try ProtectedMessage.build(original: original, protection: HeaderProtection(protectSubject: true)) { payload in
+            try SMIMEEncryptor().encrypt(entity: try SMIMESigner().sign(entity: payload, certificatePEM: cert, keyPEM: key),
+                                         recipientCertificatesDER: [der])
+        }
+        XCTAssertTrue(splitMessage(wire).headers.contains("Subject: [encrypted message]"))
+        XCTAssertFalse(wire.text.contains("HIV"))
+        let input = try tool.write(try tool.decrypt(wire, as: recipient), "hp-signed.eml")
+        let verified = try tool.run(["cms", "-verify", "-CAfile", tool.caPath, "-in", input, "-inform", "SMIME"])
+        XCTAssertEqual(verified.status, 0, verified.stderr)
+        XCTAssertTrue(verified.stdout.text.contains("Subject: HIV test result"), verified.stdout.text)
+        XCTAssertTrue(verified.stdout.text.contains("hp=\"cipher\""))
+    }
+
     func testKeyThatDoesNotMatchTheCertificateIsRefused() throws {
         let one = try tool.issue("one", email: "one@clinic.example", key: .rsa2048, keyUsage: "digitalSignature")
         let two = try tool.issue("two", email: "two@clinic.example", key: .rsa2048, keyUsage: "digitalSignature")
