@@ -83,6 +83,10 @@ let package = Package(
         .target(name: "Queue", dependencies: ["MailCore", "SafeIO", crypto], swiftSettings: settings),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "MailCore"], swiftSettings: settings),
 
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "MessageCrypto", dependencies: ["MIME", "COpenSSL"], swiftSettings: settings),
+        .testTarget(name: "MessageCryptoTests", dependencies: ["MessageCrypto"], swiftSettings: settings),
+
         .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, grdb],
                 swiftSettings: settings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", grdb], swiftSettings: settings),
