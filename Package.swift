@@ -95,6 +95,10 @@ let package = Package(
                                                            .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: settings),
 
+        .systemLibrary(name: "CRNP", pkgConfig: "librnp", providers: [.apt(["librnp-dev"])]),
+        .target(name: "MessageCrypto", dependencies: ["MailCore", "MIME", "CRNP"], swiftSettings: settings),
+        .testTarget(name: "MessageCryptoTests", dependencies: ["MessageCrypto", "MIME"], swiftSettings: settings),
+
         .target(name: "Delivery", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue",
                                                  "Audit", x509, nioCore, nioPosix, nioSSL, nioTLS, logging], swiftSettings: settings),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "MailCore", "MIME", "DNS", "TLSPolicy", "Queue", "Audit",
