@@ -25,7 +25,7 @@ final class RNPContext {
         }
     }
 
-    /// Imports the keys in `bytes` (armored or binary) and returns the fingerprints of the primary keys.
+    /// Imports the keys in `bytes` (armored or binary) and returns the primary keys' fingerprints (upper-case hex).
     func importKeys(_ bytes: [UInt8], secret: Bool) throws -> [String] {
         let flags = secret ? (sealgate_rnp_load_public | sealgate_rnp_load_secret) : sealgate_rnp_load_public
         let json: String = try RNPInput.with(bytes) { input in
@@ -36,7 +36,9 @@ final class RNPContext {
         var primaries: [String] = []
         for fpr in Self.fingerprints(inImportResults: json) {
             let key = try locate(fingerprint: fpr)
-            if try key.isPrimary, !primaries.contains(fpr) { primaries.append(fpr) }
+            // rnp's JSON spells fingerprints in lower case; rnp_key_get_fprint (and gpg) in upper.
+            let canonical = try key.fingerprint
+            if try key.isPrimary, !primaries.contains(canonical) { primaries.append(canonical) }
         }
         return primaries
     }

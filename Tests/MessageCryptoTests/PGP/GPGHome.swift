@@ -29,9 +29,9 @@ final class GPGHome {
     func run(_ tool: String, _ arguments: [String], stdin: [UInt8] = []) throws -> Run {
         let id = UUID().uuidString
         let inPath = path + "/in-" + id, outPath = path + "/out-" + id, errPath = path + "/err-" + id
-        FileManager.default.createFile(atPath: inPath, contents: Data(stdin))
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: inPath, contents: Data(stdin))
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { [inPath, outPath, errPath].forEach { try? FileManager.default.removeItem(atPath: $0) } }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
@@ -87,7 +87,7 @@ final class GPGHome {
     /// Writes bytes into the home (0600) and returns the path, for tools that read files.
     func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         let file = path + "/" + name
-        FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
         return file
     }
 }
