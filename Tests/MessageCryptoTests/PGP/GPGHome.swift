@@ -49,14 +49,13 @@ final class GPGHome {
 
     /// gpg in batch mode with an empty passphrase through loopback (no pinentry).
     @discardableResult
-    func gpg(_ arguments: [String], stdin: [UInt8] = []) throws -> Run {
-        let r = try run("/usr/bin/gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", ""] + arguments, stdin: stdin)
-        return r
+    func gpg(_ arguments: [String], stdin: [UInt8] = [], passphrase: String = "") throws -> Run {
+        try run("/usr/bin/gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase] + arguments, stdin: stdin)
     }
 
     /// Makes a key with `gpg --quick-gen-key USERID ALGO USAGE EXPIRE` and returns its fingerprint.
-    func generate(_ userID: String, algo: String, usage: String, expire: String) throws -> String {
-        let r = try gpg(["--quick-gen-key", userID, algo, usage, expire])
+    func generate(_ userID: String, algo: String, usage: String, expire: String, passphrase: String = "") throws -> String {
+        let r = try gpg(["--quick-gen-key", userID, algo, usage, expire], passphrase: passphrase)
         guard r.status == 0 else { throw GPGFailure("quick-gen-key \(userID): \(r.stderr)") }
         guard let fpr = try colons(userID).first(where: { $0.first == "fpr" })?[safe: 9] else {
             throw GPGFailure("no fingerprint for \(userID)")
@@ -78,8 +77,14 @@ final class GPGHome {
         return [UInt8](r.stdout)
     }
 
-    func exportSecret(_ fpr: String) throws -> [UInt8] {
-        let r = try gpg(["--armor", "--export-secret-keys", fpr])
+    /// Adds a subkey with `gpg --quick-add-key FPR ALGO USAGE EXPIRE`.
+    func addSubkey(_ fpr: String, algo: String, usage: String, expire: String) throws {
+        let r = try gpg(["--quick-add-key", fpr, algo, usage, expire])
+        guard r.status == 0 else { throw GPGFailure("quick-add-key \(fpr): \(r.stderr)") }
+    }
+
+    func exportSecret(_ fpr: String, passphrase: String = "") throws -> [UInt8] {
+        let r = try gpg(["--armor", "--export-secret-keys", fpr], passphrase: passphrase)
         guard r.status == 0, !r.stdout.isEmpty else { throw GPGFailure("export secret \(fpr): \(r.stderr)") }
         return [UInt8](r.stdout)
     }

@@ -106,6 +106,13 @@ final class PGPEncryptorTests: XCTestCase {
         XCTAssertThrowsError(try PGPEncryptor.encrypt(entity: Self.original, recipientKeys: [bob], signingKey: bob)) {
             guard case .notASigningKey? = $0 as? PGPError else { return XCTFail("\($0)") }
         }
+        let protected = try f.home.exportSecret(f.protectedOrg, passphrase: PGPFixture.protectedPassphrase)
+        XCTAssertThrowsError(try PGPEncryptor.encrypt(entity: Self.original, recipientKeys: [bob], signingKey: protected)) {
+            XCTAssertEqual($0 as? PGPError, .signingKeyProtected(fingerprint: f.protectedOrg))
+        }
+        XCTAssertThrowsError(try PGPEncryptor.encrypt(entity: [], recipientKeys: [bob], signingKey: nil)) {
+            XCTAssertEqual($0 as? PGPError, .notAMIMEEntity)
+        }
         // A sign-only key has nothing to encrypt to: rnp's own result name comes back.
         let carol = try f.home.exportPublic(f.carol, armored: true)
         XCTAssertThrowsError(try PGPEncryptor.encrypt(entity: Self.original, recipientKeys: [carol], signingKey: nil)) {

@@ -1,5 +1,5 @@
-// PGPFixture: the keys the PGP tests share, made once with real gpg in one temporary GNUPGHOME:
-// RSA (gpg's default), ed25519/cv25519, sign-only, revoked, and the organisation's signing key.
+// PGPFixture: the keys the PGP tests share, made once by real gpg in a temporary GNUPGHOME: RSA,
+// ed25519/cv25519, sign-only, a short-lived subkey, revoked, address-less, and signing keys.
 import Foundation
 
 final class PGPFixture {
@@ -14,6 +14,13 @@ final class PGPFixture {
     let frank: String
     /// The organisation's signing key (ed25519, sign only, no expiry).
     let org: String
+    /// The same kind of key, protected with `protectedPassphrase`.
+    let protectedOrg: String
+    static let protectedPassphrase = "hunter2-not-stored"
+    /// Gina: an ed25519 sign-only primary that never expires, with a cv25519 subkey of one day.
+    let gina: String
+    /// A key whose only user ID is a name without an address.
+    let nameless: String
 
     private static let lock = NSLock()
     private static var made: PGPFixture?
@@ -40,6 +47,11 @@ final class PGPFixture {
         carol = try home.generate("Carol <carol@example.net>", algo: "ed25519", usage: "sign", expire: "1y")
         frank = try home.generate("Frank <frank@example.net>", algo: "future-default", usage: "default", expire: "1y")
         org = try home.generate("Example Org <pgp@example.org>", algo: "ed25519", usage: "sign", expire: "never")
+        protectedOrg = try home.generate("Example Org Protected <pgp2@example.org>", algo: "ed25519", usage: "sign",
+                                         expire: "never", passphrase: Self.protectedPassphrase)
+        gina = try home.generate("Gina <gina@example.net>", algo: "ed25519", usage: "sign", expire: "never")
+        try home.addSubkey(gina, algo: "cv25519", usage: "encr", expire: "1d")
+        nameless = try home.generate("Nameless Key Holder", algo: "future-default", usage: "default", expire: "1y")
         try revoke(frank)
     }
 

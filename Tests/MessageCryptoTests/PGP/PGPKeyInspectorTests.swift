@@ -109,3 +109,39 @@ final class PGPKeyInspectorTests: XCTestCase {
         }
     }
 }
+
+final class PGPKeyInspectorSubkeyTests: XCTestCase {
+    override class func tearDown() { PGPFixture.removeShared() }
+
+    func testExpiredEncryptionSubkeyUnderAValidPrimaryIsRefusedWithItsDate() throws {
+        let f = try PGPFixture.shared()
+        let key = try f.home.exportPublic(f.gina, armored: false)
+        let lines = try f.home.colons(f.gina)
+        let sub = try XCTUnwrap(lines.first { $0.first == "sub" && ($0[safe: 11] ?? "").contains("e") })
+        let subExpiry = Date(timeIntervalSince1970: try XCTUnwrap(sub[safe: 6].flatMap(TimeInterval.init)))
+        XCTAssertEqual(lines.first { $0.first == "pub" }?[safe: 6], "", "the primary should never expire")
+
+        let before = try PGPKeyInspector.inspect(key: key, now: subExpiry.addingTimeInterval(-60))
+        XCTAssertNil(before.unusableReason)
+        XCTAssertEqual(before.encryptionKeyExpiry, subExpiry)
+        let after = try PGPKeyInspector.inspect(key: key, now: subExpiry.addingTimeInterval(3_600))
+        XCTAssertEqual(after.unusableReason, "encryption subkey expired \(Self.day(subExpiry))")
+        XCTAssertNil(after.encryptionKeyFingerprint)
+    }
+
+    func testKeyWithNoAddressInItsUserIDsIsRefused() throws {
+        let f = try PGPFixture.shared()
+        let created = try PGPKeyInspectorTests.created(f, f.nameless)
+        let info = try PGPKeyInspector.inspect(key: try f.home.exportPublic(f.nameless, armored: true), now: created.addingTimeInterval(60))
+        XCTAssertEqual(info.addresses, [])
+        XCTAssertEqual(info.unusableReason, "no user ID with an email address")
+        XCTAssertEqual(info.fingerprint, f.nameless)
+    }
+
+    static func day(_ date: Date) -> String {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC") ?? utc.timeZone
+        let c = utc.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+}
