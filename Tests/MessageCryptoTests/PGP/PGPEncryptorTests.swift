@@ -14,6 +14,7 @@ final class PGPEncryptorTests: XCTestCase {
 
     func testRSARecipientDecryptsWithGPGToTheCanonicalOriginal() throws {
         let f = try PGPFixture.shared()
+        XCTAssertEqual(try f.field(f.bob, "pub", 3), "1", "gpg's default key is not RSA here")
         let out = try PGPEncryptor.encrypt(entity: Self.original, recipientKeys: [try f.home.exportPublic(f.bob, armored: true)], signingKey: nil)
         let armored = try Self.armoredPart(out)
         let r = try f.home.gpg(["--status-fd", "2", "--decrypt"], stdin: armored)
@@ -60,6 +61,9 @@ final class PGPEncryptorTests: XCTestCase {
         XCTAssertEqual([UInt8](g.stdout), Self.canonical)
         XCTAssertTrue(g.stderr.contains("[GNUPG:] GOODSIG"), "gpg saw no good signature: \(g.stderr)")
         XCTAssertTrue(g.stderr.contains("[GNUPG:] VALIDSIG \(f.org)"), "not signed by the organisation's key: \(g.stderr)")
+        // VALIDSIG fpr date ts expire version reserved pubkey-algo hash-algo ...: 8 is SHA-256.
+        let validsig = g.stderr.split(separator: "\n").first { $0.hasPrefix("[GNUPG:] VALIDSIG") }?.split(separator: " ")
+        XCTAssertEqual(validsig?[safe: 9], "8", "not hashed with SHA-256: \(g.stderr)")
 
         let secret = try f.home.write("bob-secret.asc", try f.home.exportSecret(f.bob))
         let signer = try f.home.write("org-public.asc", try f.home.exportPublic(f.org, armored: true))
