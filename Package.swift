@@ -84,8 +84,6 @@ let package = Package(
         .testTarget(name: "QueueTests", dependencies: ["Queue", "MailCore"], swiftSettings: settings),
 
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "MessageCrypto", dependencies: ["MIME", "COpenSSL"], swiftSettings: settings),
-        .testTarget(name: "MessageCryptoTests", dependencies: ["MessageCrypto"], swiftSettings: settings),
 
         .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, grdb],
                 swiftSettings: settings),
@@ -98,6 +96,10 @@ let package = Package(
                                                            nioCore, nioSSL, logging, concurrency,
                                                            .product(name: "NIOEmbedded", package: "swift-nio")],
                     swiftSettings: settings),
+
+        .systemLibrary(name: "CRNP", pkgConfig: "librnp", providers: [.apt(["librnp-dev"])]),
+        .target(name: "MessageCrypto", dependencies: ["MailCore", "MIME", "COpenSSL", "CRNP"], swiftSettings: settings),
+        .testTarget(name: "MessageCryptoTests", dependencies: ["MessageCrypto", "MIME"], swiftSettings: settings),
 
         .target(name: "Delivery", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue",
                                                  "Audit", x509, nioCore, nioPosix, nioSSL, nioTLS, logging], swiftSettings: settings),
