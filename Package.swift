@@ -62,6 +62,10 @@ let package = Package(
         .target(name: "MIME", dependencies: ["MailCore"], swiftSettings: settings),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "MailCore"], swiftSettings: settings),
 
+        .target(name: "DKIM", dependencies: ["MailCore", "SafeIO", crypto, cryptoExtras], swiftSettings: settings),
+        // The tests run dkimpy through verify_dkim.py, found beside them by #filePath.
+        .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailCore"], exclude: ["verify_dkim.py"], swiftSettings: settings),
+
         .target(name: "PHIScanner", dependencies: ["MailCore", "MIME"], resources: [.copy("Resources")],
                 swiftSettings: settings),
         .testTarget(name: "PHIScannerTests", dependencies: ["PHIScanner", "MailCore", "TestSupport"], resources: [.copy("Corpus")],
