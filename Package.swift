@@ -106,7 +106,7 @@ let package = Package(
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", "SafeIO", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "DKIM", "SafeIO", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),

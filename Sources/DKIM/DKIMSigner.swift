@@ -40,7 +40,8 @@ public struct DKIMSigner: Sendable {
         return Array(SignatureField.signed(unsigned: unsigned, signature: signature).utf8) + message
     }
 
-    static func isValidSelector(_ selector: String) -> Bool {
+    /// True when `selector` can be a selector: dot-separated labels of letters, digits and hyphens.
+    public static func isValidSelector(_ selector: String) -> Bool {
         let labels = selector.split(separator: ".", omittingEmptySubsequences: false)
         return !labels.isEmpty && selector.utf8.count <= 253 && labels.allSatisfy { label in
             !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
