@@ -113,3 +113,19 @@ def test_keygen_out_and_bad_arguments(tmp_path):
         p = _keygen(config, *args)
         assert p.returncode == 64, (args, p.stderr)
         assert p.stdout == ""
+
+
+def test_check_config_reads_the_generated_key_and_refuses_an_open_one(tmp_path):
+    config = _config(tmp_path)
+    assert _keygen(config, "example.org", "s2026").returncode == 0
+    assert _keygen(config, "example.org", "e2026", "--algorithm", "ed25519").returncode == 0
+    with open(config, "a") as f:
+        f.write("dkim:\n  domains:\n"
+                "    example.org: {selector: s2026, key: certs/dkim/example.org.s2026.key,\n"
+                "                  second_selector: e2026, second_key: certs/dkim/example.org.e2026.key}\n")
+    p = subprocess.run([sealgate_bin(), "check-config", "--config", config], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0 and "config OK" in p.stdout + p.stderr, p.stdout + p.stderr
+    os.chmod(tmp_path / "certs" / "dkim" / "example.org.e2026.key", 0o644)
+    p = subprocess.run([sealgate_bin(), "check-config", "--config", config], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 1
+    assert re.search(r"sealgate\.yaml:9:\d+: error: dkim\.domains\.example\.org\.second_key: .*mode 644", p.stderr), p.stderr
