@@ -7,12 +7,6 @@
 struct RawHeaderField: Equatable {
     var name: String
     var raw: ArraySlice<UInt8>
-
-    /// The bytes after the colon, still folded.
-    var rawValue: ArraySlice<UInt8> {
-        guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return raw[raw.endIndex...] }
-        return raw[(colon + 1)...]
-    }
 }
 
 struct SplitMessage {

@@ -1,5 +1,5 @@
 // DKIMKey loading: PKCS#8 from openssl genpkey and PKCS#1 RSA load; a key file group or others
-// may read, an RSA key under 2048 bits and a non-key are refused with a clear message.
+// may read, an RSA key under 2048 bits, an EC key and a non-key are refused with a clear message.
 
 @testable import DKIM
 import Foundation
@@ -46,6 +46,12 @@ final class DKIMKeyTests: XCTestCase {
         XCTAssertThrowsError(try DKIMKey.load(pemFile: path)) {
             guard case .unsupportedKey(let why)? = $0 as? DKIMError else { return XCTFail("\($0)") }
             XCTAssertTrue(why.hasPrefix(path), why)
+        }
+        let ec = dir.path + "/p256.key"
+        XCTAssertEqual(try Oracle.run("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ec]).status, 0)
+        chmod(ec, 0o600)
+        XCTAssertThrowsError(try DKIMKey.load(pemFile: ec)) {
+            guard case .unsupportedKey? = $0 as? DKIMError else { return XCTFail("\($0)") }
         }
         XCTAssertThrowsError(try DKIMKey.load(pemFile: dir.path + "/absent.key")) {
             guard case .unreadableKey? = $0 as? DKIMError else { return XCTFail("\($0)") }

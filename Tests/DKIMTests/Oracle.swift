@@ -34,12 +34,12 @@ enum Oracle {
         return try run("python3", [verifier, path] + records.map { "\($0.key)=\($0.value)" })
     }
 
-    /// dkimpy's relaxed body canonicalisation of `body`, as bytes.
-    static func canonicalBody(_ body: [UInt8], in dir: TempDir) throws -> [UInt8] {
-        let path = dir.write("body-\(UUID().uuidString)", body)
-        let result = try run("python3", [verifier, "--canon-body", path])
+    /// dkimpy's relaxed body canonicalisation of each of `bodies`, as bytes (one python run).
+    static func canonicalBodies(_ bodies: [[UInt8]], in dir: TempDir) throws -> [[UInt8]] {
+        let paths = bodies.enumerated().map { dir.write("body-\($0.offset)", $0.element) }
+        let result = try run("python3", [verifier, "--canon-body"] + paths)
         XCTAssertEqual(result.status, 0, result.stderr)
-        return hexBytes(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        return result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { hexBytes(String($0)) }
     }
 
     /// A key made by `openssl genpkey` (PKCS#8 PEM), written 0600.

@@ -5,8 +5,8 @@
 
 NAME is the record owner, e.g. s2026._domainkey.example.org (no final dot); TXT is the record
 value (v=DKIM1; k=...; p=...). Prints one line per signature: "<index> <d> <s> <a> ok|FAIL".
-With --canon-body, prints instead the hex of dkimpy's relaxed body canonicalisation of the
-message's body (the bytes after the first empty line), to compare with ours.
+With --canon-body FILE..., prints instead, one line per file, the hex of dkimpy's relaxed body
+canonicalisation of the file's bytes taken as a body, to compare with ours.
 """
 import sys
 
@@ -17,9 +17,9 @@ from dkim.util import parse_tag_value
 
 def main(argv):
     if len(argv) >= 2 and argv[0] == "--canon-body":
-        with open(argv[1], "rb") as f:
-            body = f.read()
-        sys.stdout.write(Relaxed.canonicalize_body(body).hex() + "\n")
+        for path in argv[1:]:
+            with open(path, "rb") as f:
+                sys.stdout.write(Relaxed.canonicalize_body(f.read()).hex() + "\n")
         return 0
     if len(argv) < 2:
         sys.stderr.write(__doc__)
