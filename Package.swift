@@ -62,6 +62,10 @@ let package = Package(
         .target(name: "MIME", dependencies: ["MailCore"], swiftSettings: settings),
         .testTarget(name: "MIMETests", dependencies: ["MIME", "MailCore"], swiftSettings: settings),
 
+        .target(name: "DKIM", dependencies: ["MailCore", "SafeIO", crypto, cryptoExtras], swiftSettings: settings),
+        // The tests run dkimpy through verify_dkim.py, found beside them by #filePath.
+        .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailCore"], exclude: ["verify_dkim.py"], swiftSettings: settings),
+
         .target(name: "PHIScanner", dependencies: ["MailCore", "MIME"], resources: [.copy("Resources")],
                 swiftSettings: settings),
         .testTarget(name: "PHIScannerTests", dependencies: ["PHIScanner", "MailCore", "TestSupport"], resources: [.copy("Corpus")],
@@ -108,7 +112,7 @@ let package = Package(
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", "SafeIO", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "DKIM", "SafeIO", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),

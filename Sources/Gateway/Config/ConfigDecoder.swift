@@ -42,6 +42,7 @@ final class ConfigDecoder {
         if let node = top["log"] { decodeLog(node) }
         if let node = top["dns"] { decodeDNS(node) }
         if let node = top["scanner"] { decodeScanner(node) }
+        if let node = top["dkim"] { decodeDKIM(node) }
         checkFiles()
     }
 

@@ -61,6 +61,8 @@ public struct GatewayConfig: Sendable {
     /// "ip:port" or "[ipv6]:port"; nil means the first nameserver of /etc/resolv.conf.
     public var dnsResolver: String?
     public var dnssecMode: String
+    /// `dkim.domains`: the signing keys per sender domain (checked at load; signing is wired later).
+    public var dkimDomains: [DKIMDomainConfig] = []
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {
