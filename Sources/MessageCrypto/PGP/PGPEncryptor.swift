@@ -28,7 +28,7 @@ public enum PGPEncryptor {
         }
         guard !recipients.isEmpty else { throw PGPError.noRecipients }
         let signer = try signingKey.map { try loadSigner($0, into: context) }
-        let armored = try run(context: context, plaintext: PGPCanonicalForm.crlf(entity), recipients: recipients, signer: signer)
+        let armored = try run(context: context, plaintext: CRLFCanonical.form(of: entity), recipients: recipients, signer: signer)
         return PGPMIMEBuilder.entity(armored: armored, boundary: PGPMIMEBuilder.boundary())
     }
 

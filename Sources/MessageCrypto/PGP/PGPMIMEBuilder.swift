@@ -29,7 +29,7 @@ enum PGPMIMEBuilder {
             "",
         ]
         var out = Array(lines.joined(separator: "\r\n").utf8) + [0x0D, 0x0A]
-        var armor = PGPCanonicalForm.crlf(armored)
+        var armor = CRLFCanonical.form(of: armored)
         if armor.last != 0x0A { armor += [0x0D, 0x0A] }
         out += armor
         lines = ["--\(boundary)--", ""]
