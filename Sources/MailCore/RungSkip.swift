@@ -91,7 +91,7 @@ public enum RungSkip: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// S/MIME keys are certificates; PGP ones are keys.
-    static func keyWord(_ method: DeliveryMethod) -> String { method == .smime ? "certificate" : "key" }
+    public static func keyWord(_ method: DeliveryMethod) -> String { method == .smime ? "certificate" : "key" }
 
     /// "2026-10-01", in UTC.
     static func day(_ date: Date) -> String {
