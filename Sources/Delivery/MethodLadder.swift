@@ -31,7 +31,8 @@ public struct LadderPlan: Sendable, Hashable {
     public var needsTLSMeasurement: Bool { beforeConnect == nil }
 
     /// The choice once the hop's TLS is measured: `tls` only when the outcome meets the
-    /// requirement; otherwise the next rung in the same pass, then `otherwise`.
+    /// requirement; otherwise the next rung in the same pass, then `otherwise`. With several MX
+    /// hosts, pass the outcome of the last hop tried (the ladder moves on once no hop meets it).
     public func afterTLS(outcome: TLSOutcome) -> MethodChoice {
         climb(tls: outcome) ?? fallback([])
     }

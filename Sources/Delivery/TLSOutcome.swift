@@ -3,6 +3,9 @@
 
 import MailCore
 
+/// Built by the delivery loop from what it already has: `HopPlanning.policy` failing gives
+/// `.hopUnusable`, an EHLO without STARTTLS `.noSTARTTLS`, a refused or failed handshake
+/// `.handshakeFailed`, and `AttemptReport.tls` after the handshake `.negotiated`.
 public struct TLSOutcome: Sendable, Hashable {
     public enum Measurement: Sendable, Hashable {
         /// STARTTLS was never attempted (level `none`): the session stayed plaintext.
