@@ -32,7 +32,7 @@ extension RecipientKeyStore {
         }
         var firstProblem: String?
         for entry in valid {
-            switch try keyBytes(entry) {
+            switch try keyBytes(entry, now: now) {
             case .success(let bytes): return .usable(entry, bytes)
             case .failure(let problem): firstProblem = firstProblem ?? problem.text
             }
@@ -54,17 +54,25 @@ extension RecipientKeyStore {
 
     struct KeyFileProblem: Error { let text: String }
 
-    /// The entry's key file, checked against its fingerprint for certificates (a file swapped or
-    /// damaged on disk is not used).
-    func keyBytes(_ entry: KeyEntry) throws -> Result<[UInt8], KeyFileProblem> {
+    /// The entry's key file, checked against its fingerprint (a file swapped or damaged on disk is
+    /// not used); an OpenPGP key is also re-inspected at `now`.
+    func keyBytes(_ entry: KeyEntry, now: Date) throws -> Result<[UInt8], KeyFileProblem> {
         let path = directory + "/" + entry.fileName
         guard let bytes = try io({ try SafeIO.read(path) }) else {
             return .failure(KeyFileProblem(text: "\(entry.kind.noun) \(entry.fingerprint): key file missing"))
         }
-        if entry.kind == .smime {
+        let mismatch = KeyFileProblem(text: "\(entry.kind.noun) \(entry.fingerprint): key file does not match its fingerprint")
+        switch entry.kind {
+        case .smime:
             let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-            guard digest == entry.fingerprint else {
-                return .failure(KeyFileProblem(text: "\(entry.kind.noun) \(entry.fingerprint): key file does not match its fingerprint"))
+            guard digest == entry.fingerprint else { return .failure(mismatch) }
+        case .pgp:
+            // Re-read through rnp: the file is the key filed, and it still has a valid encryption subkey now.
+            guard let info = try? PGPKeyInspector.inspect(key: bytes, now: now), info.fingerprint == entry.fingerprint else {
+                return .failure(mismatch)
+            }
+            if let reason = info.unusableReason {
+                return .failure(KeyFileProblem(text: "\(entry.kind.noun) \(entry.fingerprint): \(reason)"))
             }
         }
         return .success(bytes)

@@ -32,12 +32,15 @@ public final class RecipientKeyStore: @unchecked Sendable {
             KeyEntry(address: $0, kind: key.kind, fingerprint: key.fingerprint, notBefore: key.notBefore,
                      notAfter: key.notAfter, cipher: key.kind == .smime ? cipher : nil)
         }
+        guard let first = added.first else {
+            throw RecipientKeyError.unusable(kind: key.kind, fingerprint: key.fingerprint, reason: "no address to file it under")
+        }
         try io {
             try SafeIO.makeDirectory(directory, mode: 0o700, parents: true, tighten: true)
             try SafeIO.withExclusiveLock(lockPath) {
                 var entries = try readIndex()
                 // The key file first, durably; only then the index that names it.
-                try SafeIO.writeFile(directory + "/" + added[0].fileName, key.stored, mode: 0o600)
+                try SafeIO.writeFile(directory + "/" + first.fileName, key.stored, mode: 0o600)
                 entries.removeAll { old in added.contains { $0.address == old.address && $0.fingerprint == old.fingerprint } }
                 entries.append(contentsOf: added)
                 try writeIndex(entries)

@@ -159,6 +159,27 @@ final class RecipientKeyStoreTests: XCTestCase {
                        (0..<8).map { "c\($0)@example.net" }.sorted())
     }
 
+    func testSwappedKeyFilesAreNotUsedAndAnExpiredPGPKeySaysWhen() throws {
+        let store = RecipientKeyStore(directory: dir)
+        let cert = try tool.recipient("swap", email: "swap@example.net"), other = try tool.recipient("other", email: "o@example.net")
+        try store.import(try cert.certPEM(), now: Date())
+        let fp = try tool.sha256Fingerprint(cert)
+        try Data(try other.certDER()).write(to: URL(fileURLWithPath: dir + "/\(fp).smime.der"))
+        XCTAssertEqual(try store.usableKey(for: try address("swap@example.net"), kind: .smime, now: Date()),
+                       .unavailable("certificate \(fp): key file does not match its fingerprint"))
+
+        let f = try PGPFixture.shared()
+        try store.import(try f.home.exportPublic(f.bob, armored: false), now: Date())
+        let bob = try address("bob@example.net")
+        let expiry = try XCTUnwrap(try store.entries(for: bob).first?.notAfter)
+        XCTAssertEqual(expiry, Date(timeIntervalSince1970: try XCTUnwrap(try f.field(f.bob, "pub", 6).flatMap(TimeInterval.init))))
+        XCTAssertEqual(try store.usableKey(for: bob, kind: .pgp, now: expiry.addingTimeInterval(86_400)),
+                       .unavailable("PGP key \(f.bob) expired \(OpenSSLTool.day(expiry))"))
+        try Data(try f.home.exportPublic(f.dana, armored: false)).write(to: URL(fileURLWithPath: dir + "/\(f.bob).pgp"))
+        XCTAssertEqual(try store.usableKey(for: bob, kind: .pgp, now: Date()),
+                       .unavailable("PGP key \(f.bob): key file does not match its fingerprint"))
+    }
+
     // MARK: helpers
 
     private func mode(_ path: String) throws -> Int {
