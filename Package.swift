@@ -102,8 +102,9 @@ let package = Package(
                     swiftSettings: settings),
 
         .systemLibrary(name: "CRNP", pkgConfig: "librnp", providers: [.apt(["librnp-dev"])]),
-        .target(name: "MessageCrypto", dependencies: ["MailCore", "MIME", "COpenSSL", "CRNP"], swiftSettings: settings),
-        .testTarget(name: "MessageCryptoTests", dependencies: ["MessageCrypto", "MIME"], swiftSettings: settings),
+        .target(name: "MessageCrypto", dependencies: ["MailCore", "MIME", "SafeIO", "COpenSSL", "CRNP", x509, asn1, crypto,
+                                                      cryptoExtras], swiftSettings: settings),
+        .testTarget(name: "MessageCryptoTests", dependencies: ["MessageCrypto", "MIME", "MailCore"], swiftSettings: settings),
 
         .target(name: "Delivery", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue",
                                                  "Audit", x509, nioCore, nioPosix, nioSSL, nioTLS, logging], swiftSettings: settings),
@@ -112,7 +113,7 @@ let package = Package(
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", "DKIM", "SafeIO", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),

@@ -1,4 +1,4 @@
-// The sealgate command line: serve, check-config, user, queue, audit, policy, scan, probe and dkim subcommands.
+// The sealgate command line: serve, check-config, user, queue, audit, policy, scan, probe, dkim and keys subcommands.
 // Each subcommand is a thin shell over the Gateway target.
 
 import ArgumentParser
@@ -11,7 +11,8 @@ struct Sealgate: AsyncParsableCommand {
         commandName: "sealgate",
         abstract: "A secure SMTP relay for protected health information.",
         subcommands: [Serve.self, CheckConfig.self, Reload.self, UserCommand.self, QueueCommand.self, AuditCommand.self,
-                      PolicyCommand.self, Scan.self, Probe.self, DKIMCommand.self])
+                      PolicyCommand.self, Scan.self, Probe.self, DKIMCommand.self,
+                      KeysCommand.self])
 }
 
 /// `--config FILE`, shared by every subcommand.

@@ -43,6 +43,7 @@ final class ConfigDecoder {
         if let node = top["dns"] { decodeDNS(node) }
         if let node = top["scanner"] { decodeScanner(node) }
         if let node = top["dkim"] { decodeDKIM(node) }
+        if let node = top["keys"] { decodeKeys(node) }
         checkFiles()
     }
 

@@ -45,6 +45,7 @@ extension GatewayConfig {
         )
         config.observationsPath = path("var/tls-observations")
         config.mtaSTSCachePath = path("var/mta-sts")
+        config.keysDirectory = path("certs/recipients")
         return config
     }
 

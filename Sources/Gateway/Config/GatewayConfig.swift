@@ -63,6 +63,8 @@ public struct GatewayConfig: Sendable {
     public var dnssecMode: String
     /// `dkim.domains`: the signing keys per sender domain (checked at load; signing is wired later).
     public var dkimDomains: [DKIMDomainConfig] = []
+    /// `keys.directory`: the recipient key store (certificates and OpenPGP keys; `sealgate keys`).
+    public var keysDirectory: String = "certs/recipients"
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {
