@@ -12,7 +12,9 @@ public struct MethodChoice: Sendable, Hashable, Codable {
     public enum TransportFloor: Sendable, Hashable, Codable {
         /// `tls`: the full requirement (destination level raised by policy's floor), as measured.
         case policy
-        /// `smime`/`pgp`: the content is already protected; the destination's configured level alone, never below it.
+        /// `smime`/`pgp`: the content is already protected, so policy's PHI floor does not apply; the
+        /// destination's configured level, never below it, and still REQUIRETLS when the message asked
+        /// for it (RFC 8689 binds the transport of every hop, whatever the content).
         case destinationLevel
         /// Portal, deferred, bounced: nothing goes to the recipient's MX.
         case noDelivery

@@ -70,7 +70,7 @@ public enum ProtectedMessage {
     }
 
     /// The message for the wire: the original's non-content header fields (Subject neutralised and
-    /// Keywords and Comments dropped when protecting), `MIME-Version: 1.0`, then `encryptedEntity`'s
+    /// Keywords, Comments and Thread-Topic dropped when protecting), `MIME-Version: 1.0`, then `encryptedEntity`'s
     /// own header fields and body. Every line end is CRLF.
     public static func wireMessage(original: [UInt8], encryptedEntity: [UInt8], protection: HeaderProtection) -> [UInt8] {
         let (fields, _) = RawHeaderFields.split(CRLFCanonical.form(of: original))
@@ -91,7 +91,8 @@ public enum ProtectedMessage {
         return outer.compactMap { field in
             switch field.lowercasedName {
             case "subject": return RawHeaderField(name: "Subject", rawValue: Array(" \(protection.safeNeutralSubject)".utf8))
-            case "keywords", "comments": return nil
+            // Thread-Topic: Outlook and Exchange copy the Subject into it, so it leaves only inside.
+            case "keywords", "comments", "thread-topic": return nil
             default: return field
             }
         }

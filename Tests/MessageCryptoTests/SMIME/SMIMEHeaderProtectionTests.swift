@@ -88,6 +88,22 @@ final class SMIMEHeaderProtectionTests: XCTestCase {
             """)
     }
 
+    /// Outlook and Exchange copy the Subject into Thread-Topic: it must not stay outside.
+    func testThreadTopicTravelsOnlyInside() throws {
+        let original = Array(String(decoding: Self.original, as: UTF8.self)
+            .replacingOccurrences(of: "Keywords: oncology\n",
+                                  with: "Keywords: oncology\nThread-Topic: Lab results for John Smith, SSN 078-05-1120\n").utf8)
+        let der = try rsa.certDER()
+        let wire = try ProtectedMessage.build(original: original, protection: HeaderProtection(protectSubject: true)) { payload in
+            try SMIMEEncryptor().encrypt(entity: payload, recipientCertificatesDER: [der])
+        }
+        let (outer, _) = splitMessage(wire)
+        XCTAssertFalse(outer.contains { $0.lowercased().hasPrefix("thread-topic:") }, "Thread-Topic left outside")
+        XCTAssertFalse(wire.text.contains("078-05-1120"))
+        let inner = try tool.decrypt(wire, as: rsa).text
+        XCTAssertTrue(inner.contains("Thread-Topic: Lab results for John Smith, SSN 078-05-1120\r\n"))
+    }
+
     func testNeutralSubjectIsConfigurableAndHPOuterOptional() throws {
         let wire = try encryptedWire(HeaderProtection(protectSubject: true, neutralSubject: "[...]\r\nBcc: x", recordOuterHeaders: false))
         XCTAssertTrue(splitMessage(wire).headers.contains("Subject: [...]??Bcc: x"))
