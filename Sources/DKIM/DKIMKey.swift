@@ -49,11 +49,13 @@ public struct DKIMKey: Sendable {
         material = .rsa(rsa)
     }
 
-    /// Reads the key from `pemFile`, refusing a file that group or others may access.
+    /// Reads the key from `pemFile`, refusing a symlink, a file that group or others may access and
+    /// one another user owns.
     public static func load(pemFile path: String) throws -> DKIMKey {
         let bytes: [UInt8]
         do {
-            guard try SafeIO.privateStatus(path) != nil, let read = try SafeIO.read(path) else {
+            // One open, checked on its descriptor: no stat-then-open race, no symlink followed.
+            guard let read = try SafeIO.readPrivate(path) else {
                 throw DKIMError.unreadableKey("\(path): no such file")
             }
             bytes = read

@@ -27,7 +27,7 @@ public struct DKIMSigner: Sendable {
     public func sign(message: [UInt8], now: Date) throws -> [UInt8] {
         if let offset = MessageSplitter.firstBareLineEnding(message) { throw DKIMError.bareLineEnding(offset: offset) }
         let split = MessageSplitter.split(message)
-        guard split.headers.contains(where: { $0.name.lowercased() == "from" }) else { throw DKIMError.noFromHeader }
+        guard split.headers.contains(where: { $0.matchName == "from" }) else { throw DKIMError.noFromHeader }
         let bodyHash = Data(SHA256.hash(data: RelaxedBody.canonicalize(split.body))).base64EncodedString()
         let names = headers.entries(for: split.headers)
         let unsigned = SignatureField.unsigned(tags: [

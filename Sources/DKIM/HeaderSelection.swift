@@ -8,7 +8,7 @@ enum HeaderSelection {
         for name in names {
             let lower = name.lowercased()
             guard let index = headers.indices.reversed().first(where: {
-                !used.contains($0) && headers[$0].name.trimmingWSP().lowercased() == lower
+                !used.contains($0) && headers[$0].matchName == lower
             }) else { continue }
             used.insert(index)
             out += RelaxedHeader.canonicalize(field: headers[index].raw)

@@ -7,6 +7,10 @@
 struct RawHeaderField: Equatable {
     var name: String
     var raw: ArraySlice<UInt8>
+
+    /// The name as every DKIM step matches it: WSP before the colon dropped (RFC 6376 §3.4.2
+    /// allows `Subject :`), lower-cased. Compare h= names with `lowercased()` against this.
+    var matchName: String { name.trimmingWSP().lowercased() }
 }
 
 struct SplitMessage {

@@ -39,7 +39,7 @@ public struct SignedHeaders: Sendable, Equatable {
     /// oversigned name once more. From is oversigned even if a caller left it out of the lists.
     func entries(for headers: [RawHeaderField]) -> [String] {
         var counts: [String: Int] = [:]
-        for field in headers { counts[field.name.lowercased(), default: 0] += 1 }
+        for field in headers { counts[field.matchName, default: 0] += 1 }
         var over = oversigned
         if !over.contains(where: { $0.lowercased() == "from" }) { over.insert("From", at: 0) }
         var out: [String] = []

@@ -27,8 +27,13 @@ extension SafeIO {
         defer { _ = systemClose(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw SafeIOError(.stat, path: path, errno: errno) }
+        return try readAll(fd: fd, path: path, sizeHint: Int(st.st_size))
+    }
+
+    /// Reads from `fd` to its end; `path` only names the file in errors.
+    static func readAll(fd: Int32, path: String, sizeHint: Int) throws -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(Int(st.st_size))
+        out.reserveCapacity(max(0, sizeHint))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }

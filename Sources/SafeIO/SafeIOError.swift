@@ -29,6 +29,9 @@ public struct SafeIOError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
+        if operation == .insecurePermissions, errno == EPERM, let mode {
+            return "\(path): owned by another user (mode \(String(mode, radix: 8))); refusing to use it"
+        }
         if operation == .insecurePermissions, let mode {
             return "\(path): group or others may access it (mode \(String(mode, radix: 8))); refusing to use it"
         }

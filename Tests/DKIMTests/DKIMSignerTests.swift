@@ -114,6 +114,29 @@ final class DKIMSignerTests: XCTestCase {
         XCTAssertFalse(h.lowercased().contains("x-trace"))
     }
 
+    /// RFC 6376 §3.4.2: WSP before the colon is not part of the name. `From :` is a From, and
+    /// `Subject :` counts as a Subject for oversigning, so one added on top breaks the signature.
+    func testFieldNamesWithWSPBeforeTheColonSignAndAreOversigned() throws {
+        let generated = try DKIMKeyGenerator.generate(algorithm: .ed25519)
+        let key = try DKIMKey(pemRepresentation: generated.privateKeyPEM)
+        let message = Array(("From : Dr Alice <alice@example.org>\r\nTo: bob@example.com\r\nSubject\t: Lab results\r\n"
+            + "Date: Mon, 1 Jun 2026 10:00:00 +0000\r\n\r\nHello Bob\r\n").utf8)
+        let signed = try Fixtures.signer("ws1", key).sign(message: message, now: Fixtures.signingTime)
+        let unfolded = String(decoding: signed, as: UTF8.self).replacingOccurrences(of: "\r\n\t", with: " ")
+        let h = unfolded.components(separatedBy: " h=").dropFirst().first?.components(separatedBy: ";").first?
+            .replacingOccurrences(of: " ", with: "") ?? ""
+        XCTAssertTrue(h.hasPrefix("From:From:Reply-To:Subject:Subject:To:To:"), h)
+        // dkimpy's parser refuses WSP before a colon (and skips `From ` lines as mbox separators), so
+        // it gets the spelling relaxed canonicalisation makes identical: `From:` and `Subject:`.
+        let respelled = Fixtures.replacing("Subject\t:", with: "Subject:", in: Fixtures.replacing("From :", with: "From:", in: signed))
+        XCTAssertNotEqual(respelled, signed)
+        let dir = try TempDir()
+        let records = [Fixtures.record("ws1"): generated.dnsTXT]
+        try assertVerifies(respelled, records, count: 1, in: dir)
+        try assertFails(Fixtures.replacing("Date: Mon", with: "Subject: forged\r\nDate: Mon", in: respelled), records, in: dir)
+        try assertFails(Fixtures.replacing("Lab results", with: "Lab Results", in: respelled), records, in: dir)
+    }
+
     func testMessageWithoutFromIsRefused() throws {
         let key = try DKIMKey(pemRepresentation: DKIMKeyGenerator.generate(algorithm: .ed25519).privateKeyPEM)
         let message = Array("To: bob@example.com\r\nSubject: x\r\n\r\nbody\r\n".utf8)

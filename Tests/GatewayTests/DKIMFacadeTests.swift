@@ -27,6 +27,27 @@ final class DKIMFacadeTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: result.keyPath, encoding: .utf8), before)
     }
 
+    /// The write itself refuses what appeared after keygen's early check (no check-then-rename).
+    func testTheKeyWriteNeverReplacesAFileOrSymlinkThatAppeared() throws {
+        let dir = NSTemporaryDirectory() + "dkim-facade-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/k.key"
+        try Data("other".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try DKIMFacade.writeNewKey(path, Array("new".utf8))) {
+            XCTAssertTrue("\($0)".contains("refusing to overwrite"), "\($0)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "other")
+        let link = dir + "/dangling.key"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: dir + "/target")
+        XCTAssertThrowsError(try DKIMFacade.writeNewKey(link, Array("new".utf8)))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/target"), "the key was written through a symlink")
+        let fresh = dir + "/fresh.key"
+        try DKIMFacade.writeNewKey(fresh, Array("new".utf8))
+        XCTAssertEqual(try mode(fresh), 0o600)
+        XCTAssertEqual(try String(contentsOfFile: fresh, encoding: .utf8), "new")
+    }
+
     func testOutIsRelativeToTheCurrentDirectory() throws {
         let config = try FacadeFixtures.config()
         let dir = try XCTUnwrap(config.sourcePath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path })

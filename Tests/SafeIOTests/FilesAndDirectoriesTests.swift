@@ -1,5 +1,5 @@
-// SafeIO's supporting primitives: read (nil when missing), remove (missing is fine), directories
-// with a mode (made, tightened, refused when not a directory), listing, the private-mode check, the lock.
+// SafeIO's supporting primitives: read and private read (nil when missing), remove, directories with a
+// mode (made, tightened, refused when not a directory), listing, the private-mode check, the lock.
 import SafeIO
 import XCTest
 
@@ -95,6 +95,22 @@ final class FilesAndDirectoriesTests: SafeIOTestCase {
         }
         XCTAssertEqual(chmod(path, 0o400), 0)
         XCTAssertEqual(try SafeIO.privateStatus(path)?.mode, 0o400)
+    }
+
+    func testThePrivateReadChecksTheOpenFileAndRefusesASymlink() throws {
+        let path = "\(dir)/key"
+        try SafeIO.writeFile(path, [7, 8, 9], mode: 0o600)
+        XCTAssertEqual(try SafeIO.readPrivate(path), [7, 8, 9])
+        XCTAssertNil(try SafeIO.readPrivate("\(dir)/none"))
+        let link = "\(dir)/link"
+        XCTAssertEqual(symlink(path, link), 0)
+        XCTAssertThrowsError(try SafeIO.readPrivate(link)) {
+            XCTAssertEqual($0 as? SafeIOError, SafeIOError(.open, path: link, errno: ELOOP))
+        }
+        XCTAssertEqual(chmod(path, 0o640), 0)
+        XCTAssertThrowsError(try SafeIO.readPrivate(path)) {
+            XCTAssertEqual($0 as? SafeIOError, SafeIOError(.insecurePermissions, path: path, errno: EACCES, mode: 0o640))
+        }
     }
 
     func testTheStatusChangesWhenTheFileIsReplaced() throws {

@@ -5,6 +5,12 @@ import DKIM
 import MailCore
 import SafeIO
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The key types `sealgate dkim keygen --algorithm` offers.
 public enum DKIMKeyType: String, CaseIterable, Sendable {
     case rsa
@@ -57,9 +63,8 @@ public struct DKIMFacade {
         } else {
             path = try defaultKeyPath(domain: domain, selector: selector)
         }
-        guard !SafeIO.exists(path) else {
-            throw DKIMKeygenError(description: "\(path) exists; refusing to overwrite a DKIM key (remove it first, or choose another selector)")
-        }
+        // Checked early only to refuse before generating; the exclusive create below is what decides.
+        guard !SafeIO.exists(path) else { throw Self.exists(path) }
         let generated: GeneratedDKIMKey
         do {
             generated = try DKIMKeyGenerator.generate(algorithm: type == .rsa ? .rsa2048 : .ed25519)
@@ -68,12 +73,33 @@ public struct DKIMFacade {
         }
         do {
             if out == nil { try SafeIO.makeDirectory(SafeIO.directory(of: path), mode: 0o700, parents: true) }
-            try SafeIO.writeFile(path, Array(generated.privateKeyPEM.utf8), mode: 0o600)
         } catch {
             throw DKIMKeygenError(description: "cannot write the DKIM key: \(error)")
         }
+        try Self.writeNewKey(path, Array(generated.privateKeyPEM.utf8))
         return DKIMKeygenResult(keyPath: path, txt: generated.dnsTXT,
                                 zoneLine: DKIMKeyGenerator.zoneLine(domain: d, selector: s, txt: generated.dnsTXT))
+    }
+
+    /// Creates the key file exclusively (O_EXCL|O_NOFOLLOW, 0600, fsynced), then syncs its directory:
+    /// a file or symlink that appeared at `path` since the check makes this fail, never replaced.
+    static func writeNewKey(_ path: String, _ pem: [UInt8]) throws {
+        do {
+            try SafeIO.createSynced(path, pem, mode: 0o600)
+        } catch let error as SafeIOError where error.operation == .create && error.errno == EEXIST {
+            throw exists(path)
+        } catch {
+            throw DKIMKeygenError(description: "cannot write the DKIM key: \(error)")
+        }
+        do {
+            try SafeIO.syncDirectory(SafeIO.directory(of: path))
+        } catch {
+            throw DKIMKeygenError(description: "cannot sync the DKIM key's directory: \(error)")
+        }
+    }
+
+    static func exists(_ path: String) -> DKIMKeygenError {
+        DKIMKeygenError(description: "\(path) exists; refusing to overwrite a DKIM key (remove it first, or choose another selector)")
     }
 
     static func validated(domain: String, selector: String) throws -> (DomainName, String) {

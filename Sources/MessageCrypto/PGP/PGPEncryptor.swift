@@ -5,8 +5,9 @@ import CRNP
 import MIME
 
 public enum PGPEncryptor {
-    /// Encrypts `entity` (a MIME entity: its header section, an empty line, its body) to every key in
-    /// `recipientKeys` (armored or binary public keys) and returns a `multipart/encrypted;
+    /// Encrypts `entity` (a MIME entity: its header section, an empty line, its body) to the keys in
+    /// `recipientKeys` (each exactly one armored or binary public key; a blob holding several primary
+    /// keys is refused with `PGPError.notAPublicKey`) and returns a `multipart/encrypted;
     /// protocol="application/pgp-encrypted"` entity: its Content-Type header, an empty line and the
     /// two parts. The caller puts it under the message's outer header fields. The entity is made
     /// CRLF-canonical here before encryption, so the recipient decrypts exactly those bytes.
@@ -24,7 +25,13 @@ public enum PGPEncryptor {
         for key in recipientKeys {
             let kind = (try? RNPContext.guessContents(key)) ?? "unknown"
             guard kind == "public key" else { throw PGPError.notAPublicKey("a recipient key is \(kind) data") }
-            for fpr in try context.importKeys(key, secret: false) { recipients.append(try context.locate(fingerprint: fpr)) }
+            let primaries = try context.importKeys(key, secret: false)
+            // One recipient key blob is one recipient: a file holding several keys is refused, never
+            // silently widened to everyone in it.
+            guard primaries.count == 1, let fpr = primaries.first else {
+                throw PGPError.notAPublicKey(primaries.isEmpty ? "no primary key" : "a recipient key holds \(primaries.count) keys (give one)")
+            }
+            recipients.append(try context.locate(fingerprint: fpr))
         }
         guard !recipients.isEmpty else { throw PGPError.noRecipients }
         let signer = try signingKey.map { try loadSigner($0, into: context) }

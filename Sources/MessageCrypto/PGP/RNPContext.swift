@@ -47,7 +47,7 @@ final class RNPContext {
         var handle: rnp_key_handle_t?
         try PGPError.check(rnp_locate_key(ffi, "fingerprint", fingerprint, &handle), "rnp_locate_key")
         guard let handle else { throw PGPError.rnp(call: "rnp_locate_key", name: "RNP_ERROR_KEY_NOT_FOUND", message: fingerprint) }
-        return RNPKey(handle)
+        return RNPKey(handle, context: self)
     }
 
     /// The "fingerprint" values of rnp_import_keys' JSON results ({"keys":[{"fingerprint":...}]}).

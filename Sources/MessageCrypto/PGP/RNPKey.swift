@@ -6,8 +6,13 @@ import Foundation
 
 final class RNPKey {
     let handle: rnp_key_handle_t
+    /// The context whose keyrings the handle points into: held so it outlives every key made from it.
+    let context: RNPContext
 
-    init(_ handle: rnp_key_handle_t) { self.handle = handle }
+    init(_ handle: rnp_key_handle_t, context: RNPContext) {
+        self.handle = handle
+        self.context = context
+    }
     deinit { rnp_key_handle_destroy(handle) }
 
     var fingerprint: String {
@@ -48,7 +53,7 @@ final class RNPKey {
                 var sub: rnp_key_handle_t?
                 try PGPError.check(rnp_key_get_subkey_at(handle, index, &sub), "rnp_key_get_subkey_at")
                 guard let sub else { throw PGPError.rnp(call: "rnp_key_get_subkey_at", name: "RNP_ERROR_NULL_POINTER", message: "no subkey") }
-                return RNPKey(sub)
+                return RNPKey(sub, context: context)
             }
         }
     }

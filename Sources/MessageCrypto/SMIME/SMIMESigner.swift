@@ -26,14 +26,17 @@ public struct SMIMESigner: Sendable {
         guard X509_check_private_key(certificate, key) == 1 else {
             throw SMIMEError.badSigningMaterial("the key does not match the certificate")
         }
-        let der = try signedData(content, certificate: certificate, key: key, chain: try OpenSSLBytes.certificates(pem: chainPEM))
+        let der = try signedData(content, certificate: certificate, key: key, chainPEM: chainPEM)
         return MultipartSigned.render(content: content, signature: SMIMEEntity.signaturePart(der: der))
     }
 
     private func signedData(_ content: [UInt8], certificate: OpaquePointer, key: OpaquePointer,
-                            chain: [OpaquePointer]) throws -> [UInt8] {
+                            chainPEM: [UInt8]) throws -> [UInt8] {
+        // The stack exists before any chain certificate is parsed: from then on every parsed one is
+        // either owned by the stack or freed here, whatever fails.
         guard let stack = sealgate_sk_X509_new_null() else { throw OpenSSLErrorQueue.failure("sk_X509_new_null") }
         defer { sealgate_sk_X509_pop_free(stack) }
+        let chain = try OpenSSLBytes.certificates(pem: chainPEM)
         for (index, cert) in chain.enumerated() where sealgate_sk_X509_push(stack, cert) == 0 {
             chain[index...].forEach { X509_free($0) } // the stack owns only those pushed before
             throw OpenSSLErrorQueue.failure("sk_X509_push")

@@ -117,6 +117,12 @@ final class PGPEncryptorTests: XCTestCase {
         XCTAssertThrowsError(try PGPEncryptor.encrypt(entity: [], recipientKeys: [bob], signingKey: nil)) {
             XCTAssertEqual($0 as? PGPError, .notAMIMEEntity)
         }
+        // One recipient file holding two public keys is one file, not two recipients: refused.
+        let two = bob + (try f.home.exportPublic(f.dana, armored: true))
+        XCTAssertThrowsError(try PGPEncryptor.encrypt(entity: Self.original, recipientKeys: [two], signingKey: nil)) {
+            guard case let .notAPublicKey(why)? = $0 as? PGPError else { return XCTFail("\($0)") }
+            XCTAssertTrue(why.contains("holds 2 keys"), why)
+        }
         // A sign-only key has nothing to encrypt to: rnp's own result name comes back.
         let carol = try f.home.exportPublic(f.carol, armored: true)
         XCTAssertThrowsError(try PGPEncryptor.encrypt(entity: Self.original, recipientKeys: [carol], signingKey: nil)) {
