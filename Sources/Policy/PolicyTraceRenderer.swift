@@ -3,7 +3,8 @@
 import Foundation
 
 public enum PolicyTraceRenderer {
-    public static func text(_ verdicts: [RecipientVerdict]) -> String {
+    /// `extra` gives lines to print after a recipient's trace (indented like its requirement line).
+    public static func text(_ verdicts: [RecipientVerdict], extra: (RecipientVerdict) -> [String] = { _ in [] }) -> String {
         guard let first = verdicts.first?.trace else { return "No recipients.\n" }
         var out = "Findings: " + findings(first) + "\n"
         for verdict in verdicts {
@@ -22,6 +23,7 @@ public enum PolicyTraceRenderer {
             if !d.addHeaders.isEmpty { out += "     add headers: \(d.addHeaders.map { "\($0.name): \($0.value)" }.joined(separator: "; "))\n" }
             if !d.stripSubjectTags.isEmpty { out += "     strip subject tags: \(d.stripSubjectTags.joined(separator: ", "))\n" }
             if d.notifySender { out += "     notify sender: yes\n" }
+            for line in extra(verdict) { out += "     \(line)\n" }
         }
         return out
     }
@@ -33,13 +35,17 @@ public enum PolicyTraceRenderer {
         return text
     }
 
-    public static func json(_ verdicts: [RecipientVerdict]) -> String {
+    /// `ladder` gives a recipient's method ladder lines, shown as `ladder` when not nil.
+    public static func json(_ verdicts: [RecipientVerdict], ladder: (RecipientVerdict) -> [String]? = { _ in nil }) -> String {
         struct Entry: Encodable {
             var recipient: String
             var decisionRule: String
             var trace: PolicyTrace
+            var ladder: [String]?
         }
-        let entries = verdicts.map { Entry(recipient: $0.recipient.description, decisionRule: $0.decision.trace.rule, trace: $0.trace) }
+        let entries = verdicts.map {
+            Entry(recipient: $0.recipient.description, decisionRule: $0.decision.trace.rule, trace: $0.trace, ladder: ladder($0))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase

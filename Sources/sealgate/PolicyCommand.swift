@@ -49,7 +49,8 @@ struct PolicyCommand: ParsableCommand {
             let bytes = try MessageInput.read(file)
             let scanner = try MessageInput.scanner(options)
             print(policy.explain(message: bytes, envelope: envelope, authenticatedUser: auth, clientIP: clientIP,
-                                 overTLS: tls, scanner: scanner, json: json), terminator: "")
+                                 overTLS: tls, scanner: scanner, json: json, keysDirectory: try options.load().keysDirectory),
+                  terminator: "")
         }
     }
 

@@ -1,7 +1,10 @@
 // PolicyFacade: the policy folder as `sealgate policy check|explain`, `check-config` and `serve`
 // see it: loading with every diagnostic rendered, and the per-recipient decision trace of a message.
 
+import Delivery
+import Foundation
 import MailCore
+import MessageCrypto
 import Policy
 
 public struct PolicyFacade {
@@ -19,16 +22,31 @@ public struct PolicyFacade {
     public static func isIPAddress(_ text: String) -> Bool { IPAddress(text) != nil }
 
     /// The trace for `message` from `envelope`'s sender to each recipient, ready to print as is
-    /// (the JSON form ends with a newline, the text form already does).
+    /// (the JSON form ends with a newline, the text form already does). With `keysDirectory`, each
+    /// recipient delivered to also gets its method ladder as far as the key store decides it at `now`
+    /// (a `ladder:` line after its trace, `ladder` in JSON); `tls` stays decided at connect time.
     public func explain(message: [UInt8], envelope: ExplainEnvelope, authenticatedUser: String?, clientIP: String?,
-                        overTLS: Bool, scanner: ScanFacade, json: Bool) -> String {
+                        overTLS: Bool, scanner: ScanFacade, json: Bool, keysDirectory: String? = nil,
+                        now: Date = Date()) -> String {
         let scan = scanner.scan(message).result
         let facts = MessageFacts(sender: envelope.sender, recipients: envelope.recipients, authenticatedUser: authenticatedUser,
                                  clientAddress: clientIP.flatMap(IPAddress.init), receivedOverTLS: overTLS,
                                  headers: scan.headers, size: message.count, attachments: scan.attachments,
                                  findings: scan.findings, uninspected: scan.uninspected)
         let verdicts = PolicyEvaluator(policy: policy).evaluate(facts)
-        return json ? PolicyTraceRenderer.json(verdicts) + "\n" : PolicyTraceRenderer.text(verdicts)
+        let store = keysDirectory.map(RecipientKeyStore.init(directory:))
+        let lines = { (verdict: RecipientVerdict) in store.flatMap { Self.ladder(verdict, store: $0, now: now) } }
+        if json { return PolicyTraceRenderer.json(verdicts, ladder: lines) + "\n" }
+        return PolicyTraceRenderer.text(verdicts) { lines($0).map { ["ladder: " + $0.joined(separator: "; ")] } ?? [] }
+    }
+
+    /// The ladder lines for a recipient delivered to; nil for reject, quarantine and hold. No portal in this release.
+    static func ladder(_ verdict: RecipientVerdict, store: RecipientKeyStore, now: Date) -> [String]? {
+        guard case .deliver = verdict.decision.action else { return nil }
+        let plan = MethodLadder.plan(decision: verdict.decision, keys: { method in
+            KeyStoreAvailability.availability(store, address: verdict.recipient, method: method, now: now)
+        }, portalConfigured: false)
+        return plan.explainLines
     }
 }
 
