@@ -109,4 +109,24 @@ final class PolicyExplainLadderTests: XCTestCase {
         XCTAssertTrue(text.contains("     ladder: smime: certificate sha256:\(cert.fingerprint.prefix(16)) expired \(day); pgp: no key on file;"),
                       text)
     }
+
+    func testADamagedKeyFileIsUnusableAndAKeyPolicyLeavesOutIsNotAllowed() throws {
+        let config = try ConfigFixtures.config(ConfigFixtures.minimal, in: dir)
+        let cert = try certificate(for: "bob@partner.example")
+        _ = try KeysFacade(config: config).importKey(path: cert.file, cipher: nil, currentDirectory: dir)
+        let envelope = try ExplainEnvelope(from: "a@example.org", to: ["bob@partner.example"])
+        let tlsOnly = try policy("rules:\n  - name: tls-only\n    deliver: {tls: verify, methods: [tls], otherwise: bounce}\n")
+        let text = tlsOnly.explain(message: FacadeFixtures.message(body: "hello"), envelope: envelope, authenticatedUser: nil,
+                                   clientIP: nil, overTLS: false, scanner: try ScanFacade(config: config), json: false,
+                                   keysDirectory: config.keysDirectory)
+        XCTAssertTrue(text.hasSuffix("     ladder: smime: not allowed by policy (certificate on file); tls: decided at connect time; "
+            + "otherwise: bounce\n"), text)
+
+        try Data("swapped".utf8).write(to: URL(fileURLWithPath: config.keysDirectory + "/\(cert.fingerprint).smime.der"))
+        let damaged = try policy(rules).explain(message: FacadeFixtures.message(body: "hello"), envelope: envelope,
+                                                authenticatedUser: nil, clientIP: nil, overTLS: false,
+                                                scanner: try ScanFacade(config: config), json: false, keysDirectory: config.keysDirectory)
+        XCTAssertTrue(damaged.contains("     ladder: smime: certificate unusable (certificate \(cert.fingerprint): key file does not match "
+            + "its fingerprint); pgp: no key on file;"), damaged)
+    }
 }
