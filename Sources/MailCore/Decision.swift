@@ -28,15 +28,43 @@ public struct Decision: Sendable, Codable, Hashable {
     public var addHeaders: [HeaderField]
     public var stripSubjectTags: [String]
     public var notifySender: Bool
+    /// Encrypted (S/MIME, PGP) copies carry the real Subject inside and `outerSubject` outside.
+    public var protectSubject: Bool
+    /// The neutral outer Subject used when `protectSubject` is on.
+    public var outerSubject: String
     public var trace: DecisionTrace
+
+    public static let defaultOuterSubject = "[encrypted message]"
 
     public init(action: DecisionAction = .deliver, tlsLevel: TLSLevel? = nil, minimumTLSVersion: TLSProtocolVersion? = nil,
                 methods: [DeliveryMethod] = [.smime, .pgp, .tls, .portal], fallback: FallbackAction = .defer,
                 addHeaders: [HeaderField] = [], stripSubjectTags: [String] = [], notifySender: Bool = false,
-                trace: DecisionTrace) {
+                protectSubject: Bool = false, outerSubject: String = Decision.defaultOuterSubject, trace: DecisionTrace) {
         self.action = action; self.tlsLevel = tlsLevel; self.minimumTLSVersion = minimumTLSVersion
         self.methods = methods; self.fallback = fallback; self.addHeaders = addHeaders
         self.stripSubjectTags = stripSubjectTags; self.notifySender = notifySender; self.trace = trace
+        self.protectSubject = protectSubject; self.outerSubject = outerSubject
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case action, tlsLevel, minimumTLSVersion, methods, fallback, addHeaders, stripSubjectTags, notifySender
+        case protectSubject, outerSubject, trace
+    }
+
+    /// Envelopes spooled before `protectSubject` existed decode with it off.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        action = try c.decode(DecisionAction.self, forKey: .action)
+        tlsLevel = try c.decodeIfPresent(TLSLevel.self, forKey: .tlsLevel)
+        minimumTLSVersion = try c.decodeIfPresent(TLSProtocolVersion.self, forKey: .minimumTLSVersion)
+        methods = try c.decode([DeliveryMethod].self, forKey: .methods)
+        fallback = try c.decode(FallbackAction.self, forKey: .fallback)
+        addHeaders = try c.decode([HeaderField].self, forKey: .addHeaders)
+        stripSubjectTags = try c.decode([String].self, forKey: .stripSubjectTags)
+        notifySender = try c.decode(Bool.self, forKey: .notifySender)
+        protectSubject = try c.decodeIfPresent(Bool.self, forKey: .protectSubject) ?? false
+        outerSubject = try c.decodeIfPresent(String.self, forKey: .outerSubject) ?? Decision.defaultOuterSubject
+        trace = try c.decode(DecisionTrace.self, forKey: .trace)
     }
 }
 

@@ -49,6 +49,8 @@ public struct PolicyEvaluator: Sendable {
             d.minimumTLSVersion = deliver.minimumTLS
             d.methods = deliver.methods
             d.fallback = deliver.otherwise
+            d.protectSubject = deliver.protectSubject
+            d.outerSubject = deliver.subjectText
         case .reject(let reply): d.action = .reject(reply)
         case .quarantine: d.action = .quarantine
         case .hold: d.action = .hold
@@ -66,7 +68,9 @@ public struct PolicyEvaluator: Sendable {
                                 score: decision.trace.score, steps: steps, matchedRule: matched, action: action,
                                 requirement: PolicyTrace.requirement(decision),
                                 methods: delivers ? decision.methods.map(\.rawValue) : [],
-                                fallback: delivers ? decision.fallback.rawValue : nil)
+                                fallback: delivers ? decision.fallback.rawValue : nil,
+                                protectSubject: delivers && decision.protectSubject,
+                                outerSubject: delivers && decision.protectSubject ? decision.outerSubject : nil)
         return RecipientVerdict(recipient: context.recipient, decision: decision, trace: trace)
     }
 }

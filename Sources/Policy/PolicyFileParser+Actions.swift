@@ -1,5 +1,6 @@
 // Parsing of a rule's main action (deliver, reject, quarantine, hold) and of its modifiers
 // (add_header, strip_subject_tag, notify_sender), with TLS levels and methods validated.
+import Foundation
 import MailCore
 import Yams
 import YAMLSyntax
@@ -34,7 +35,7 @@ extension PolicyFileParser {
             }
             return DeliverAction()
         }
-        let allowed = ["tls", "min_tls", "methods", "otherwise"]
+        let allowed = ["tls", "min_tls", "methods", "otherwise", "protect_subject", "subject_text"]
         guard let entries = reader.mapping(node, "deliver", what: "deliver key", allowed: allowed) else { return nil }
         var action = DeliverAction()
         for entry in entries {
@@ -47,6 +48,8 @@ extension PolicyFileParser {
                 case .failure(let e): reader.error("deliver.min_tls: \(e.message)", at: entry.value)
                 }
             case "methods": action.methods = methods(entry.value) ?? action.methods
+            case "protect_subject": action.protectSubject = reader.bool(entry.value, "deliver.protect_subject") ?? false
+            case "subject_text": action.subjectText = subjectText(entry.value) ?? action.subjectText
             default: action.otherwise = choice(entry.value, "deliver.otherwise", FallbackAction.self, what: "fallback") ?? .defer
             }
         }
@@ -54,6 +57,29 @@ extension PolicyFileParser {
             reader.error("deliver: 'tls: none' contradicts 'min_tls'; a minimum version needs encryption", at: node)
         }
         return action
+    }
+
+    /// The neutral outer Subject: one line of printable ASCII, at most 200 characters.
+    private func subjectText(_ node: Node) -> String? {
+        guard let text = reader.string(node, "deliver.subject_text") else { return nil }
+        let scalars = text.unicodeScalars
+        if scalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            reader.error("deliver.subject_text: must not contain control characters (line breaks, tabs, ...)", at: node)
+            return nil
+        }
+        if !scalars.allSatisfy(\.isASCII) {
+            reader.error("deliver.subject_text: must be plain ASCII; the outer Subject is not encoded", at: node)
+            return nil
+        }
+        if text.count > 200 {
+            reader.error("deliver.subject_text: \(text.count) characters is too long; at most 200", at: node)
+            return nil
+        }
+        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            reader.error("deliver.subject_text: must not be blank", at: node)
+            return nil
+        }
+        return text
     }
 
     private func methods(_ node: Node) -> [DeliveryMethod]? {

@@ -45,6 +45,8 @@ struct DeliverAction: Sendable, Equatable {
     var minimumTLS: TLSProtocolVersion?
     var methods: [DeliveryMethod] = DeliverAction.defaultMethods
     var otherwise: FallbackAction = .defer
+    var protectSubject = false
+    var subjectText = Decision.defaultOuterSubject
 }
 
 /// What a rule adds to its action: `add_header`, `strip_subject_tag`, `notify_sender`.

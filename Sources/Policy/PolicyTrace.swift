@@ -32,6 +32,10 @@ public struct PolicyTrace: Sendable, Codable, Equatable {
     public var methods: [String]
     /// What happens when no method is possible (deliver only).
     public var fallback: String?
+    /// Whether encrypted copies hide the Subject (deliver only; false otherwise).
+    public var protectSubject: Bool = false
+    /// The neutral outer Subject those copies show; nil unless `protectSubject`.
+    public var outerSubject: String?
 }
 
 public struct RecipientVerdict: Sendable {

@@ -19,6 +19,9 @@ public enum PolicyTraceRenderer {
             if !t.methods.isEmpty {
                 out += "     methods: \(t.methods.joined(separator: ", ")); otherwise \(t.fallback ?? "defer")\n"
             }
+            if t.protectSubject, let outer = t.outerSubject {
+                out += "     protect_subject: yes (outer Subject: \(outer))\n"
+            }
             let d = verdict.decision
             if !d.addHeaders.isEmpty { out += "     add headers: \(d.addHeaders.map { "\($0.name): \($0.value)" }.joined(separator: "; "))\n" }
             if !d.stripSubjectTags.isEmpty { out += "     strip subject tags: \(d.stripSubjectTags.joined(separator: ", "))\n" }
