@@ -11,23 +11,14 @@ import dkim
 import pytest
 from dkim.util import parse_tag_value
 
+from harness.keymaterial import offline_config
 from harness.sealgate import sealgate_bin
 
-CONFIG = """\
-hostname: gw.example.test
-listeners:
-  - {name: relay, address: "127.0.0.1:2525", tls: none, auth: none}
-spool: var/spool
-delivery: {smarthost: "[127.0.0.1]:2526"}
-"""
 ZONE_LINE = re.compile(r'^(?P<owner>\S+) IN TXT (?P<strings>(?:"[^"]*"\s*)+)$')
 
 
 def _config(tmp_path):
-    (tmp_path / "policies").mkdir(exist_ok=True)
-    path = tmp_path / "sealgate.yaml"
-    path.write_text(CONFIG)
-    return str(path)
+    return offline_config(str(tmp_path))
 
 
 def _keygen(config, *args, cwd=None):

@@ -7,23 +7,11 @@ import subprocess
 
 import pytest
 
+from harness.keymaterial import gpg_public_key, offline_config, smime_certificate
 from harness.sealgate import sealgate_bin
 
-CONFIG = """\
-hostname: gw.example.test
-listeners:
-  - {name: relay, address: "127.0.0.1:2525", tls: none, auth: none}
-spool: var/spool
-delivery: {smarthost: "[127.0.0.1]:2526"}
-keys: {directory: store/recipients}
-"""
-
-
 def _config(tmp_path):
-    (tmp_path / "policies").mkdir(exist_ok=True)
-    path = tmp_path / "sealgate.yaml"
-    path.write_text(CONFIG)
-    return str(path)
+    return offline_config(str(tmp_path), "keys: {directory: store/recipients}\n")
 
 
 def _keys(config, *args, cwd=None):
@@ -31,50 +19,18 @@ def _keys(config, *args, cwd=None):
                           capture_output=True, text=True, timeout=60, cwd=cwd)
 
 
-def _openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def _certificate(d, name, email, key_usage="keyEncipherment,keyAgreement"):
-    """A P-256 certificate issued by a throwaway CA in `d`; returns (path, openssl's SHA-256 fingerprint)."""
-    if not os.path.exists(os.path.join(d, "ca.pem")):
-        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-                 "-days", "2", "-subj", "/CN=Test CA", cwd=d)
-    _openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
-    with open(os.path.join(d, f"{name}.ext"), "w") as f:
-        f.write(f"keyUsage=critical,{key_usage}\nextendedKeyUsage=emailProtection\nsubjectAltName=email:{email}\n")
-    _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", str(abs(hash(name)) % 10**9),
-             "-days", "30", "-extfile", f"{name}.ext", "-out", f"{name}.pem", cwd=d)
-    out = subprocess.run(["openssl", "x509", "-in", f"{name}.pem", "-noout", "-fingerprint", "-sha256"], cwd=d,
-                         check=True, capture_output=True, text=True).stdout
-    return os.path.join(d, f"{name}.pem"), out.strip().split("=", 1)[1].replace(":", "").lower()
-
-
 @pytest.fixture
 def gpg_key(tmp_path):
     """An armored OpenPGP public key for pat@example.net made by gpg, and its fingerprint."""
-    home = tmp_path / "gnupg"
-    home.mkdir(mode=0o700)
-    env = dict(os.environ, GNUPGHOME=str(home))
-    gpg = ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
-    subprocess.run(gpg + ["--quick-gen-key", "Pat <pat@example.net>", "future-default", "default", "1y"],
-                   env=env, check=True, capture_output=True)
-    listing = subprocess.run(["gpg", "--with-colons", "--fingerprint", "pat@example.net"], env=env, check=True,
-                             capture_output=True, text=True).stdout
-    fpr = next(l.split(":")[9] for l in listing.splitlines() if l.startswith("fpr:"))
-    key = subprocess.run(["gpg", "--armor", "--export", fpr], env=env, check=True, capture_output=True).stdout
-    path = tmp_path / "pat.asc"
-    path.write_bytes(key)
-    yield str(path), fpr
-    subprocess.run(["gpgconf", "--kill", "all"], env=env, capture_output=True)
+    path, fpr, _ = gpg_public_key(str(tmp_path), "pat", "pat@example.net")
+    return path, fpr
 
 
 def test_import_list_show_remove_round_trip(tmp_path, gpg_key):
     config = _config(tmp_path)
     work = tmp_path / "work"
     work.mkdir()
-    bob_pem, bob_fp = _certificate(str(work), "bob", "Bob@Example.net")
+    bob_pem, bob_fp = smime_certificate(str(work), "bob", "Bob@Example.net")
 
     r = _keys(config, "import", bob_pem, "--cipher", "aes-256-gcm", "--json")
     assert r.returncode == 0, r.stderr
@@ -121,7 +77,7 @@ def test_bad_files_are_refused_in_one_line(tmp_path):
     config = _config(tmp_path)
     work = tmp_path / "work"
     work.mkdir()
-    sign_only, fp = _certificate(str(work), "sign", "s@example.net", key_usage="digitalSignature")
+    sign_only, fp = smime_certificate(str(work), "sign", "s@example.net", key_usage="digitalSignature")
     garbage = work / "garbage.txt"
     garbage.write_text("hello\n")
     cases = [

@@ -5,16 +5,8 @@ import os
 import subprocess
 
 from harness.policyfiles import write_policy
+from harness.keymaterial import gpg_public_key, offline_config, smime_certificate
 from harness.sealgate import sealgate_bin
-
-CONFIG = """\
-hostname: gw.example.test
-listeners:
-  - {name: relay, address: "127.0.0.1:2525", tls: none, auth: none}
-spool: var/spool
-delivery: {smarthost: "[127.0.0.1]:2526"}
-keys: {directory: store/recipients}
-"""
 
 RULES = """
     rules:
@@ -29,51 +21,12 @@ def _run(*args, cwd):
     return subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, timeout=60)
 
 
-def _certificate(d, email):
-    """A P-256 certificate for `email` from a throwaway CA, and openssl's SHA-256 fingerprint."""
-    for args in (["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                  "-subj", "/CN=Test CA"],
-                 ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "bob.key",
-                  "-out", "bob.csr", "-subj", "/CN=Bob"]):
-        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True)
-    with open(os.path.join(d, "bob.ext"), "w") as f:
-        f.write(f"keyUsage=critical,keyEncipherment,keyAgreement\nextendedKeyUsage=emailProtection\nsubjectAltName=email:{email}\n")
-    subprocess.run(["openssl", "x509", "-req", "-in", "bob.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "77",
-                    "-days", "30", "-extfile", "bob.ext", "-out", "bob.pem"], cwd=d, check=True, capture_output=True)
-    out = subprocess.run(["openssl", "x509", "-in", "bob.pem", "-noout", "-fingerprint", "-sha256"], cwd=d,
-                         check=True, capture_output=True, text=True).stdout
-    return os.path.join(d, "bob.pem"), out.strip().split("=", 1)[1].replace(":", "").lower()
-
-
-def _gpg_key(d, email):
-    """An armored OpenPGP public key for `email` made by gpg, and gpg's long key id of the primary key."""
-    home = os.path.join(d, "gnupg")
-    os.mkdir(home, 0o700)
-    env = dict(os.environ, GNUPGHOME=home)
-    gpg = ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
-    try:
-        subprocess.run(gpg + ["--quick-gen-key", f"Pat <{email}>", "future-default", "default", "1y"],
-                       env=env, check=True, capture_output=True)
-        listing = subprocess.run(["gpg", "--with-colons", "--list-keys", email], env=env, check=True,
-                                 capture_output=True, text=True).stdout
-        keyid = next(l.split(":")[4] for l in listing.splitlines() if l.startswith("pub:"))
-        key = subprocess.run(["gpg", "--armor", "--export", email], env=env, check=True, capture_output=True).stdout
-    finally:
-        subprocess.run(["gpgconf", "--kill", "all"], env=env, capture_output=True)
-    path = os.path.join(d, "pat.asc")
-    with open(path, "wb") as f:
-        f.write(key)
-    return path, keyid.upper()
-
-
 def test_explain_shows_each_recipients_key_rungs_from_the_store(tmp_path):
     d = str(tmp_path)
     write_policy(os.path.join(d, "policies"), "10-all.yaml", RULES)
-    config = os.path.join(d, "sealgate.yaml")
-    with open(config, "w") as f:
-        f.write(CONFIG)
-    cert, fingerprint = _certificate(d, BOB)
-    pgp, keyid = _gpg_key(d, PAT)
+    config = offline_config(d, "keys: {directory: store/recipients}\n")
+    cert, fingerprint = smime_certificate(d, "bob", BOB)
+    pgp, _, keyid = gpg_public_key(d, "pat", PAT)
     for key in (cert, pgp):
         r = _run(sealgate_bin(), "keys", "import", key, "--config", config, cwd=d)
         assert r.returncode == 0, r.stderr
