@@ -30,16 +30,19 @@ public struct DeliverySettings: Sendable {
     public var startTLS: Bool
     /// Node number for the queue IDs of the notices this node generates.
     public var node: UInt16
+    /// Signs each message's final bytes (DKIM); nil: sent as they are.
+    public var signer: (any OutboundSigner)?
 
     public init(smarthostHost: String?, smarthostPort: Int = 25, hostname: String, retry: RetrySchedule = RetrySchedule(),
                 extraCAFile: String? = nil, connectTimeout: TimeInterval = 30, commandTimeout: TimeInterval = 300,
                 dataTimeout: TimeInterval = 600, maxConcurrent: Int = 10, startTLS: Bool = true, node: UInt16 = 0,
                 port: Int = 25, maxPerDestination: Int = 5,
-                systemCAFile: String = "/etc/ssl/certs/ca-certificates.crt") {
+                systemCAFile: String = "/etc/ssl/certs/ca-certificates.crt", signer: (any OutboundSigner)? = nil) {
         self.smarthostHost = smarthostHost; self.smarthostPort = smarthostPort; self.hostname = hostname
         self.retry = retry; self.extraCAFile = extraCAFile; self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout; self.dataTimeout = dataTimeout
         self.maxConcurrent = max(1, maxConcurrent); self.startTLS = startTLS; self.node = node
         self.port = port; self.maxPerDestination = max(1, maxPerDestination); self.systemCAFile = systemCAFile
+        self.signer = signer
     }
 }

@@ -21,7 +21,7 @@ public final class DestinationProbe: Sendable {
     /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
     public init(settings: DeliverySettings, routing: DeliveryRouting, group: EventLoopGroup, pool: NIOThreadPool,
                 clock: WallClock, logger: Logger) throws {
-        self.client = try SMTPClient(settings: settings, group: group, logger: logger)
+        self.client = try SMTPClient(settings: settings, group: group, logger: logger, clock: clock)
         self.routing = routing
         self.pool = pool
         self.clock = clock

@@ -137,7 +137,9 @@ struct OutboundTransaction {
         if tls.requireTLS && !caps.requireTLS {
             throw TransactionFailure(local: EnhancedStatus(5, 7, 30), "REQUIRETLS is required, but was not offered by host \(host)")
         }
-        let body = caps.eightBitMIME ? message : EightBitDowngrade.convertIfNeeded(message)
+        let converted = caps.eightBitMIME ? message : EightBitDowngrade.convertIfNeeded(message)
+        // Signing is the last change to the bytes: after the downgrade, before dot-stuffing.
+        let body = settings.signer.map { $0.sign(converted, now: client.clock.now()) } ?? converted
         try checkFit(caps, size: body.count)
         let accepted = try await mailAndRecipients(s, caps: caps, size: body.count)
         if !accepted.isEmpty { try await data(s, accepted: accepted, body: body) }

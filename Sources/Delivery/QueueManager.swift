@@ -48,7 +48,7 @@ public final class QueueManager: @unchecked Sendable {
                 clock: WallClock, logger: Logger, routing: DeliveryRouting) throws {
         self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
         self.pool = pool; self.clock = clock; self.wakeup = Wakeup(clock: clock)
-        self.client = try SMTPClient(settings: settings, group: group, logger: logger)
+        self.client = try SMTPClient(settings: settings, group: group, logger: logger, clock: clock)
         if settings.smarthostHost == nil {
             mx = MXDelivery(client: client, routing: routing, limiter: DestinationLimiter(limit: settings.maxPerDestination),
                             pool: pool, clock: clock, logger: logger)

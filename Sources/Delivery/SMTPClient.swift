@@ -19,10 +19,13 @@ public final class SMTPClient: @unchecked Sendable {
     /// Sessions kept open briefly for the next message to the same hop: as many per hop as can
     /// be in use at once, so a steady stream to one hop never closes and reopens sessions.
     let connections: ConnectionCache
+    /// The time the outbound signer stamps (the queue manager's injected clock).
+    let clock: WallClock
 
     /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
-    public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger) throws {
+    public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger, clock: WallClock = SystemClock()) throws {
         self.settings = settings
+        self.clock = clock
         self.group = group
         self.logger = logger
         self.connections = ConnectionCache(maxPerKey: settings.maxConcurrent)

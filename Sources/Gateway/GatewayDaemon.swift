@@ -72,7 +72,10 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                                   fetcher: try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
                                   cacheDirectory: config.mtaSTSCachePath, pool: pool, logger: logger, clock: clock)
         let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock)
-        let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: deliverySettings(),
+        var delivery = deliverySettings()
+        // DKIM keys are read here, once: a reload does not change them (restart to change keys).
+        if !config.dkimDomains.isEmpty { delivery.signer = try DKIMOutboundSigner(domains: config.dkimDomains, logger: logger) }
+        let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: delivery,
                                        group: group, pool: pool, clock: clock, logger: logger, routing: routing)
         let sink = SpoolSink(spool: stores.spool, audit: stores.outbox, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, clock: clock,
