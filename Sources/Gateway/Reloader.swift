@@ -75,6 +75,7 @@ enum RestartOnlyKeys {
         if a.nodeID != b.nodeID { out.append("node_id") }
         if a.logFormat != b.logFormat || a.logLevel != b.logLevel { out.append("log") }
         if a.usersPath != b.usersPath { out.append("users") }
+        if a.dkimDomains != b.dkimDomains { out.append("dkim") }  // the signer loads its keys at start
         if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
         if a.smarthost != b.smarthost || a.deliveryPort != b.deliveryPort || a.retrySteps != b.retrySteps
             || a.retryAfter != b.retryAfter || a.maxLifetime != b.maxLifetime || a.deliveryCAFile != b.deliveryCAFile

@@ -61,7 +61,7 @@ public struct GatewayConfig: Sendable {
     /// "ip:port" or "[ipv6]:port"; nil means the first nameserver of /etc/resolv.conf.
     public var dnsResolver: String?
     public var dnssecMode: String
-    /// `dkim.domains`: the signing keys per sender domain (checked at load; signing is wired later).
+    /// `dkim.domains`: the signing keys per sender domain (checked at load; signed with on the send path).
     public var dkimDomains: [DKIMDomainConfig] = []
     /// `keys.directory`: the recipient key store (certificates and OpenPGP keys; `sealgate keys`).
     public var keysDirectory: String = "certs/recipients"
