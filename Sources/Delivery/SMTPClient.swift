@@ -23,7 +23,7 @@ public final class SMTPClient: @unchecked Sendable {
     let clock: WallClock
 
     /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
-    public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger, clock: WallClock = SystemClock()) throws {
+    public init(settings: DeliverySettings, group: EventLoopGroup, logger: Logger, clock: WallClock) throws {
         self.settings = settings
         self.clock = clock
         self.group = group

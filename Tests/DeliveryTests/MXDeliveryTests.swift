@@ -34,7 +34,7 @@ final class MXDeliveryTests: XCTestCase {
     static func deliver(_ env: Envelope, port: Int, resolver: DNS.Resolver, group: EventLoopGroup, pool: NIOThreadPool,
                         levels: DomainTLSLevels = DomainTLSLevels(default: .may, domains: [:]),
                         message: [UInt8] = Fixtures.message, observations: TLSObservationStore? = nil) async throws -> [AttemptReport] {
-        let client = try SMTPClient(settings: mxSettings(port: port), group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: mxSettings(port: port), group: group, logger: Fixtures.logger, clock: SystemClock())
         let routing = DeliveryRouting(resolver: resolver, tlsLevels: levels, observations: observations)
         let mx = MXDelivery(client: client, routing: routing,
                             limiter: DestinationLimiter(limit: 5), pool: pool, clock: SystemClock(), logger: Fixtures.logger)

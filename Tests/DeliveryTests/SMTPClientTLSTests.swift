@@ -31,7 +31,7 @@ final class SMTPClientTLSTests: XCTestCase {
         var settings = Fixtures.settings(port: server.port)
         settings.smarthostHost = host
         settings.extraCAFile = extraCA
-        let client = try SMTPClient(settings: settings, group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: settings, group: group, logger: Fixtures.logger, clock: SystemClock())
         return await client.deliver(envelope: env, recipients: [(0, env.recipients[0])], message: Fixtures.message)
     }
 

@@ -22,7 +22,7 @@ final class SMTPClientTests: XCTestCase {
 
     func deliver(server: TestSMTPServer) async throws -> AttemptReport {
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: recipients())
-        let client = try SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger, clock: SystemClock())
         return await client.deliver(envelope: env, recipients: env.recipients.enumerated().map { ($0.offset, $0.element) },
                                     message: Fixtures.message)
     }
@@ -70,7 +70,7 @@ final class SMTPClientTests: XCTestCase {
         let port = server.port
         server.stop()
         let env = Fixtures.envelope(sender: "alice@example.org", recipients: recipients())
-        let client = try SMTPClient(settings: Fixtures.settings(port: port), group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: Fixtures.settings(port: port), group: group, logger: Fixtures.logger, clock: SystemClock())
         let report = await client.deliver(envelope: env, recipients: env.recipients.enumerated().map { ($0.offset, $0.element) },
                                           message: Fixtures.message)
         XCTAssertEqual(report.results.map(\.outcome), [.deferred, .deferred, .deferred])
@@ -106,7 +106,7 @@ final class ConnectionReuseTests: XCTestCase {
         let server = TestSMTPServer(pipelining: true)
         try server.start(group: group)
         defer { server.stop() }
-        let client = try SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger)
+        let client = try SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger, clock: SystemClock())
         let first = await send(client)
         let second = await send(client)
         XCTAssertEqual(first.results.map(\.outcome), [.delivered])

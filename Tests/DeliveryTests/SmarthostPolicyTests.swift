@@ -9,7 +9,8 @@ import XCTest
 final class SmarthostPolicyTests: XCTestCase {
     func smarthost() throws -> SmarthostDelivery {
         SmarthostDelivery(client: try SMTPClient(settings: Fixtures.settings(port: 2526),
-                                                 group: MultiThreadedEventLoopGroup.singleton, logger: Fixtures.logger))
+                                                 group: MultiThreadedEventLoopGroup.singleton, logger: Fixtures.logger,
+                                                 clock: SystemClock()))
     }
 
     func testNoFloorIsOpportunistic() throws {
