@@ -64,7 +64,7 @@ let package = Package(
 
         .target(name: "DKIM", dependencies: ["MailCore", "SafeIO", crypto, cryptoExtras], swiftSettings: settings),
         // The tests run dkimpy through verify_dkim.py, found beside them by #filePath.
-        .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailCore"], exclude: ["verify_dkim.py"], swiftSettings: settings),
+        .testTarget(name: "DKIMTests", dependencies: ["DKIM", "MailCore", "TestSupport"], exclude: ["verify_dkim.py"], swiftSettings: settings),
 
         .target(name: "PHIScanner", dependencies: ["MailCore", "MIME"], resources: [.copy("Resources")],
                 swiftSettings: settings),
@@ -104,7 +104,7 @@ let package = Package(
         .systemLibrary(name: "CRNP", pkgConfig: "librnp", providers: [.apt(["librnp-dev"])]),
         .target(name: "MessageCrypto", dependencies: ["MailCore", "MIME", "SafeIO", "COpenSSL", "CRNP", x509, asn1, crypto,
                                                       cryptoExtras], swiftSettings: settings),
-        .testTarget(name: "MessageCryptoTests", dependencies: ["MessageCrypto", "MIME", "MailCore"], swiftSettings: settings),
+        .testTarget(name: "MessageCryptoTests", dependencies: ["MessageCrypto", "MIME", "MailCore", "TestSupport"], swiftSettings: settings),
 
         .target(name: "Delivery", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue",
                                                  "Audit", x509, nioCore, nioPosix, nioSSL, nioTLS, logging], swiftSettings: settings),

@@ -2,6 +2,7 @@
 // in a temp directory, returning their exit status and output.
 
 import Foundation
+import TestSupport
 import XCTest
 
 struct ToolResult {
@@ -14,18 +15,8 @@ enum Oracle {
     static let verifier = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("verify_dkim.py").path
 
     static func run(_ executable: String, _ arguments: [String]) throws -> ToolResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ToolResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                          stderr: String(decoding: errData, as: UTF8.self))
+        let r = try ToolRun.run(executable, arguments)
+        return ToolResult(status: r.status, stdout: r.stdoutText, stderr: r.stderr)
     }
 
     /// Runs dkimpy over `message` with `records` (owner name → TXT value) standing in for DNS.

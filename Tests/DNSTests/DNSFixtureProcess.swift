@@ -1,6 +1,7 @@
 // Starts and stops Tests/EndToEnd/harness/dnsfixture.py (nsd + validating unbound on loopback)
 // from Swift tests, with the zones a test class asks for.
 import Foundation
+import TestSupport
 
 struct DNSFixtureProcess {
     let directory: URL
@@ -40,17 +41,8 @@ struct DNSFixtureProcess {
     }
 
     private static func run(_ arguments: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let r = try ToolRun.run("python3", [script.path] + arguments)
+        return (r.status, r.stdoutText, r.stderr)
     }
 
     private static func toolExists(_ tool: String) -> Bool {

@@ -1,6 +1,7 @@
 // GPGHome: a temporary GNUPGHOME (mode 0700) where the tests make real keys with gpg and where gpg
 // and sq decrypt and verify what PGPEncryptor wrote. remove() stops its gpg-agent and deletes it.
 import Foundation
+import TestSupport
 import XCTest
 
 final class GPGHome {
@@ -27,24 +28,9 @@ final class GPGHome {
     /// Runs `tool` with GNUPGHOME set, `stdin` as its input; output goes through files (no pipe stalls).
     @discardableResult
     func run(_ tool: String, _ arguments: [String], stdin: [UInt8] = []) throws -> Run {
-        let id = UUID().uuidString
-        let inPath = path + "/in-" + id, outPath = path + "/out-" + id, errPath = path + "/err-" + id
-        _ = FileManager.default.createFile(atPath: inPath, contents: Data(stdin))
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer { [inPath, outPath, errPath].forEach { try? FileManager.default.removeItem(atPath: $0) } }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = arguments
-        p.environment = ["GNUPGHOME": path, "PATH": "/usr/bin:/bin", "HOME": path, "LC_ALL": "C"]
-        p.standardInput = FileHandle(forReadingAtPath: inPath)
-        p.standardOutput = FileHandle(forWritingAtPath: outPath)
-        p.standardError = FileHandle(forWritingAtPath: errPath)
-        try p.run()
-        p.waitUntilExit()
-        let out = FileManager.default.contents(atPath: outPath) ?? Data()
-        let err = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
-        return Run(status: p.terminationStatus, stdout: out, stderr: err)
+        let r = try ToolRun.run(tool, arguments, stdin: stdin,
+                                environment: ["GNUPGHOME": path, "PATH": "/usr/bin:/bin", "HOME": path, "LC_ALL": "C"])
+        return Run(status: r.status, stdout: Data(r.stdout), stderr: r.stderr)
     }
 
     /// gpg in batch mode with an empty passphrase through loopback (no pinentry).

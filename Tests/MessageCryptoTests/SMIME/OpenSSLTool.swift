@@ -2,13 +2,10 @@
 // certificates with the usages and rfc822Name SANs S/MIME needs, decrypting, verifying, printing).
 
 import Foundation
+import TestSupport
 import XCTest
 
-struct ToolResult {
-    let status: Int32
-    let stdout: [UInt8]
-    let stderr: String
-}
+typealias ToolResult = ToolOutput
 
 /// A temp directory with a test CA; certificates it issues; openssl runs inside it.
 final class OpenSSLTool {
@@ -87,23 +84,7 @@ final class OpenSSLTool {
     }
 
     func run(_ arguments: [String]) throws -> ToolResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let errPath = dir + "/stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errHandle.close()
-        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        return ToolResult(status: process.terminationStatus, stdout: [UInt8](stdout), stderr: stderr)
+        try ToolRun.run("/usr/bin/openssl", arguments, directory: dir)
     }
 }
 
