@@ -117,7 +117,7 @@ let package = Package(
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax", logging], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "Delivery", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax", logging], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
             "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser"),
