@@ -56,14 +56,17 @@ public struct LadderPlan: Sendable, Hashable {
 
     /// For `policy explain`: one line per rung ("smime: certificate 0xAB on file",
     /// "tls: decided at connect time", "pgp: no key on file").
-    public var explainLines: [String] {
+    public var explainLines: [String] { explainLines(tls: "tls: decided at connect time") }
+
+    /// The same, with `tls` the line for the `tls` rung (`policy explain --probe`: the rung as measured).
+    public func explainLines(tls: String) -> [String] {
         rungs.map { rung in
             switch rung {
             case .ready(.portal, _): return "portal: configured"
             case .ready(let m, let id):
                 return "\(m.rawValue): \(RungSkip.keyWord(m))\(id.map { " \($0)" } ?? "") on file"
             case .skipped(let skip): return skip.description
-            case .atConnect: return "tls: decided at connect time"
+            case .atConnect: return tls
             }
         } + ["otherwise: \(otherwise.rawValue)"]
     }

@@ -82,9 +82,14 @@ enum RecipientGrouping {
     /// honoured only when neither REQUIRETLS nor the recipient's policy Decision requires TLS.
     static func tlsFloor(envelope: Envelope, index: Int, tlsRequiredNo: Bool) -> TLSFloor {
         let decision = envelope.decisions.flatMap { index < $0.count ? $0[index] : nil }
+        return tlsFloor(decision: decision, requireTLS: envelope.requireTLS, tlsRequiredNo: tlsRequiredNo)
+    }
+
+    /// One recipient's floor from its policy `decision` (nil: none recorded), as delivery applies it.
+    static func tlsFloor(decision: Decision?, requireTLS: Bool, tlsRequiredNo: Bool) -> TLSFloor {
         let level = decision?.tlsLevel, version = decision?.minimumTLSVersion
-        let waived = tlsRequiredNo && !envelope.requireTLS && !decisionRequiresTLS(level: level, version: version)
-        return TLSFloor(level: level, version: version, requireTLS: envelope.requireTLS, waived: waived)
+        let waived = tlsRequiredNo && !requireTLS && !decisionRequiresTLS(level: level, version: version)
+        return TLSFloor(level: level, version: version, requireTLS: requireTLS, waived: waived)
     }
 
     static func decisionRequiresTLS(level: TLSLevel?, version: TLSProtocolVersion?) -> Bool {
