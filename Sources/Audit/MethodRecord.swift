@@ -47,7 +47,7 @@ public struct MethodRecord: Sendable, Codable, Equatable {
         var out = "method=\(method)"
         if let encryption { out += " (key \(encryption.keyID) \(encryption.cipher)\(encryption.signedBy.map { ", signed by \($0)" } ?? ""))" }
         if let otherwise { out += " otherwise=\(otherwise)" }
-        if !skipped.isEmpty { out += " skipped=\"" + skipped.map(\.reason).joined(separator: "; ") + "\"" }
+        if !skipped.isEmpty { out += " skipped=" + AuditRendering.quoted(skipped.map(\.reason).joined(separator: "; ")) }
         return out
     }
 }

@@ -19,6 +19,8 @@ struct LadderPass: Sendable {
     let pool: NIOThreadPool
     let clock: WallClock
     let logger: Logger
+    /// Encrypted copies of one message made and sent at once (each is its own session).
+    let maxParallelCopies: Int
     let send: Send
 
     /// Every attempt, in order; the recipients' states come from the reports not `superseded`.
@@ -44,10 +46,15 @@ struct LadderPass: Sendable {
                 state.lastTLS[index] = result
                 waiting.append(index)
             }
-            for (index, method, reason) in fromKeys.failed {
-                state.plans[index] = state.plans[index]?.skipping(method, because: .encryptFailed(method, reason: reason))
+            for (index, method, skip) in fromKeys.failed {
+                state.plans[index] = state.plans[index]?.skipping(method, because: skip)
                 waiting.append(index)
             }
+        }
+        // Unreachable while each round moves every recipient a rung up; never leave one without a result.
+        reports += waiting.map { index in
+            LadderResults.ended(envelope: envelope, index: index, choice: MethodChoice(outcome: .deferred, fallback: .defer),
+                                tls: state.lastTLS[index])
         }
         return reports
     }
@@ -109,33 +116,46 @@ struct LadderPass: Sendable {
     }
 
     /// `smime`/`pgp`: each recipient's copy encrypted on the pool, then sent at the destination's
-    /// level. A failed encryption sends nothing for that recipient; it moves to its next rung.
+    /// level, at most `maxParallelCopies` at once. A failed encryption sends nothing for that
+    /// recipient, and a copy whose every hop fell short of the destination's level is not sent:
+    /// either way the recipient moves to its next rung.
     private func encryptAndSend(_ keyed: [(index: Int, choice: MethodChoice)]) async
-        -> (reports: [AttemptReport], failed: [(Int, DeliveryMethod, String)]) {
+        -> (reports: [AttemptReport], failed: [(Int, DeliveryMethod, RungSkip)]) {
         guard !keyed.isEmpty else { return ([], []) }
-        return await withTaskGroup(of: (Int, Result<[AttemptReport], EncryptFailure>).self) { tasks in
-            for (n, item) in keyed.enumerated() {
+        return await withTaskGroup(of: (Int, KeyRungResult).self) { tasks in
+            var next = 0
+            func start() {
+                guard next < keyed.count else { return }
+                let (n, item) = (next, keyed[next])
+                next += 1
                 tasks.addTask { (n, await self.encryptAndSend(index: item.index, choice: item.choice)) }
             }
-            var byOrder: [Int: Result<[AttemptReport], EncryptFailure>] = [:]
-            for await (n, result) in tasks { byOrder[n] = result }
-            var reports: [AttemptReport] = [], failed: [(Int, DeliveryMethod, String)] = []
+            for _ in 0..<max(1, maxParallelCopies) { start() }
+            var byOrder: [Int: KeyRungResult] = [:]
+            for await (n, result) in tasks {
+                byOrder[n] = result
+                start()
+            }
+            var reports: [AttemptReport] = [], failed: [(Int, DeliveryMethod, RungSkip)] = []
             for n in byOrder.keys.sorted() {
-                switch byOrder[n]! {
-                case .success(let r): reports += r
-                case .failure(let f): failed.append((keyed[n].index, f.method, f.reason))
-                }
+                guard let result = byOrder[n] else { continue }
+                reports += result.reports
+                if let skip = result.skip, let method = keyed[n].choice.method { failed.append((keyed[n].index, method, skip)) }
             }
             return (reports, failed)
         }
     }
 
-    struct EncryptFailure: Error { var method: DeliveryMethod; var reason: String }
+    /// One key rung's attempts, and the skip when the recipient must move on.
+    struct KeyRungResult: Sendable {
+        var reports: [AttemptReport]
+        var skip: RungSkip?
+    }
 
-    private func encryptAndSend(index: Int, choice: MethodChoice) async -> Result<[AttemptReport], EncryptFailure> {
-        guard let method = choice.method else { return .success([]) }
+    private func encryptAndSend(index: Int, choice: MethodChoice) async -> KeyRungResult {
+        guard let method = choice.method else { return KeyRungResult(reports: [], skip: nil) }
         guard let encryption = services.encryption else {
-            return .failure(EncryptFailure(method: method, reason: "no key store configured"))
+            return KeyRungResult(reports: [], skip: .encryptFailed(method, reason: "no key store configured"))
         }
         let recipient = envelope.recipients[index].address
         let protection = SubjectProtection(envelope.decision(at: index))
@@ -147,11 +167,23 @@ struct LadderPass: Sendable {
             }
         } catch {
             logger.warning("\(envelope.queueID): to=<\(recipient)>: \(method.rawValue) encryption failed (\(error)); trying the next method")
-            return .failure(EncryptFailure(method: method, reason: "\(error)"))
+            return KeyRungResult(reports: [], skip: .encryptFailed(method, reason: "\(error)"))
         }
         let facts = EncryptionFacts(method: method, keyID: copy.keyID, cipher: copy.cipher, signedBy: copy.signedBy)
-        let reports = await send([index], copy.message, .destinationLevel)
-        return .success(reports.map { LadderResults.annotate($0, encryption: facts) { _ in choice } })
+        let reports = await send([index], copy.message, Self.copyTransport(protection))
+        if let (shortfall, _) = LadderResults.shortfall(of: index, in: reports) {
+            // Never below the destination's level: this copy is not sent, the next rung is tried.
+            let reason = shortfall.unmet?.description ?? "\(shortfall.host) fell short"
+            return KeyRungResult(reports: LadderResults.supersede(reports, moving: [index]), skip: .copyHopUnmet(method, reason: reason))
+        }
+        return KeyRungResult(reports: reports.map { LadderResults.annotate($0, encryption: facts) { _ in choice } }, skip: nil)
+    }
+
+    /// The TLS floor of an encrypted copy: the destination's level alone when the copy protects
+    /// its headers too (`protect_subject`); otherwise policy's floor still applies, since the
+    /// outer Subject and other headers would cross a weaker hop in the clear.
+    static func copyTransport(_ protection: SubjectProtection) -> MethodChoice.TransportFloor {
+        protection.protectSubject ? .destinationLevel : .policy
     }
 
     /// `portal`: the sink stores the copy durably; a sink error defers (the ladder stops there).
@@ -159,13 +191,14 @@ struct LadderPass: Sendable {
         guard !indexes.isEmpty else { return [] }
         var reports: [AttemptReport] = []
         for (index, choice) in indexes {
-            var error: String?
+            let outcome: Result<String, PortalHandError>
             if let portal = services.portal {
-                do { try await portal.hand(envelope: envelope, recipientIndex: index, message: message) } catch let e { error = "\(e)" }
+                do { outcome = .success(try await portal.hand(envelope: envelope, recipientIndex: index, message: message)) }
+                catch { outcome = .failure(PortalHandError(reason: "\(error)")) }
             } else {
-                error = "not configured"
+                outcome = .failure(PortalHandError(reason: "not configured"))
             }
-            reports.append(LadderResults.portal(envelope: envelope, index: index, choice: choice, error: error))
+            reports.append(LadderResults.portal(envelope: envelope, index: index, choice: choice, outcome: outcome))
         }
         return reports
     }
@@ -195,7 +228,7 @@ struct LadderStep {
             switch choice?.outcome {
             case nil: step.tls.append(index)
             case .method(.tls)?:
-                // Only reached before a measurement (afterTLS never picks an unmet `tls`).
+                // beforeConnect never picks `tls`, and afterTLS never picks an unmet one: kept safe anyway.
                 if state.measured[index] == nil { step.tls.append(index) } else { step.ended.append((index, choice!)) }
             case .method(.smime)?, .method(.pgp)?: step.keyed.append((index, choice!))
             case .method(.portal)?: step.portal.append((index, choice!))

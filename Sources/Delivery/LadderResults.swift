@@ -5,16 +5,16 @@ import Foundation
 import MailCore
 
 enum LadderResults {
-    /// The shortfall that moves `index` off the `tls` rung, with the deciding result: when no
-    /// attempt for it was delivered, at least one fell short of TLS, and every other one never
-    /// reached a server (DNS, connect): no hop met the requirement.
+    /// The shortfall that moves `index` off its rung, with that attempt's result (its status
+    /// feeds the end): when no attempt for it was delivered, at least one fell short of TLS, and
+    /// every other one never reached a server (DNS, connect): no hop met the requirement.
     static func shortfall(of index: Int, in reports: [AttemptReport]) -> (TLSOutcome, RecipientResult)? {
         let theirs = reports.filter { $0.results.contains { $0.index == index } }
-        guard let outcome = theirs.last(where: { $0.tlsShortfall != nil })?.tlsShortfall,
+        guard let short = theirs.last(where: { $0.tlsShortfall != nil }), let outcome = short.tlsShortfall,
+              let result = short.results.first(where: { $0.index == index }),
               theirs.allSatisfy({ $0.tlsShortfall != nil || $0.relayIP == nil }),
-              let deciding = theirs.last(where: { !$0.superseded })?.results.first(where: { $0.index == index }),
-              deciding.outcome != .delivered else { return nil }
-        return (outcome, deciding)
+              !theirs.contains(where: { $0.results.contains { $0.index == index && $0.outcome == .delivered } }) else { return nil }
+        return (outcome, result)
     }
 
     /// The results of `moving` recipients taken out of their deciding reports into superseded
@@ -60,16 +60,17 @@ enum LadderResults {
         return report
     }
 
-    /// The portal rung's result: delivered when the sink took the copy, else deferred with why.
-    static func portal(envelope: Envelope, index: Int, choice: MethodChoice, error: String?) -> AttemptReport {
+    /// The portal rung's result: delivered with the sink's receipt, else deferred with why.
+    static func portal(envelope: Envelope, index: Int, choice: MethodChoice, outcome: Result<String, PortalHandError>) -> AttemptReport {
         let spec = envelope.recipients[index]
         var result: RecipientResult
-        if let error {
+        switch outcome {
+        case .failure(let error):
             result = RecipientResult(index: index, recipient: spec, outcome: .deferred, reply: nil,
-                                     status: EnhancedStatus(4, 3, 0), reason: "portal: \(error)")
-        } else {
+                                     status: EnhancedStatus(4, 3, 0), reason: "portal: \(error.reason)")
+        case .success(let receipt):
             result = RecipientResult(index: index, recipient: spec, outcome: .delivered, reply: nil,
-                                     status: EnhancedStatus(2, 0, 0), reason: "stored on the portal for secure pickup")
+                                     status: EnhancedStatus(2, 0, 0), reason: receipt)
         }
         result.choice = choice
         return AttemptReport(relayHost: "portal", relayIP: nil, relayPort: 0, tls: nil, results: [result])
@@ -80,3 +81,6 @@ enum LadderResults {
         return spec.address.domain.description
     }
 }
+
+/// Why the portal did not take a copy (the sink's error text, or "not configured").
+struct PortalHandError: Error, Sendable { var reason: String }

@@ -68,7 +68,9 @@ struct OutboundTransaction {
             // Any stricter requirement: never plaintext. Defer (or 5.7.30 for REQUIRETLS) with the reason.
             let status = tls.requireTLS ? EnhancedStatus(5, 7, 30) : EnhancedStatus(4, 7, 5)
             report.results = everyone(TransactionFailure(local: status, "TLS handshake with \(host) failed: \(handshake.reason)"))
-            report.tlsShortfall = shortfall(.handshakeFailed(reason: handshake.reason))
+            // A TLS-level refusal (an alert, no common version or cipher) is the host's capability; a
+            // hang-up or timeout mid-handshake is an outage, retried at `tls` like a refused connection.
+            if !handshake.transient { report.tlsShortfall = shortfall(.handshakeFailed(reason: handshake.reason)) }
         } catch {
             let where_ = "\(host)[\(connection.remoteIP ?? "?")]"
             let failure = TransactionFailure(local: EnhancedStatus(4, 4, 2), "\(error) with \(where_) \(session.phase)")
@@ -78,7 +80,11 @@ struct OutboundTransaction {
         return Outcome(report: report, reachedMail: session.reachedMail)
     }
 
-    struct HandshakeFailed: Error { var reason: String }
+    struct HandshakeFailed: Error {
+        var reason: String
+        /// Not a TLS-level failure (the connection closed, the handshake timed out).
+        var transient: Bool
+    }
 
     /// The hop's TLS shortfall for the ladder. REQUIRETLS (RFC 8689) binds every hop whatever the
     /// method, so its failures stay final (5.7.30) and name no shortfall.
@@ -172,8 +178,9 @@ struct OutboundTransaction {
         let reply = try await s.connection.command(.startTLS, timeout: settings.commandTimeout)
         guard reply.code == 220 else {
             if tls.requirement.encrypted || tls.requireTLS {
+                // 454 "TLS not available due to temporary reason" is an outage; a 5xx is the host's answer.
                 throw TransactionFailure(local: EnhancedStatus(4, 7, 4), "STARTTLS refused by host \(host): \(reply)",
-                                         tlsShortfall: .handshakeFailed(reason: "STARTTLS refused: \(reply)"))
+                                         tlsShortfall: reply.isPermanent ? .handshakeFailed(reason: "STARTTLS refused: \(reply)") : nil)
             }
             return caps
         }
@@ -198,8 +205,11 @@ struct OutboundTransaction {
         let measured: TLSUpgrade.Measured
         do {
             measured = try await TLSUpgrade.handshake(c, context: context, host: host, timeout: settings.commandTimeout)
+        } catch let error as NIOSSLError {
+            if case .handshakeFailed = error { throw HandshakeFailed(reason: "\(error)", transient: false) }
+            throw HandshakeFailed(reason: "\(error)", transient: true)
         } catch {
-            throw HandshakeFailed(reason: "\(error)")
+            throw HandshakeFailed(reason: "\(error)", transient: true)
         }
         let verification = await tls.authenticate(measured.chain)
         report.tls = measured.facts(verification)

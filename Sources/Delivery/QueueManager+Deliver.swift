@@ -49,7 +49,7 @@ extension QueueManager {
         guard !rest.isEmpty else { return reports }
         let (mx, client) = (self.mx, self.client)
         let pass = LadderPass(envelope: envelope, message: message, services: methods, pool: pool, clock: clock, logger: logger,
-                              send: { due, bytes, transport in
+                              maxParallelCopies: settings.maxPerDestination, send: { due, bytes, transport in
             if let mx { return await mx.deliver(envelope: envelope, due: due, message: bytes, transport: transport) }
             return await SmarthostDelivery(client: client).deliver(envelope: envelope, due: due, message: bytes, transport: transport)
         })

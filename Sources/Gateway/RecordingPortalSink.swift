@@ -13,7 +13,7 @@ import SafeIO
 struct RecordingPortalSink: PortalSink {
     let path: String
 
-    func hand(envelope: Envelope, recipientIndex: Int, message: [UInt8]) async throws {
+    func hand(envelope: Envelope, recipientIndex: Int, message: [UInt8]) async throws -> String {
         let digest = SHA256.hash(data: message).map { String(format: "%02x", $0) }.joined()
         let line: [String: Any] = ["queue_id": envelope.queueID.description,
                                    "recipient": envelope.recipients[recipientIndex].address.description,
@@ -21,5 +21,6 @@ struct RecordingPortalSink: PortalSink {
         var bytes = [UInt8](try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]))
         bytes.append(0x0A)
         try SafeIO.append(path, bytes, mode: 0o600)
+        return "recorded by the portal test double (SEALGATE_TEST_PORTAL_RECORD): no portal stored it"
     }
 }

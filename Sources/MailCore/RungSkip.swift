@@ -10,6 +10,9 @@ public enum RungSkip: Sendable, Hashable, Codable, CustomStringConvertible {
     case keyUnusable(DeliveryMethod, reason: String)
     /// The key was there but encrypting the message failed.
     case encryptFailed(DeliveryMethod, reason: String)
+    /// The encrypted copy was made, but its hop fell short of the destination's configured TLS
+    /// level (`reason` is the TLS shortfall's own line): the copy was not sent.
+    case copyHopUnmet(DeliveryMethod, reason: String)
     /// TLS was required and the host's EHLO did not offer STARTTLS.
     case noSTARTTLS(host: String)
     case handshakeFailed(host: String, reason: String)
@@ -29,7 +32,8 @@ public enum RungSkip: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The rung this reason is about.
     public var method: DeliveryMethod {
         switch self {
-        case .noKey(let m), .keyExpired(let m, _, _), .keyUnusable(let m, _), .encryptFailed(let m, _), .notAllowed(let m):
+        case .noKey(let m), .keyExpired(let m, _, _), .keyUnusable(let m, _), .encryptFailed(let m, _), .notAllowed(let m),
+             .copyHopUnmet(let m, _):
             return m
         case .noSTARTTLS, .handshakeFailed, .certificateNotVerified, .versionBelowMinimum, .versionUnknown,
              .trustMismatch, .requirementUnmet:
@@ -46,6 +50,7 @@ public enum RungSkip: Sendable, Hashable, Codable, CustomStringConvertible {
         case .keyExpired: return "key-expired"
         case .keyUnusable: return "key-unusable"
         case .encryptFailed: return "encrypt-failed"
+        case .copyHopUnmet: return "copy-hop-unmet"
         case .noSTARTTLS: return "no-starttls"
         case .handshakeFailed: return "tls-handshake-failed"
         case .certificateNotVerified: return "certificate-not-verified"
@@ -67,6 +72,8 @@ public enum RungSkip: Sendable, Hashable, Codable, CustomStringConvertible {
             return "\(m): \(Self.keyWord(method)) \(keyID) expired \(Self.day(on))"
         case .keyUnusable(let method, let reason):
             return "\(m): \(Self.keyWord(method)) unusable (\(reason))"
+        case .copyHopUnmet(_, let reason):
+            return "\(m): encrypted copy not sent, its hop is below the destination's level (\(reason))"
         case .encryptFailed(_, let reason):
             return "\(m): encryption failed (\(reason))"
         case .noSTARTTLS(let host):

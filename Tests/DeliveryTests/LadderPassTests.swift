@@ -49,9 +49,7 @@ final class LadderPassTests: XCTestCase {
                     return report(domain, ip: "127.0.0.2", tls: LadderPassTests.verified, specs, .delivered, EnhancedStatus(2, 0, 0))
                 case "plain.test" where transport == .policy || plainForCopies:
                     var r = report(domain, ip: "127.0.0.3", tls: nil, specs, .deferred, EnhancedStatus(4, 7, 4))
-                    if transport == .policy {
-                        r.tlsShortfall = TLSOutcome(host: "mx.plain.test", requirement: LadderPassTests.requirement, measured: .noSTARTTLS)
-                    }
+                    r.tlsShortfall = TLSOutcome(host: "mx.plain.test", requirement: LadderPassTests.requirement, measured: .noSTARTTLS)
                     return r
                 case "plain.test":
                     return report(domain, ip: "127.0.0.3", tls: nil, specs, .delivered, EnhancedStatus(2, 0, 0))
@@ -93,9 +91,10 @@ final class LadderPassTests: XCTestCase {
         private var handed: [Int] = []
         var indexes: [Int] { lock.lock(); defer { lock.unlock() }; return handed }
         var failing = false
-        func hand(envelope: Envelope, recipientIndex: Int, message: [UInt8]) async throws {
+        func hand(envelope: Envelope, recipientIndex: Int, message: [UInt8]) async throws -> String {
             if failing { throw KeyError(reason: "portal store full") }
-            lock.lock(); handed.append(recipientIndex); lock.unlock()
+            lock.withLock { handed.append(recipientIndex) }
+            return "stored as P\(recipientIndex)"
         }
     }
 
@@ -110,14 +109,14 @@ final class LadderPassTests: XCTestCase {
     }
 
     static func phi(methods: [DeliveryMethod] = [.smime, .pgp, .tls, .portal], otherwise: FallbackAction = .portal,
-                    protect: Bool = false) -> Decision {
+                    protect: Bool = true) -> Decision {
         Decision(tlsLevel: .verify, minimumTLSVersion: .tls1_2, methods: methods, fallback: otherwise, protectSubject: protect,
                  trace: trace)
     }
 
     func run(_ env: Envelope, hop: Hop, keys: Keys?, portal: Portal?) async -> [AttemptReport] {
         let pass = LadderPass(envelope: env, message: Fixtures.message, services: MethodServices(encryption: keys, portal: portal),
-                              pool: pool, clock: TestClock(), logger: Logger(label: "test"),
+                              pool: pool, clock: TestClock(), logger: Logger(label: "test"), maxParallelCopies: 2,
                               send: { due, message, transport in hop.send(env, due, message, transport) })
         return await pass.run(due: Array(env.recipients.indices))
     }
@@ -151,7 +150,9 @@ final class LadderPassTests: XCTestCase {
         XCTAssertEqual(d[1]?.choice?.line, "method=pgp; skipped: smime: no certificate on file")
         XCTAssertEqual(d[2]?.outcome, .delivered)
         XCTAssertEqual(d[2]?.choice?.line, "method=tls; skipped: smime: no certificate on file; pgp: no key on file")
+        XCTAssertEqual(d[1]?.encryption?.keyID, "key-p")
         XCTAssertEqual(d[3]?.outcome, .delivered)
+        XCTAssertEqual(d[3]?.reason, "stored as P3", "the sink's receipt is the result")
         XCTAssertEqual(d[3]?.choice?.method, .portal)
         XCTAssertEqual(d[3]?.choice?.skips.map(\.code), ["no-key", "no-key", "no-starttls"])
         XCTAssertEqual(d[4]?.outcome, .deferred)
@@ -162,7 +163,7 @@ final class LadderPassTests: XCTestCase {
         // Each encrypted copy is its own send at the destination level; the plain message went only to TLS recipients.
         let copies = hop.calls.filter { $0.transport == .destinationLevel }
         XCTAssertEqual(copies.map(\.due).sorted { $0[0] < $1[0] }, [[0], [1]])
-        XCTAssertTrue(copies.allSatisfy { String(decoding: $0.message, as: UTF8.self).hasPrefix("ENCRYPTED") })
+        XCTAssertTrue(copies.allSatisfy { String(decoding: $0.message, as: UTF8.self).contains("ENCRYPTED") })
         let plain = hop.calls.filter { $0.transport == .policy }
         XCTAssertEqual(plain.map(\.due), [[2, 3, 4]])
         XCTAssertTrue(plain.allSatisfy { $0.message == Fixtures.message })
@@ -220,16 +221,57 @@ final class LadderPassTests: XCTestCase {
         XCTAssertEqual(hop.calls.map(\.transport), [.policy, .destinationLevel])
     }
 
-    func testAnEncryptedCopyIsNeverSentBelowTheDestinationLevel() async {
-        // The copy's own send falls short too: the recipient defers; the ladder does not go further.
+    func testAnEncryptedCopyBelowTheDestinationLevelIsNotSentAndTheNextRungIsTried() async {
         let env = envelope([("p@plain.test", Self.phi(methods: [.pgp, .portal]))])
         let keys = Keys(keys: ["p@plain.test": [.pgp: .available(keyID: "0xBB")]])
         let hop = Hop(); hop.plainForCopies = true
         let portal = Portal()
+        let reports = await run(env, hop: hop, keys: keys, portal: portal)
+        let d = deciding(reports)
+        XCTAssertEqual(d[0]?.outcome, .delivered)
+        XCTAssertEqual(d[0]?.choice?.method, .portal)
+        XCTAssertEqual(d[0]?.choice?.skips.first?.code, "copy-hop-unmet")
+        XCTAssertEqual(d[0]?.choice?.skips.first?.description,
+                       "pgp: encrypted copy not sent, its hop is below the destination's level (tls: mx.plain.test offered no STARTTLS)")
+        XCTAssertEqual(portal.indexes, [0])
+        XCTAssertEqual(reports.filter(\.superseded).map(\.relayHost), ["mx.plain.test"], "the copy's attempt is kept as superseded")
+    }
+
+    func testWithoutHeaderProtectionTheCopyKeepsPolicysFloor() async {
+        // protect_subject off: the outer Subject would cross in the clear, so policy's floor applies to the copy.
+        let env = envelope([("s@tls.test", Self.phi(protect: false)), ("p@plain.test", Self.phi(methods: [.pgp, .portal], protect: false))])
+        let keys = Keys(keys: ["s@tls.test": [.smime: .available(keyID: "k")], "p@plain.test": [.pgp: .available(keyID: "0xBB")]])
+        let hop = Hop(), portal = Portal()
         let d = deciding(await run(env, hop: hop, keys: keys, portal: portal))
-        XCTAssertEqual(d[0]?.outcome, .deferred)
-        XCTAssertEqual(d[0]?.choice?.method, .pgp)
-        XCTAssertEqual(portal.indexes, [])
+        XCTAssertEqual(hop.calls.map(\.transport), [.policy, .policy])
+        XCTAssertEqual(d[0]?.choice?.method, .smime)
+        XCTAssertEqual(d[0]?.outcome, .delivered)
+        XCTAssertEqual(d[1]?.choice?.method, .portal, "a plain hop under policy's floor: the copy is not sent")
+        XCTAssertEqual(portal.indexes, [1])
+    }
+
+    func testOneRecipientMovesOnWhileAnotherOfTheSameReportStays() async {
+        // One transaction for two recipients at one domain; only the first has a decision (a ladder).
+        var env = envelope([("a@plain.test", Self.phi()), ("b@plain.test", nil)])
+        env.decisions = [Self.phi()]
+        let reports = await run(env, hop: Hop(), keys: nil, portal: Portal())
+        let d = deciding(reports)
+        XCTAssertEqual(d.keys.sorted(), [0, 1], "both recipients have exactly one deciding result")
+        XCTAssertEqual(d[0]?.choice?.method, .portal)
+        XCTAssertEqual(d[1]?.outcome, .deferred, "no ladder: the TLS attempt decides")
+        XCTAssertEqual(d[1]?.status, EnhancedStatus(4, 7, 4))
+        XCTAssertEqual(reports.filter(\.superseded).flatMap { $0.results.map(\.index) }, [0], "only the one moving on is superseded")
+    }
+
+    func testEncryptedCopiesRespectTheParallelLimit() async {
+        let recipients = (0..<6).map { ("r\($0)@tls.test", Optional(Self.phi())) }
+        let env = envelope(recipients)
+        let keys = Keys(keys: Dictionary(uniqueKeysWithValues: recipients.map { ($0.0, [DeliveryMethod.smime: KeyAvailability.available(keyID: "k")]) }))
+        let hop = Hop()
+        let d = deciding(await run(env, hop: hop, keys: keys, portal: nil))
+        XCTAssertEqual(d.values.filter { $0.outcome == .delivered }.count, 6)
+        XCTAssertEqual(hop.calls.count, 6, "every copy started, two at a time")
+        XCTAssertEqual(Set(d.values.compactMap(\.encryption?.keyID)).count, 6)
     }
 
     func testOtherwiseBounceBouncesWithThePermanentFormOfTheTLSStatus() async {
