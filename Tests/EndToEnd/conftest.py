@@ -77,14 +77,15 @@ def pysink_factory():
 
 @pytest.fixture
 def sealgate_factory(tmp_path, certs):
-    """make(smarthost, overrides=None, wrap=None, start=True) -> Sealgate. `overrides` is deep-
-    merged into the default config (None deletes a key); `wrap` prefixes the command (strace)."""
+    """make(smarthost, overrides=None, wrap=None, start=True, env=None) -> Sealgate. `overrides` is
+    deep-merged into the default config (None deletes a key); `wrap` prefixes the command (strace);
+    `env` is added to the daemon's environment."""
     made = []
 
-    def make(smarthost, overrides=None, wrap=None, start=True):
+    def make(smarthost, overrides=None, wrap=None, start=True, env=None):
         d = tmp_path / f"sealgate{len(made)}"
         d.mkdir()
-        g = Sealgate(str(d), certs, smarthost, overrides, wrap)
+        g = Sealgate(str(d), certs, smarthost, overrides, wrap, env)
         made.append(g)
         return g.start() if start else g
     yield make

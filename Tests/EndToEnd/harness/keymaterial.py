@@ -25,13 +25,16 @@ def _openssl(*args, cwd):
     return subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def smime_certificate(d, name, email, key_usage="keyEncipherment,keyAgreement"):
-    """A P-256 certificate for `email` issued by a throwaway CA in `d` (made on first use);
-    returns (path, openssl's SHA-256 fingerprint in lower-case hex)."""
+def smime_certificate(d, name, email, key_usage="keyEncipherment,keyAgreement", key_type="ec"):
+    """A P-256 (key_type "ec") or RSA-2048 ("rsa") certificate for `email` issued by a throwaway
+    CA in `d` (made on first use), its private key in d/NAME.key; returns (path, openssl's
+    SHA-256 fingerprint in lower-case hex)."""
     if not os.path.exists(os.path.join(d, "ca.pem")):
         _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
                  "-days", "2", "-subj", "/CN=Test CA", cwd=d)
-    _openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    new_key = {"ec": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
+               "rsa": ["-newkey", "rsa:2048"]}[key_type]
+    _openssl("req", "-new", *new_key, "-nodes",
              "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
     with open(os.path.join(d, f"{name}.ext"), "w") as f:
         f.write(f"keyUsage=critical,{key_usage}\nextendedKeyUsage=emailProtection\nsubjectAltName=email:{email}\n")
@@ -42,10 +45,15 @@ def smime_certificate(d, name, email, key_usage="keyEncipherment,keyAgreement"):
     return os.path.join(d, f"{name}.pem"), out.strip().split("=", 1)[1].replace(":", "").lower()
 
 
+def gnupg_home(d, name):
+    """The GNUPGHOME gpg_public_key(d, name, ...) made; it keeps the secret key, for decrypting."""
+    return os.path.join(d, f"gnupg-{name}")
+
+
 def gpg_public_key(d, name, email):
     """An armored OpenPGP public key for `email` made by gpg in a temporary GNUPGHOME under `d`;
     returns (path, fingerprint, long key id of the primary), both upper-case hex as gpg prints them."""
-    home = os.path.join(d, f"gnupg-{name}")
+    home = gnupg_home(d, name)
     os.mkdir(home, 0o700)
     env = dict(os.environ, GNUPGHOME=home)
     gpg = ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]

@@ -1,6 +1,7 @@
 # Runs the real sealgate binary: writes a sealgate.yaml (the config contract) into a temp dir,
 # starts `sealgate serve`, waits for "sealgate: ready", runs CLI subcommands with the same
 # config, and stops it by PID (SIGTERM, SIGKILL after 10 s) or kill -9s it for crash tests.
+# `env` adds variables to the daemon's environment (e.g. SEALGATE_TEST_PORTAL_RECORD).
 import copy
 import json
 import os
@@ -41,7 +42,7 @@ class Sealgate:
     HOSTNAME = "gw.example.test"
 
     def __init__(self, workdir: str, certs: str, smarthost: str, overrides: dict | None = None,
-                 wrap: list | None = None):
+                 wrap: list | None = None, env: dict | None = None):
         self.dir = workdir
         self.certs = certs
         self.ip = next_ip()
@@ -50,6 +51,7 @@ class Sealgate:
         self.config_path = os.path.join(workdir, "sealgate.yaml")
         self.log_path = os.path.join(workdir, "sealgate.log")
         self.wrap = list(wrap or [])
+        self.env = dict(env or {})
         os.makedirs(os.path.join(workdir, "certs"), exist_ok=True)
         base = {
             "hostname": self.HOSTNAME,
@@ -107,7 +109,8 @@ class Sealgate:
         self._log_offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([*self.wrap, sealgate_bin(), "serve", "--config", self.config_path],
-                                     stdout=log, stderr=log, stdin=subprocess.DEVNULL, cwd=self.dir)
+                                     stdout=log, stderr=log, stdin=subprocess.DEVNULL, cwd=self.dir,
+                                     env={**os.environ, **self.env})
         log.close()
         deadline = time.monotonic() + timeout
         while "sealgate: ready" not in self.log(since_start=True):
