@@ -49,6 +49,8 @@ public struct AttemptReport: Sendable, Equatable {
     /// True when a later attempt (the next MX or address) decided these recipients: the results
     /// are audited as attempts but not written into the recipient states.
     public var superseded = false
+    /// Superseded because the method ladder moved these recipients to their next rung (not the next MX host).
+    public var movedOnByLadder = false
     /// The chain the peer presented (DER, leaf first); not audited, used by the probe.
     public var peerChain: [[UInt8]] = []
     /// Set when the attempt stopped before MAIL because the hop fell short of the TLS requirement

@@ -27,6 +27,7 @@ enum LadderResults {
             kept.results = report.results.filter { !moving.contains($0.index) }
             moved.results = report.results.filter { moving.contains($0.index) }
             moved.superseded = true
+            moved.movedOnByLadder = true
             return kept.results.isEmpty ? [moved] : [kept, moved]
         }
     }

@@ -83,7 +83,8 @@ extension QueueManager {
                 let attempt = (states.map { $0[result.index].attempts }) ?? 1
                 events += AttemptAudit.events(id, result: result, report: report, attempt: attempt, delay: delay)
                 let line = DeliveryLogLine.render(queueID: id, result: result, report: report, delay: delay)
-                logger.info("\(line)\(report.superseded ? " (trying the next host)" : "")")
+                let next = report.movedOnByLadder ? " (trying the next method)" : " (trying the next host)"
+                logger.info("\(line)\(report.superseded ? next : "")")
             }
         }
         // Each event on its own: one that cannot be kept (neither store nor outbox) does not drop the rest.
@@ -156,8 +157,17 @@ enum RecipientMerge {
         guard result.outcome == .deferred, retry.expired(arrival: envelope.arrival, now: now) else { return result }
         var r = result
         r.outcome = .bounced
-        r.reason = "message expired after \(Int(retry.maxLifetime / 86400)) days in the queue; last: \(result.text)"
+        r.reason = "message expired after \(lifetimeText(retry.maxLifetime)) in the queue; last: \(result.text)"
         return r
+    }
+
+    /// "5 days", "1 day", "6 hours", "20 seconds": the configured lifetime in its largest whole unit.
+    static func lifetimeText(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds)
+        for (unit, name) in [(86_400, "day"), (3_600, "hour"), (60, "minute")] where s >= unit && s % unit == 0 {
+            return "\(s / unit) \(name)\(s / unit == 1 ? "" : "s")"
+        }
+        return "\(s) second\(s == 1 ? "" : "s")"
     }
 
     static func apply(_ result: RecipientResult, to old: RecipientState, retry: RetrySchedule, now: Date) -> RecipientState {

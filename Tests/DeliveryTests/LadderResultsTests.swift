@@ -58,6 +58,7 @@ final class LadderResultsTests: XCTestCase {
         XCTAssertEqual(split.count, 2)
         XCTAssertEqual(split.filter { !$0.superseded }.flatMap { $0.results.map(\.index) }, [1])
         XCTAssertEqual(split.filter(\.superseded).flatMap { $0.results.map(\.index) }, [0])
+        XCTAssertTrue(split.filter(\.superseded).allSatisfy(\.movedOnByLadder), "logged as the next method, not the next host")
         XCTAssertEqual(LadderResults.supersede(reports, moving: []), reports)
     }
 

@@ -51,3 +51,13 @@ final class RecipientMergeTests: XCTestCase {
         XCTAssertNil(state.lastMethod)
     }
 }
+
+final class RecipientExpiryTests: XCTestCase {
+    func testTheExpiryReasonNamesTheConfiguredLifetime() {
+        XCTAssertEqual(RecipientMerge.lifetimeText(5 * 86_400), "5 days")
+        XCTAssertEqual(RecipientMerge.lifetimeText(86_400), "1 day")
+        XCTAssertEqual(RecipientMerge.lifetimeText(6 * 3_600), "6 hours")
+        XCTAssertEqual(RecipientMerge.lifetimeText(90 * 60), "90 minutes")
+        XCTAssertEqual(RecipientMerge.lifetimeText(20), "20 seconds")
+    }
+}
