@@ -111,6 +111,11 @@ let package = Package(
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "MailCore", "MIME", "DNS", "TLSPolicy", "Queue", "Audit",
                                                          "TestSupport", nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),
 
+        // The secure pickup portal (issue 11): so far its message store and key scheme.
+        .target(name: "Portal", dependencies: ["MailCore", "SafeIO", crypto, cryptoExtras], swiftSettings: settings),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "MailCore", "SafeIO", "TestSupport"],
+                    swiftSettings: settings),
+
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
             "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", nioCore, nioPosix, nioSSL, logging,

@@ -1,0 +1,67 @@
+// FilePortalStore's lifecycle: revocation and expiry destroy a message's record (its wrapped keys)
+// and its ciphertext durably behind a tombstone; the admin listing reads metadata only.
+
+import Foundation
+import SafeIO
+
+extension FilePortalStore {
+    public func revoke(_ id: PortalMessageID) throws -> PortalMessageMetadata? {
+        let now = clock.now()
+        return try locked {
+            let metadata: PortalMessageMetadata?
+            do {
+                metadata = try storedRecord(id).metadata
+            } catch PortalStoreError.damaged(part: .keys, _) {
+                metadata = nil
+            }
+            try destroy(id, metadata: metadata, gone: PortalGone(reason: .revoked, at: now))
+            return metadata
+        }
+    }
+
+    public func expire() throws -> [PortalMessageMetadata] {
+        let now = clock.now()
+        return try locked {
+            var expired: [PortalMessageMetadata] = []
+            for id in try recordIDs() {
+                // A damaged record has no readable expiry: it stays listed as damaged until revoked.
+                guard let record = try? storedRecord(id), now >= record.metadata.expiresAt else { continue }
+                try destroy(id, metadata: record.metadata, gone: PortalGone(reason: .expired, at: now))
+                expired.append(record.metadata)
+            }
+            return expired.sorted { ($0.createdAt, $0.id.text) < ($1.createdAt, $1.id.text) }
+        }
+    }
+
+    public func list() throws -> [PortalListEntry] {
+        var rows: [(Date, String, PortalListEntry)] = []
+        var seen = Set<PortalMessageID>()
+        for name in try SafeIO.list(layout.messages) {
+            guard let (id, kind) = PortalStoreLayout.messageFile(named: name), kind != .body,
+                  seen.insert(id).inserted else { continue }
+            do {
+                let metadata = try metadata(of: id)
+                rows.append((metadata.createdAt, id.text, .message(metadata)))
+            } catch PortalStoreError.gone(let gone) {
+                rows.append((gone.at, id.text, .destroyedDamaged(id, gone)))
+            } catch PortalStoreError.damaged {
+                rows.append((.distantFuture, id.text, .damaged(id)))
+            } catch PortalStoreError.notFound {
+                continue  // destroyed while we listed
+            }
+        }
+        return rows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+    }
+
+    /// Under the caller's lock: the tombstone is durable first, then the record (every wrapped key) and
+    /// the ciphertext are unlinked and the directory synced. A crash in between is finished on open.
+    func destroy(_ id: PortalMessageID, metadata: PortalMessageMetadata?, gone: PortalGone) throws {
+        var kept = metadata
+        kept?.state = .gone(gone)
+        let stone = PortalTombstone(id: id, gone: gone, metadata: kept)
+        try write(layout.path(id, .gone), try codec.seal(stone, kind: .tombstone, name: id.bytes))
+        try SafeIO.remove(layout.path(id, .keys))
+        try SafeIO.remove(layout.path(id, .body))
+        try SafeIO.syncDirectory(layout.messages)
+    }
+}
