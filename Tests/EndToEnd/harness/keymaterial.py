@@ -25,13 +25,15 @@ def _openssl(*args, cwd):
     return subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def smime_certificate(d, name, email, key_usage="keyEncipherment,keyAgreement"):
-    """A P-256 certificate for `email` issued by a throwaway CA in `d` (made on first use);
-    returns (path, openssl's SHA-256 fingerprint in lower-case hex)."""
+def smime_certificate(d, name, email, key_usage="keyEncipherment,keyAgreement", key="ec"):
+    """A P-256 (key="ec") or RSA-2048 (key="rsa") certificate for `email` issued by a throwaway CA
+    in `d` (made on first use), its private key in d/NAME.key; returns (path, openssl's SHA-256
+    fingerprint in lower-case hex)."""
     if not os.path.exists(os.path.join(d, "ca.pem")):
         _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
                  "-days", "2", "-subj", "/CN=Test CA", cwd=d)
-    _openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    newkey = ["-newkey", "rsa:2048"] if key == "rsa" else ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+    _openssl("req", "-new", *newkey, "-nodes",
              "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
     with open(os.path.join(d, f"{name}.ext"), "w") as f:
         f.write(f"keyUsage=critical,{key_usage}\nextendedKeyUsage=emailProtection\nsubjectAltName=email:{email}\n")
