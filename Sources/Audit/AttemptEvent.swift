@@ -22,18 +22,21 @@ public struct AttemptEvent: Sendable, Codable, Equatable {
     public var reason: String?
     /// Seconds from arrival to this attempt's end.
     public var delay: TimeInterval?
+    /// The method ladder's choice for this recipient (nil for mail without a policy decision).
+    public var method: MethodRecord?
 
     public init(queueID: QueueID, recipient: MailAddress, attempt: Int, relayHost: String? = nil, relayIP: String? = nil,
                 relayPort: Int? = nil, tls: TLSFacts? = nil, reply: String? = nil, status: EnhancedStatus? = nil,
-                outcome: Outcome? = nil, reason: String? = nil, delay: TimeInterval? = nil) {
+                outcome: Outcome? = nil, reason: String? = nil, delay: TimeInterval? = nil, method: MethodRecord? = nil) {
         self.queueID = queueID; self.recipient = recipient; self.attempt = attempt
         self.relayHost = relayHost; self.relayIP = relayIP; self.relayPort = relayPort; self.tls = tls
         self.reply = reply; self.status = status; self.outcome = outcome; self.reason = reason; self.delay = delay
+        self.method = method
     }
 
     private enum CodingKeys: String, CodingKey {
         case queueID = "queue_id", recipient, attempt, relayHost = "relay_host", relayIP = "relay_ip"
-        case relayPort = "relay_port", tls, reply, status, outcome, reason, delay
+        case relayPort = "relay_port", tls, reply, status, outcome, reason, delay, method
     }
 
     public init(from decoder: Decoder) throws {
@@ -50,6 +53,7 @@ public struct AttemptEvent: Sendable, Codable, Equatable {
         outcome = try c.decodeIfPresent(Outcome.self, forKey: .outcome)
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         delay = try c.decodeIfPresent(Double.self, forKey: .delay)
+        method = try c.decodeIfPresent(MethodRecord.self, forKey: .method)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -66,5 +70,6 @@ public struct AttemptEvent: Sendable, Codable, Equatable {
         try c.encodeIfPresent(outcome, forKey: .outcome)
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encodeIfPresent(delay, forKey: .delay)
+        try c.encodeIfPresent(method, forKey: .method)
     }
 }

@@ -30,6 +30,7 @@ extension AuditRendering {
             o["attempt"] = a.attempt
             o["reason"] = orNull(a.reason)
             o["delay"] = orNull(a.delay)
+            o["method"] = a.method.map(methodObject) ?? NSNull()
         case .accepted(let a):
             o["sender"] = a.sender?.description ?? ""
             o["recipients"] = a.recipients.map(\.description)
@@ -53,6 +54,15 @@ extension AuditRendering {
     public static func policyObject(_ p: PolicyVerdictSummary) -> [String: Any] {
         ["rule": p.rule, "action": p.action, "tls": orNull(p.tls), "min_tls": orNull(p.minimumTLS),
          "methods": p.methods, "otherwise": p.otherwise, "finding_counts": p.findingCounts]
+    }
+
+    /// The method ladder's choice: method, otherwise, the skipped rungs (code and reason), the encryption.
+    public static func methodObject(_ m: MethodRecord) -> [String: Any] {
+        ["method": m.method, "otherwise": orNull(m.otherwise),
+         "skipped": m.skipped.map { ["method": $0.method, "code": $0.code, "reason": $0.reason] },
+         "encryption": m.encryption.map { e in
+             ["method": e.method.rawValue, "key_id": e.keyID, "cipher": e.cipher, "signed_by": orNull(e.signedBy)] as [String: Any]
+         } ?? NSNull()]
     }
 
     /// The TLS object, or NSNull for a plaintext session.

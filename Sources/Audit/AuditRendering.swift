@@ -42,6 +42,7 @@ public enum AuditRendering {
         line += " status=\(status)"
         if let reply = a.reply { line += " reply=\(quoted(reply))" } else if let s = a.status { line += " dsn=\(s)" }
         if let reason = a.reason { line += " reason=\(quoted(reason))" }
+        if let method = a.method { line += " " + method.clause }
         if let delay = a.delay { line += " delay=" + String(format: "%.2f", delay) }
         if a.attempt > 1 { line += " attempt=\(a.attempt)" }
         return line

@@ -15,6 +15,11 @@ public struct RecipientResult: Sendable, Equatable {
     public var status: EnhancedStatus
     /// A local explanation when there is no reply (connection refused, timeout, TLS...).
     public var reason: String?
+    /// What the method ladder chose for this recipient and why stronger rungs were skipped
+    /// (nil for mail without a policy decision, such as the gateway's own notices).
+    public var choice: MethodChoice?
+    /// Set when this copy was encrypted end to end for the recipient.
+    public var encryption: EncryptionFacts?
 
     public init(index: Int, recipient: RecipientSpec, outcome: Outcome, reply: SMTPReply?, status: EnhancedStatus,
                 reason: String? = nil) {
@@ -46,6 +51,10 @@ public struct AttemptReport: Sendable, Equatable {
     public var superseded = false
     /// The chain the peer presented (DER, leaf first); not audited, used by the probe.
     public var peerChain: [[UInt8]] = []
+    /// Set when the attempt stopped before MAIL because the hop fell short of the TLS requirement
+    /// (no STARTTLS, a failed handshake, the measured facts, DANE or MTA-STS): the ladder's `tls`
+    /// rung is then skipped for these recipients and the next rung tried in the same pass.
+    public var tlsShortfall: TLSOutcome?
 
     public init(relayHost: String, relayIP: String?, relayPort: Int, tls: TLSFacts?, tlsFallbackReason: String? = nil,
                 results: [RecipientResult]) {
@@ -60,6 +69,8 @@ struct TransactionFailure: Error {
     var reply: SMTPReply?
     var status: EnhancedStatus
     var reason: String?
+    /// Set when TLS fell short of the hop's requirement (the ladder's `tls` rung is skipped).
+    var tlsShortfall: TLSOutcome.Measurement?
 
     /// From a reply: 4xx defers, 5xx bounces.
     init(reply: SMTPReply, context: String) {
@@ -69,10 +80,11 @@ struct TransactionFailure: Error {
         self.reason = context
     }
 
-    init(local status: EnhancedStatus, _ reason: String) {
+    init(local status: EnhancedStatus, _ reason: String, tlsShortfall: TLSOutcome.Measurement? = nil) {
         self.outcome = status.isPermanent ? .bounced : .deferred
         self.reply = nil
         self.status = status
         self.reason = reason
+        self.tlsShortfall = tlsShortfall
     }
 }

@@ -1,5 +1,5 @@
 // DeliveryLogLine: the one log line per recipient outcome, in Postfix's style:
-// `ID: to=<rcpt>, relay=host[ip]:port, delay=1.2, tls=TLSv1.3/CIPHER, dsn=2.0.0, status=sent (reply)`.
+// `ID: to=<rcpt>, relay=host[ip]:port, delay=1.2, tls=TLSv1.3/CIPHER, method=tls, dsn=2.0.0, status=sent (reply)`.
 
 import Foundation
 import MailCore
@@ -15,7 +15,9 @@ public enum DeliveryLogLine {
         default: word = "deferred"
         }
         let delayText = String(format: "%.1f", max(0, delay))
+        // The method ladder's choice, when the message has a policy decision (no skip reasons: the audit has them).
+        let method = result.choice.map { "method=\($0.method?.rawValue ?? "none"), " } ?? ""
         return "\(queueID): to=<\(result.recipient.address)>, relay=\(relay), delay=\(delayText), tls=\(tls), "
-            + "dsn=\(result.status), status=\(word) (\(result.text))"
+            + "\(method)dsn=\(result.status), status=\(word) (\(result.text))"
     }
 }

@@ -1,5 +1,6 @@
 // DestinationProbe: `sealgate probe DOMAIN`: resolves the domain's MX hosts as delivery would, plans
-// TLS with the configured level, connects to each MX (STARTTLS only, no MAIL) and reports the verdicts.
+// TLS with the configured level (and a recipient's policy floor, for `policy explain --probe`),
+// connects to each MX (STARTTLS only, no MAIL) and reports the verdicts.
 
 import DNS
 import Foundation
@@ -32,15 +33,22 @@ public final class DestinationProbe: Sendable {
             return ProbeReport(domain: text, level: routing.tlsLevels.level(for: text).rawValue, mxDNSSEC: nil,
                                mxFailure: "not a domain name: \(text)", mtaSTS: nil, hosts: [])
         }
-        let domainName = MailDomain.name(name)
-        let group = DeliveryGroup(domain: domainName, recipients: [], floorLevel: nil, floorVersion: nil,
-                                  requireTLS: false, tlsPolicyWaived: false)
+        return await probe(.name(name), floor: TLSFloor()).report
+    }
+
+    /// The probe of `domain` planned with `floor` (policy's level and version, as RecipientGrouping
+    /// gives them): the report and, per MX in the report's order, what the ladder's `tls` rung would
+    /// be judged by there (nil where nothing about TLS was learnt: no address, no connection, no EHLO).
+    func probe(_ domainName: MailDomain, floor: TLSFloor) async -> (report: ProbeReport, outcomes: [TLSOutcome?]) {
+        let group = DeliveryGroup(domain: domainName, recipients: [], floorLevel: floor.level, floorVersion: floor.version,
+                                  requireTLS: floor.requireTLS, tlsPolicyWaived: floor.waived)
         let domain = group.domainName
         var report = ProbeReport(domain: domain, level: routing.tlsLevels.level(for: domain).rawValue,
                                  mxDNSSEC: nil, mxFailure: nil, mtaSTS: nil, hosts: [])
+        var outcomes: [TLSOutcome?] = []
         guard let resolver = routing.resolver else {
             report.mxFailure = "no DNS resolver configured"
-            return report
+            return (report, outcomes)
         }
         let context = await DomainContext.load(group: group, routing: routing, pool: pool, logger: client.logger)
         report.mtaSTS = await mtaSTSSummary(domain, context: context)
@@ -50,10 +58,12 @@ public final class DestinationProbe: Sendable {
         case .targets(let targets, let status):
             report.mxDNSSEC = status.rawValue
             for target in targets {
-                report.hosts.append(await probe(target, mxDNSSEC: status, group: group, context: context, resolver: resolver))
+                let probed = await probe(target, mxDNSSEC: status, group: group, context: context, resolver: resolver)
+                report.hosts.append(probed.host)
+                outcomes.append(probed.outcome)
             }
         }
-        return report
+        return (report, outcomes)
     }
 
     private func mtaSTSSummary(_ domain: String, context: DomainContext) async -> ProbeMTASTS? {
@@ -63,15 +73,17 @@ public final class DestinationProbe: Sendable {
     }
 
     private func probe(_ target: MXTarget, mxDNSSEC: DNSSECStatus, group: DeliveryGroup, context: DomainContext,
-                       resolver: DNS.Resolver) async -> ProbeHost {
+                       resolver: DNS.Resolver) async -> (host: ProbeHost, outcome: TLSOutcome?) {
         var host = ProbeHost(host: target.host, preference: target.preference, addresses: [], tlsa: [], notes: [])
         let tlsa = await addTLSA(&host, target: target, resolver: resolver)
         let input = HopPlanInput(group: group, target: target, mxStatus: mxDNSSEC, domainLevel: context.level,
                                  mtaSTS: context.mtaSTS, ratchet: context.ratchet)
         let policy: HopTLSPolicy
+        var unusable: String?
         switch await HopPlanning.policy(input, resolver: resolver, verifier: client.pkix, clock: clock) {
         case .failure(let f):
             host.planFailure = "\(f.status) \(f.reason)"
+            unusable = f.reason
             // Still show what the host offers, judged by PKIX only.
             policy = HopTLSPolicy.opportunistic(attempt: true, verifier: client.pkix, names: [target.host])
         case .success(let p):
@@ -82,11 +94,11 @@ public final class DestinationProbe: Sendable {
         switch await MXRoute.addresses(for: target, resolver: resolver) {
         case .failure(let f):
             host.addressFailure = "\(f.status) \(f.reason)"
-            return host
+            return (host, nil)
         case .success(let addresses):
             host.addresses = addresses
         }
-        guard let address = host.addresses.first else { return host }
+        guard let address = host.addresses.first else { return (host, nil) }
         let session = await ProbeSession(client: client, clock: clock)
             .run(hop: Hop(host: target.host, address: address, port: client.settings.port), policy: policy)
         host.starttls = session.tls
@@ -109,7 +121,10 @@ public final class DestinationProbe: Sendable {
             host.meetsRequirement = false
             host.unmetReason = host.planFailure ?? session.tls.failure
         }
-        return host
+        let measured = unusable.map { .hopUnusable(reason: $0) } ?? TLSOutcome.measurement(policy: policy, session: session)
+        return (host, measured.map {
+            TLSOutcome(host: target.host, requirement: policy.requirement, requireTLS: group.requireTLS, measured: $0)
+        })
     }
 
     /// Looks up `_25._tcp.<mx>` for the report (whatever the level) and returns the records.

@@ -21,8 +21,8 @@ struct MXDelivery: Sendable {
     private var settings: DeliverySettings { client.settings }
 
     /// Every attempt made, in order; the recipient states come from the reports not `superseded`.
-    func deliver(envelope: Envelope, due: [Int], message: [UInt8]) async -> [AttemptReport] {
-        let groups = RecipientGrouping.groups(envelope: envelope, due: due, message: message)
+    func deliver(envelope: Envelope, due: [Int], message: [UInt8], transport: MethodChoice.TransportFloor) async -> [AttemptReport] {
+        let groups = RecipientGrouping.groups(envelope: envelope, due: due, message: message, transport: transport)
         return await withTaskGroup(of: (Int, [AttemptReport]).self) { tasks in
             for (n, group) in groups.enumerated() {
                 tasks.addTask { (n, await self.deliver(group, envelope: envelope, message: message)) }
@@ -55,7 +55,14 @@ struct MXDelivery: Sendable {
             let policy: HopTLSPolicy
             switch await HopPlanning.policy(input, resolver: resolver, verifier: client.pkix, clock: clock) {
             case .failure(let failure):
-                attempts.append(local(group, host: target.host, failure, notes: context.notes))
+                var report = local(group, host: target.host, failure, notes: context.notes)
+                // DANE (bogus or unusable TLSA) or MTA-STS (MX not listed) rule this host out: a TLS
+                // shortfall for the ladder. DNS trouble (4.4.x) and REQUIRETLS (final) are not.
+                if failure.status.subject == 7, !group.requireTLS {
+                    report.tlsShortfall = TLSOutcome(host: target.host, requirement: TLSRequirement(encrypted: true),
+                                                     measured: .hopUnusable(reason: failure.reason))
+                }
+                attempts.append(report)
                 continue
             case .success(var p):
                 p.notes = context.notes + p.notes

@@ -37,6 +37,10 @@ public struct LadderPlan: Sendable, Hashable {
         climb(tls: outcome) ?? fallback([])
     }
 
+    /// The choice when the hop met the TLS requirement: `tls` (unless a rung before it is ready),
+    /// with the skips of the rungs above it, for the trace of a recipient that left by `tls`.
+    public var onTLSMet: MethodChoice { climb(tlsUnmet: { nil }) ?? fallback([]) }
+
     /// The same ladder with `method`'s rung skipped (e.g. encryption failed at send time).
     public func skipping(_ method: DeliveryMethod, because skip: RungSkip) -> LadderPlan {
         var copy = self
@@ -52,20 +56,28 @@ public struct LadderPlan: Sendable, Hashable {
 
     /// For `policy explain`: one line per rung ("smime: certificate 0xAB on file",
     /// "tls: decided at connect time", "pgp: no key on file").
-    public var explainLines: [String] {
+    public var explainLines: [String] { explainLines(tls: "tls: decided at connect time") }
+
+    /// The same, with `tls` the line for the `tls` rung (`policy explain --probe`: the rung as measured).
+    public func explainLines(tls: String) -> [String] {
         rungs.map { rung in
             switch rung {
             case .ready(.portal, _): return "portal: configured"
             case .ready(let m, let id):
                 return "\(m.rawValue): \(RungSkip.keyWord(m))\(id.map { " \($0)" } ?? "") on file"
             case .skipped(let skip): return skip.description
-            case .atConnect: return "tls: decided at connect time"
+            case .atConnect: return tls
             }
         } + ["otherwise: \(otherwise.rawValue)"]
     }
 
     /// Walks the rungs; nil when it reaches `tls` without an outcome to judge it by.
     private func climb(tls outcome: TLSOutcome?) -> MethodChoice? {
+        climb(tlsUnmet: outcome.map { o in { o.unmet } })
+    }
+
+    /// `tlsUnmet` judges the `tls` rung (nil: met); without it the walk stops there (nil).
+    private func climb(tlsUnmet: (() -> RungSkip?)?) -> MethodChoice? {
         var skips: [RungSkip] = []
         for rung in rungs {
             switch rung {
@@ -74,8 +86,8 @@ public struct LadderPlan: Sendable, Hashable {
             case .skipped(let skip):
                 skips.append(skip)
             case .atConnect:
-                guard let outcome else { return nil }
-                guard let unmet = outcome.unmet else { return MethodChoice(outcome: .method(.tls), skips: skips) }
+                guard let tlsUnmet else { return nil }
+                guard let unmet = tlsUnmet() else { return MethodChoice(outcome: .method(.tls), skips: skips) }
                 skips.append(unmet)
             }
         }

@@ -60,6 +60,7 @@ struct OutboundTransaction {
                                    timeout: settings.commandTimeout)
         } catch let failure as TransactionFailure {
             report.results = finish(session.results, open: failure)
+            report.tlsShortfall = shortfall(failure.tlsShortfall)
             await connection.quit(timeout: settings.commandTimeout)
         } catch let handshake as HandshakeFailed {
             connection.close()
@@ -67,6 +68,7 @@ struct OutboundTransaction {
             // Any stricter requirement: never plaintext. Defer (or 5.7.30 for REQUIRETLS) with the reason.
             let status = tls.requireTLS ? EnhancedStatus(5, 7, 30) : EnhancedStatus(4, 7, 5)
             report.results = everyone(TransactionFailure(local: status, "TLS handshake with \(host) failed: \(handshake.reason)"))
+            report.tlsShortfall = shortfall(.handshakeFailed(reason: handshake.reason))
         } catch {
             let where_ = "\(host)[\(connection.remoteIP ?? "?")]"
             let failure = TransactionFailure(local: EnhancedStatus(4, 4, 2), "\(error) with \(where_) \(session.phase)")
@@ -77,6 +79,13 @@ struct OutboundTransaction {
     }
 
     struct HandshakeFailed: Error { var reason: String }
+
+    /// The hop's TLS shortfall for the ladder. REQUIRETLS (RFC 8689) binds every hop whatever the
+    /// method, so its failures stay final (5.7.30) and name no shortfall.
+    private func shortfall(_ measured: TLSOutcome.Measurement?) -> TLSOutcome? {
+        guard let measured, !tls.requireTLS else { return nil }
+        return TLSOutcome(host: host, requirement: tls.requirement, requireTLS: false, measured: measured)
+    }
 
     final class Session {
         let connection: SMTPConnection
@@ -108,6 +117,7 @@ struct OutboundTransaction {
                                               uses: cached.uses + 1), timeout: settings.commandTimeout)
         } catch let failure as TransactionFailure {
             report.results = finish(session.results, open: failure)
+            report.tlsShortfall = shortfall(failure.tlsShortfall)
             await connection.quit(timeout: settings.commandTimeout)
         } catch {
             let failure = TransactionFailure(local: EnhancedStatus(4, 4, 2), "\(error) with \(host)[\(connection.remoteIP ?? "?")] \(session.phase)")
@@ -152,8 +162,9 @@ struct OutboundTransaction {
         guard caps.startTLS, let context = client.tlsContext else {
             if tls.requirement.encrypted || tls.requireTLS {
                 let why = caps.startTLS ? "TLS could not be set up locally" : "STARTTLS was not offered by host \(host)"
+                let measured: TLSOutcome.Measurement = caps.startTLS ? .handshakeFailed(reason: why) : .noSTARTTLS
                 throw TransactionFailure(local: tls.requireTLS ? EnhancedStatus(5, 7, 30) : EnhancedStatus(4, 7, 4),
-                                         "TLS is required (\(tls.requirement)), but \(why)")
+                                         "TLS is required (\(tls.requirement)), but \(why)", tlsShortfall: measured)
             }
             return caps
         }
@@ -161,7 +172,8 @@ struct OutboundTransaction {
         let reply = try await s.connection.command(.startTLS, timeout: settings.commandTimeout)
         guard reply.code == 220 else {
             if tls.requirement.encrypted || tls.requireTLS {
-                throw TransactionFailure(local: EnhancedStatus(4, 7, 4), "STARTTLS refused by host \(host): \(reply)")
+                throw TransactionFailure(local: EnhancedStatus(4, 7, 4), "STARTTLS refused by host \(host): \(reply)",
+                                         tlsShortfall: .handshakeFailed(reason: "STARTTLS refused: \(reply)"))
             }
             return caps
         }
@@ -292,6 +304,7 @@ enum TLSEnforcement {
         else if facts == nil { status = EnhancedStatus(4, 7, 4) }
         else { status = EnhancedStatus(4, 7, 5) }
         let prefix = policy.requireTLS ? "REQUIRETLS: " : ""
-        throw TransactionFailure(local: status, "\(prefix)TLS requirement (\(policy.requirement)) not met by host \(host): \(why)")
+        throw TransactionFailure(local: status, "\(prefix)TLS requirement (\(policy.requirement)) not met by host \(host): \(why)",
+                                 tlsShortfall: facts.map { .negotiated($0) } ?? .notAttempted)
     }
 }

@@ -47,10 +47,13 @@ extension QueueManager {
             reports.append(PolicyRejections.report(envelope: envelope, rejected: rejected, hostname: settings.hostname))
         }
         guard !rest.isEmpty else { return reports }
-        if let mx {
-            return reports + (await mx.deliver(envelope: envelope, due: rest, message: message))
-        }
-        return reports + (await SmarthostDelivery(client: client).deliver(envelope: envelope, due: rest, message: message))
+        let (mx, client) = (self.mx, self.client)
+        let pass = LadderPass(envelope: envelope, message: message, services: methods, pool: pool, clock: clock, logger: logger,
+                              send: { due, bytes, transport in
+            if let mx { return await mx.deliver(envelope: envelope, due: due, message: bytes, transport: transport) }
+            return await SmarthostDelivery(client: client).deliver(envelope: envelope, due: due, message: bytes, transport: transport)
+        })
+        return reports + (await pass.run(due: rest))
     }
 
     /// Writes the results into the recipient states under the spool's entry lock. When every
@@ -131,7 +134,8 @@ enum AttemptAudit {
         let event = AttemptEvent(queueID: id, recipient: result.recipient.address, attempt: attempt,
                                  relayHost: report.relayHost, relayIP: report.relayIP, relayPort: report.relayPort,
                                  tls: report.tls, reply: result.reply?.description, status: result.status,
-                                 outcome: result.outcome, reason: reason.isEmpty ? nil : reason, delay: delay)
+                                 outcome: result.outcome, reason: reason.isEmpty ? nil : reason, delay: delay,
+                                 method: result.choice.map { MethodRecord($0, encryption: result.encryption) })
         if report.superseded {
             events.append(.deliveryAttempt(event))
             return events
@@ -162,6 +166,9 @@ enum RecipientMerge {
         s.lastAttempt = now
         s.lastReply = result.text
         s.lastStatus = result.status
+        s.lastMethod = result.choice.map { choice in
+            choice.line + (result.encryption.map { "; \($0.summary)" } ?? "")
+        }
         let status: RecipientState.Status
         switch result.outcome {
         case .delivered: status = .delivered; s.nextAttempt = nil

@@ -22,6 +22,8 @@ public final class QueueManager: @unchecked Sendable {
     /// Every "now" and every wait of the runner comes from this clock.
     let clock: WallClock
     let wakeup: Wakeup
+    /// The method ladder's key store, encryption and portal.
+    let methods: MethodServices
 
     private let lock = NSLock()
     private var inFlight: Set<QueueID> = []
@@ -38,15 +40,17 @@ public final class QueueManager: @unchecked Sendable {
     public convenience init(spool: Spool, audit: AuditRecorder, settings: DeliverySettings, group: EventLoopGroup,
                             pool: NIOThreadPool, clock: WallClock, logger: Logger) throws {
         try self.init(spool: spool, audit: audit, settings: settings, group: group, pool: pool, clock: clock, logger: logger,
-                      routing: DeliveryRouting(resolver: nil))
+                      routing: DeliveryRouting(resolver: nil), methods: .none)
     }
 
-    /// With `settings.smarthostHost == nil`, delivers to MX hosts found through `routing`.
+    /// With `settings.smarthostHost == nil`, delivers to MX hosts found through `routing`. Each
+    /// recipient climbs its method ladder with `methods` (key store and encryption, portal).
     /// `group` carries the SMTP connections; `pool` (started, owned by the caller) the blocking work.
     /// Throws `CAFile.LoadError` when `settings.extraCAFile` is set but unusable.
     public init(spool: Spool, audit: AuditRecorder, settings: DeliverySettings, group: EventLoopGroup, pool: NIOThreadPool,
-                clock: WallClock, logger: Logger, routing: DeliveryRouting) throws {
+                clock: WallClock, logger: Logger, routing: DeliveryRouting, methods: MethodServices) throws {
         self.spool = spool; self.audit = audit; self.settings = settings; self.logger = logger
+        self.methods = methods
         self.pool = pool; self.clock = clock; self.wakeup = Wakeup(clock: clock)
         self.client = try SMTPClient(settings: settings, group: group, logger: logger, clock: clock)
         if settings.smarthostHost == nil {

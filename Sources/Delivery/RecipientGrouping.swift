@@ -46,13 +46,18 @@ struct DeliveryGroup: Sendable {
 enum RecipientGrouping {
     /// Due recipients in batches of one floor (and one domain when `byDomain`), in first-seen
     /// order. The smarthost path (`byDomain: false`) and the MX path both group through here.
-    static func batches(envelope: Envelope, due: [Int], message: [UInt8], byDomain: Bool) -> [RecipientBatch] {
+    /// `transport` is `.destinationLevel` for an encrypted copy: policy's TLS level and version do
+    /// not apply (the content is protected), REQUIRETLS still does, and `TLS-Required: No` is
+    /// honoured only as it would be for the plain copy.
+    static func batches(envelope: Envelope, due: [Int], message: [UInt8], byDomain: Bool,
+                        transport: MethodChoice.TransportFloor) -> [RecipientBatch] {
         let tlsRequiredNo = TLSRequiredHeader.saysNo(message)
         var order: [Key] = []
         var byKey: [Key: RecipientBatch] = [:]
         for index in due where index < envelope.recipients.count {
             let spec = envelope.recipients[index]
-            let floor = tlsFloor(envelope: envelope, index: index, tlsRequiredNo: tlsRequiredNo)
+            var floor = tlsFloor(envelope: envelope, index: index, tlsRequiredNo: tlsRequiredNo)
+            if transport == .destinationLevel { floor.level = nil; floor.version = nil }
             let key = Key(domain: byDomain ? domainKey(spec.address.domain) : nil, floor: floor)
             if byKey[key] == nil {
                 order.append(key)
@@ -64,8 +69,8 @@ enum RecipientGrouping {
     }
 
     /// The MX path: one group per destination domain and floor.
-    static func groups(envelope: Envelope, due: [Int], message: [UInt8]) -> [DeliveryGroup] {
-        batches(envelope: envelope, due: due, message: message, byDomain: true).compactMap { batch in
+    static func groups(envelope: Envelope, due: [Int], message: [UInt8], transport: MethodChoice.TransportFloor) -> [DeliveryGroup] {
+        batches(envelope: envelope, due: due, message: message, byDomain: true, transport: transport).compactMap { batch in
             guard let first = batch.recipients.first else { return nil }
             return DeliveryGroup(domain: first.spec.address.domain, recipients: batch.recipients,
                                  floorLevel: batch.floor.level, floorVersion: batch.floor.version,
@@ -77,9 +82,14 @@ enum RecipientGrouping {
     /// honoured only when neither REQUIRETLS nor the recipient's policy Decision requires TLS.
     static func tlsFloor(envelope: Envelope, index: Int, tlsRequiredNo: Bool) -> TLSFloor {
         let decision = envelope.decisions.flatMap { index < $0.count ? $0[index] : nil }
+        return tlsFloor(decision: decision, requireTLS: envelope.requireTLS, tlsRequiredNo: tlsRequiredNo)
+    }
+
+    /// One recipient's floor from its policy `decision` (nil: none recorded), as delivery applies it.
+    static func tlsFloor(decision: Decision?, requireTLS: Bool, tlsRequiredNo: Bool) -> TLSFloor {
         let level = decision?.tlsLevel, version = decision?.minimumTLSVersion
-        let waived = tlsRequiredNo && !envelope.requireTLS && !decisionRequiresTLS(level: level, version: version)
-        return TLSFloor(level: level, version: version, requireTLS: envelope.requireTLS, waived: waived)
+        let waived = tlsRequiredNo && !requireTLS && !decisionRequiresTLS(level: level, version: version)
+        return TLSFloor(level: level, version: version, requireTLS: requireTLS, waived: waived)
     }
 
     static func decisionRequiresTLS(level: TLSLevel?, version: TLSProtocolVersion?) -> Bool {

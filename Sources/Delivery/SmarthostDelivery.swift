@@ -11,11 +11,12 @@ struct SmarthostDelivery: Sendable {
 
     init(client: SMTPClient) { self.client = client }
 
-    func deliver(envelope: Envelope, due: [Int], message: [UInt8]) async -> [AttemptReport] {
+    func deliver(envelope: Envelope, due: [Int], message: [UInt8], transport: MethodChoice.TransportFloor) async -> [AttemptReport] {
         let host = settings.smarthostHost ?? "127.0.0.1"
         let hop = Hop(host: host, address: host, port: settings.smarthostPort)
         var reports: [AttemptReport] = []
-        for batch in RecipientGrouping.batches(envelope: envelope, due: due, message: message, byDomain: false) {
+        for batch in RecipientGrouping.batches(envelope: envelope, due: due, message: message, byDomain: false,
+                                               transport: transport) {
             switch policy(floor: batch.floor, host: host) {
             case .success(let tls):
                 var report = await client.deliver(envelope: envelope, recipients: batch.recipients, message: message,

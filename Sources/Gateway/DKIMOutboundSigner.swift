@@ -5,7 +5,6 @@ import Delivery
 import Foundation
 import Logging
 import MailCore
-import MIME
 
 public struct DKIMOutboundSigner: OutboundSigner {
     /// Signers per From domain (A-label, lower case), in configuration order.
@@ -32,7 +31,7 @@ public struct DKIMOutboundSigner: OutboundSigner {
     /// DKIM is not a security floor for PHI: a signing error is logged and the message goes unsigned
     /// (OpenDKIM's milter default is the same accept-on-error).
     public func sign(_ message: [UInt8], now: Date) -> [UInt8] {
-        guard !signers.isEmpty, let domain = Self.fromDomain(message), let chosen = signers[domain] else { return message }
+        guard !signers.isEmpty, let domain = SenderDomain.fromHeader(message), let chosen = signers[domain] else { return message }
         var signed = message
         for signer in chosen {
             do {
@@ -42,20 +41,5 @@ public struct DKIMOutboundSigner: OutboundSigner {
             }
         }
         return signed
-    }
-
-    /// The domain of the From header's (first) address, as a lower-case A-label; nil when absent or unparsable.
-    static func fromDomain(_ message: [UInt8]) -> String? {
-        guard var value = MessageHeaders(parsing: message)["From"] else { return nil }
-        if let open = value.lastIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
-            value = String(value[value.index(after: open)..<close])
-        } else if let comma = value.firstIndex(of: ",") {
-            value = String(value[..<comma])
-        }
-        guard let at = value.lastIndex(of: "@") else { return nil }
-        let text = value[value.index(after: at)...].trimmingCharacters(in: .whitespaces)
-        guard let end = text.firstIndex(where: { $0 == " " || $0 == "(" || $0 == ">" }) ?? Optional(text.endIndex),
-              let domain = DomainName(String(text[..<end])) else { return nil }
-        return domain.ascii.lowercased()
     }
 }

@@ -26,9 +26,20 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     /// How long sessions get to finish after SIGTERM before they are cut off.
     private let shutdownGrace: TimeInterval = 30
 
+    /// The portal rung's sink; nil until the portal exists (then `otherwise: portal` defers).
+    private let portal: (any PortalSink)?
+
     public init(config: GatewayConfig, logger: Logger) {
         self.config = config
         self.logger = logger
+        self.portal = nil
+    }
+
+    /// For the end-to-end tests: the portal rung hands off to a sink that records each hand-off.
+    init(config: GatewayConfig, logger: Logger, portal: (any PortalSink)?) {
+        self.config = config
+        self.logger = logger
+        self.portal = portal
     }
 
     public func run() async throws {
@@ -75,8 +86,12 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         var delivery = deliverySettings()
         // DKIM keys are read here, once: a reload does not change them (restart to change keys).
         if !config.dkimDomains.isEmpty { delivery.signer = try DKIMOutboundSigner(domains: config.dkimDomains, logger: logger) }
+        // The key store is read at each lookup (key imports and removals apply at once); the
+        // organisation's signing keys are read here, once (restart to change them).
+        let encryption = try RecipientEncryptionService(config: config, logger: logger)
         let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: delivery,
-                                       group: group, pool: pool, clock: clock, logger: logger, routing: routing)
+                                       group: group, pool: pool, clock: clock, logger: logger, routing: routing,
+                                       methods: MethodServices(encryption: encryption, portal: portal))
         let sink = SpoolSink(spool: stores.spool, audit: stores.outbox, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, clock: clock,
                              onCommitted: { manager.kick($0) })

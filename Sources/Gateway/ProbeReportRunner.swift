@@ -1,6 +1,7 @@
-// ProbeReportRunner: builds what `sealgate probe` needs from the configuration (resolver, TLS
-// levels, CA file, MTA-STS, observations) and returns the report rendered as text or JSON.
-// It owns a small event loop group and thread pool for the one probe and shuts both down after it.
+// ProbeReportRunner: builds what `sealgate probe` and `policy explain --probe` need from the
+// configuration (resolver, TLS levels, CA file, MTA-STS, observations) and returns the report
+// rendered as text or JSON. It owns a small event loop group and thread pool for the one probe
+// and shuts both down after it.
 
 import DNS
 import Delivery
@@ -14,6 +15,13 @@ import TLSPolicy
 public enum ProbeReportRunner {
     /// Probes `domain` as delivery would see it. `port` overrides `delivery.port`.
     public static func run(config: GatewayConfig, domain: String, json: Bool, port: Int? = nil) async throws -> String {
+        let report = try await withProbe(config: config, port: port) { await $0.probe(domain: domain) }
+        return json ? report.json : report.text
+    }
+
+    /// Runs `body` with the probe `sealgate probe` uses (also `policy explain --probe`), built from
+    /// `config` on a group and pool of its own, which are shut down when `body` returns.
+    static func withProbe<T>(config: GatewayConfig, port: Int?, _ body: (DestinationProbe) async -> T) async throws -> T {
         var logger = Logger(label: "sealgate.probe")
         logger.logLevel = .warning
         guard let server = config.effectiveDNSResolver() else {
@@ -22,10 +30,10 @@ public enum ProbeReportRunner {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
-        let report: ProbeReport
+        let result: T
         do {
-            report = try await probe(config: config, domain: domain, port: port, server: server, group: group, pool: pool,
-                                     logger: logger)
+            result = try await probe(config: config, port: port, server: server, group: group, pool: pool, logger: logger,
+                                     body)
         } catch {
             try? await pool.shutdownGracefully()
             try? await group.shutdownGracefully()
@@ -33,11 +41,11 @@ public enum ProbeReportRunner {
         }
         try? await pool.shutdownGracefully()
         try? await group.shutdownGracefully()
-        return json ? report.json : report.text
+        return result
     }
 
-    private static func probe(config: GatewayConfig, domain: String, port: Int?, server: String,
-                              group: EventLoopGroup, pool: NIOThreadPool, logger: Logger) async throws -> ProbeReport {
+    private static func probe<T>(config: GatewayConfig, port: Int?, server: String, group: EventLoopGroup, pool: NIOThreadPool,
+                                 logger: Logger, _ body: (DestinationProbe) async -> T) async throws -> T {
         let clock = SystemClock()
         let resolver = LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
                                     pool: pool, logger: logger)
@@ -55,9 +63,9 @@ public enum ProbeReportRunner {
                                         port: port ?? config.deliveryPort)
         let probe = try DestinationProbe(settings: settings, routing: routing, group: group, pool: pool, clock: clock,
                                          logger: logger)
-        let report = await probe.probe(domain: domain)
+        let result = await body(probe)
         await mtaSTS.shutdown()
-        return report
+        return result
     }
 
     /// `sealgate probe --forget DOMAIN`: drops the domain's TLS observations (and so its ratchet).

@@ -20,6 +20,7 @@ public enum QueueReport {
                 "status": state.status.rawValue,
                 "attempts": state.attempts,
                 "last_reply": state.lastReply ?? NSNull(),
+                "method": state.lastMethod ?? NSNull(),
                 "next_attempt": isoDate(state.nextAttempt),
             ])
         }
@@ -64,6 +65,7 @@ public enum QueueReport {
             out += "  to=<\(spec.address)> status=\(state.status.rawValue) attempts=\(state.attempts)"
             if let r = state.lastReply { out += " last=\"\(r)\"" }
             out += "\n"
+            if let m = state.lastMethod { out += "    \(m)\n" }
         }
         out += "\n" + (includeBody ? String(decoding: message, as: UTF8.self) : headerSection(message))
         return out

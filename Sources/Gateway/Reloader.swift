@@ -29,7 +29,7 @@ final class Reloader: @unchecked Sendable {
     func reload() -> (ok: Bool, message: String) {
         lock.lock(); defer { lock.unlock() }
         let loaded = ConfigLoader.load(explicitPath: running.sourcePath,
-                                       currentDirectory: FileManager.default.currentDirectoryPath)
+                                       currentDirectory: FileManager.default.currentDirectoryPath, now: clock.now())
         let config: GatewayConfig
         switch loaded {
         case .success(let c): config = c
@@ -76,6 +76,9 @@ enum RestartOnlyKeys {
         if a.logFormat != b.logFormat || a.logLevel != b.logLevel { out.append("log") }
         if a.usersPath != b.usersPath { out.append("users") }
         if a.dkimDomains != b.dkimDomains { out.append("dkim") }  // the signer loads its keys at start
+        // The organisation's signing keys and the cipher table are read once, when the service is made.
+        if a.smimeSigning != b.smimeSigning || a.smimeDomainCiphers != b.smimeDomainCiphers { out.append("smime") }
+        if a.pgpSigning != b.pgpSigning { out.append("pgp") }
         if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
         if a.smarthost != b.smarthost || a.deliveryPort != b.deliveryPort || a.retrySteps != b.retrySteps
             || a.retryAfter != b.retryAfter || a.maxLifetime != b.maxLifetime || a.deliveryCAFile != b.deliveryCAFile

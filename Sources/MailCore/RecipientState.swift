@@ -21,6 +21,9 @@ public struct RecipientState: Sendable, Codable, Equatable {
     public var statusBeforeHold: Status?
     /// Set once a DELAY notice was sent, so it is sent once.
     public var delayNotified: Bool
+    /// The method ladder's line for the last attempt ("method=tls; skipped: smime: no certificate
+    /// on file"), for `queue show`; nil before any attempt and for mail without a policy decision.
+    public var lastMethod: String?
 
     public init(status: Status = .pending, attempts: Int = 0, nextAttempt: Date? = nil, lastAttempt: Date? = nil,
                 lastReply: String? = nil, lastStatus: EnhancedStatus? = nil, statusBeforeHold: Status? = nil, delayNotified: Bool = false) {

@@ -40,14 +40,15 @@ public enum PolicyTraceRenderer {
 
     /// `ladder` gives a recipient's method ladder lines, shown as `ladder` when not nil.
     public static func json(_ verdicts: [RecipientVerdict], ladder: (RecipientVerdict) -> [String]? = { _ in nil }) -> String {
-        struct Entry: Encodable {
-            var recipient: String
-            var decisionRule: String
-            var trace: PolicyTrace
-            var ladder: [String]?
-        }
+        json(verdicts, ladder: ladder, extra: { _ in nil as NoExtra? })
+    }
+
+    /// The same, with `extra`'s fields (when not nil) added to the recipient's object beside `ladder`.
+    public static func json<Extra: Encodable>(_ verdicts: [RecipientVerdict], ladder: (RecipientVerdict) -> [String]?,
+                                              extra: (RecipientVerdict) -> Extra?) -> String {
         let entries = verdicts.map {
-            Entry(recipient: $0.recipient.description, decisionRule: $0.decision.trace.rule, trace: $0.trace, ladder: ladder($0))
+            TraceEntry(recipient: $0.recipient.description, decisionRule: $0.decision.trace.rule, trace: $0.trace, ladder: ladder($0),
+                  extra: extra($0))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -56,5 +57,27 @@ public enum PolicyTraceRenderer {
             return "{\"recipients\":[]}"
         }
         return text
+    }
+
+    private struct NoExtra: Encodable {}
+}
+
+/// One recipient's object in explain's JSON; `extra`'s fields sit beside the others.
+private struct TraceEntry<Extra: Encodable>: Encodable {
+    var recipient: String
+    var decisionRule: String
+    var trace: PolicyTrace
+    var ladder: [String]?
+    var extra: Extra?
+
+    enum CodingKeys: String, CodingKey { case recipient, decisionRule, trace, ladder }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(recipient, forKey: .recipient)
+        try c.encode(decisionRule, forKey: .decisionRule)
+        try c.encode(trace, forKey: .trace)
+        try c.encodeIfPresent(ladder, forKey: .ladder)
+        try extra?.encode(to: encoder)
     }
 }

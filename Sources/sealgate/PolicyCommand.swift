@@ -1,5 +1,5 @@
-// `sealgate policy explain` and `sealgate policy check`: the decision trace for one message file
-// per recipient (findings as types and counts, rules tested, the match, requirement and methods).
+// `sealgate policy explain` and `sealgate policy check`: the decision trace for one message file per recipient
+// (findings as types and counts, rules tested, the match, requirement, methods; `--probe`: the tls rung measured live).
 
 import ArgumentParser
 import Foundation
@@ -17,7 +17,7 @@ struct PolicyCommand: ParsableCommand {
         return policy
     }
 
-    struct Explain: ParsableCommand {
+    struct Explain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show, for each recipient, which rules were tested, which matched and why, and the resulting requirement.")
         @OptionGroup var options: ConfigOption
@@ -35,22 +35,37 @@ struct PolicyCommand: ParsableCommand {
         var json = false
         @Option(help: "The policy folder (default: `policies` from the configuration).")
         var policies: String?
+        @Flag(help: "Measure each ladder's tls rung live: probe the recipient's MX hosts (STARTTLS only, never MAIL).")
+        var probe = false
+        @OptionGroup var probeOptions: ProbeOptions
         @Argument(help: "The message (RFC 5322, as it would arrive in DATA).")
         var file: String
 
         func validate() throws {
             guard !to.isEmpty else { throw ValidationError("give at least one --to") }
             if let clientIP, !PolicyFacade.isIPAddress(clientIP) { throw ValidationError("--client-ip: '\(clientIP)' is not an IP address") }
+            if probeOptions.port != nil, !probe { throw ValidationError("--port needs --probe") }
         }
 
-        func run() throws {
+        func run() async throws {
             let envelope = try validated { try ExplainEnvelope(from: from, to: to) }
-            let policy = try PolicyCommand.loadPolicy(try policies ?? options.load().policiesPath)
+            let config = try options.load()
+            let policy = try PolicyCommand.loadPolicy(policies ?? config.policiesPath)
             let bytes = try MessageInput.read(file)
             let scanner = try MessageInput.scanner(options)
-            print(policy.explain(message: bytes, envelope: envelope, authenticatedUser: auth, clientIP: clientIP,
-                                 overTLS: tls, scanner: scanner, json: json, keysDirectory: try options.load().keysDirectory),
-                  terminator: "")
+            let out: String
+            if probe {
+                if config.smarthost != nil {
+                    printError("note: delivery.smarthost is set, so delivery's hop is the smarthost; --probe measures the recipients' MX hosts")
+                }
+                out = try await policy.explain(message: bytes, envelope: envelope, authenticatedUser: auth, clientIP: clientIP,
+                                               overTLS: tls, scanner: scanner, json: json, keysDirectory: config.keysDirectory,
+                                               now: Date(), probing: config, port: probeOptions.port)
+            } else {
+                out = policy.explain(message: bytes, envelope: envelope, authenticatedUser: auth, clientIP: clientIP,
+                                     overTLS: tls, scanner: scanner, json: json, keysDirectory: config.keysDirectory)
+            }
+            print(out, terminator: "")
         }
     }
 

@@ -12,7 +12,7 @@ struct Probe: AsyncParsableCommand {
     @Argument(help: "The destination domain, e.g. partner.example.") var domain: String
     @Flag(help: "Print the report as JSON.") var json = false
     @Flag(help: "Forget the TLS observations (and the ratchet) for the domain instead of probing.") var forget = false
-    @Option(help: "Probe this port instead of delivery.port.") var port: Int?
+    @OptionGroup var probeOptions: ProbeOptions
 
     func run() async throws {
         let config = try options.load()
@@ -21,6 +21,6 @@ struct Probe: AsyncParsableCommand {
             print("forgot TLS observations for \(domain)")
             return
         }
-        print(try await ProbeReportRunner.run(config: config, domain: domain, json: json, port: port))
+        print(try await ProbeReportRunner.run(config: config, domain: domain, json: json, port: probeOptions.port))
     }
 }

@@ -22,7 +22,7 @@ struct ConfigOption: ParsableArguments {
 
     /// Loads the configuration or prints every diagnostic as file:line:col and exits 1.
     func load() throws -> GatewayConfig {
-        switch ConfigLoader.load(explicitPath: config, currentDirectory: FileManager.default.currentDirectoryPath) {
+        switch ConfigLoader.load(explicitPath: config, currentDirectory: FileManager.default.currentDirectoryPath, now: Date()) {
         case .success(let c):
             return c
         case .failure(let errors):

@@ -11,7 +11,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let config = try options.load()
         guard PolicyCheck.report(config) else { throw ExitCode(1) }
-        try await GatewayDaemon.serve(config: config)
+        try await GatewayDaemon.serve(config: config, environment: ProcessInfo.processInfo.environment)
     }
 }
 

@@ -35,7 +35,7 @@ final class DeliveryUnitTests: XCTestCase {
         ])
         let trace = DecisionTrace(rule: "test", findingCounts: [:], uninspectedParts: 0, score: 0)
         env.decisions = [Decision(trace: trace), Decision(tlsLevel: .verify, trace: trace), Decision(trace: trace)]
-        let groups = RecipientGrouping.groups(envelope: env, due: [0, 1, 2], message: Fixtures.message)
+        let groups = RecipientGrouping.groups(envelope: env, due: [0, 1, 2], message: Fixtures.message, transport: .policy)
         XCTAssertEqual(groups.map { $0.recipients.map(\.index) }, [[0], [1], [2]])
         XCTAssertEqual(groups.map(\.floorLevel), [nil, .verify, nil])
     }
@@ -47,7 +47,7 @@ final class DeliveryUnitTests: XCTestCase {
         let trace = DecisionTrace(rule: "phi", findingCounts: ["ssn": 1], uninspectedParts: 0, score: 1)
         env.decisions = [Decision(trace: trace), Decision(tlsLevel: .encrypt, trace: trace)]
         let message = Array("TLS-Required: No\r\nSubject: x\r\n\r\nbody\r\n".utf8)
-        let groups = RecipientGrouping.groups(envelope: env, due: [0, 1], message: message)
+        let groups = RecipientGrouping.groups(envelope: env, due: [0, 1], message: message, transport: .policy)
         XCTAssertEqual(groups.map(\.tlsPolicyWaived), [true, false])
     }
 

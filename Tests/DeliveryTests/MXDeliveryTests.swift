@@ -38,7 +38,7 @@ final class MXDeliveryTests: XCTestCase {
         let routing = DeliveryRouting(resolver: resolver, tlsLevels: levels, observations: observations)
         let mx = MXDelivery(client: client, routing: routing,
                             limiter: DestinationLimiter(limit: 5), pool: pool, clock: SystemClock(), logger: Fixtures.logger)
-        return await mx.deliver(envelope: env, due: Array(env.recipients.indices), message: message)
+        return await mx.deliver(envelope: env, due: Array(env.recipients.indices), message: message, transport: .policy)
     }
 
     func envelope(_ recipients: String...) -> Envelope {

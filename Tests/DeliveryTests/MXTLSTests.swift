@@ -37,6 +37,9 @@ final class MXTLSTests: SecureMXTestCase {
         guard case .failed? = report?.tls?.verification else { return XCTFail("expected verify=FAIL, got \(String(describing: report?.tls))") }
         XCTAssertEqual(server.connections, 1)
         assertNothingSent(server)
+        // The ladder's `tls` rung reads the measured facts: a certificate that did not verify.
+        guard case .negotiated? = report?.tlsShortfall?.measured else { return XCTFail("no shortfall: \(String(describing: report?.tlsShortfall))") }
+        XCTAssertEqual(report?.tlsShortfall?.unmet?.code, "certificate-not-verified")
     }
 
     func testEncryptWithoutSTARTTLSDefers474AndSendsNothing() async throws {
@@ -48,6 +51,8 @@ final class MXTLSTests: SecureMXTestCase {
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 4))
         XCTAssertNil(report?.tls)
         assertNothingSent(server)
+        XCTAssertEqual(report?.tlsShortfall?.measured, .noSTARTTLS)
+        XCTAssertEqual(report?.tlsShortfall?.unmet?.description, "tls: \(mxHost) offered no STARTTLS")
     }
 
     func testEncryptAcceptsAnUnverifiedCertificateAndRecordsTheObservation() async throws {
@@ -91,17 +96,19 @@ final class MXTLSTests: SecureMXTestCase {
         XCTAssertNil(report?.tls)
         XCTAssertNotNil(report?.tlsFallbackReason)
         XCTAssertEqual(server.connections, 2)
+        XCTAssertNil(report?.tlsShortfall, "level may asks for nothing: no shortfall")
     }
 
     func testEncryptHandshakeFailureDefersWithoutPlaintextRetry() async throws {
         let server = TestSMTPServer(tls: .broken)
         try server.start(group: group)
         defer { server.stop() }
-        let (result, _) = try await deliver(server, level: .encrypt)
+        let (result, report) = try await deliver(server, level: .encrypt)
         XCTAssertEqual(result?.outcome, .deferred)
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 5))
         XCTAssertEqual(server.connections, 1)
         assertNothingSent(server)
+        XCTAssertEqual(report?.tlsShortfall?.unmet?.code, "tls-handshake-failed")
     }
 
     func testLevelNoneNeverStartsTLS() async throws {
@@ -135,6 +142,7 @@ final class MXTLSTests: SecureMXTestCase {
         XCTAssertEqual(result?.status, EnhancedStatus(4, 7, 5))
         guard case .failed? = report?.tls?.verification else { return XCTFail("expected DANE failure") }
         assertNothingSent(server)
+        XCTAssertEqual(report?.tlsShortfall?.unmet?.code, "tls-trust-mismatch")
     }
 
     func testRequireTLSBouncesWith5730WhenNextHopLacksREQUIRETLS() async throws {
@@ -149,6 +157,7 @@ final class MXTLSTests: SecureMXTestCase {
         XCTAssertEqual(report?.tls?.verification, .verified(trust: .daneEE))
         XCTAssertTrue(result?.text.contains("REQUIRETLS is required, but was not offered") ?? false, result?.text ?? "")
         assertNothingSent(server)
+        XCTAssertNil(report?.tlsShortfall, "REQUIRETLS failures are final, not a rung to climb past")
     }
 
     func testRequireTLSDeliversWithREQUIRETLSParameterWhenAllConditionsHold() async throws {

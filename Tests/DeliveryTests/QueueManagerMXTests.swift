@@ -48,7 +48,7 @@ final class QueueManagerMXTests: XCTestCase {
         try spool.commit(envelope: env, message: Fixtures.message)
         let manager = try QueueManager(spool: spool, audit: audit, settings: MXDeliveryTests.mxSettings(port: server.port),
                                    group: group, pool: pool, clock: SystemClock(), logger: Fixtures.logger,
-                                   routing: DeliveryRouting(resolver: resolver))
+                                   routing: DeliveryRouting(resolver: resolver), methods: .none)
         let task = Task { await manager.run() }
         defer { task.cancel() }
 

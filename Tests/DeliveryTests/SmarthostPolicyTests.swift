@@ -42,7 +42,7 @@ final class SmarthostPolicyTests: XCTestCase {
         let trace = DecisionTrace(rule: "t", findingCounts: [:], uninspectedParts: 0, score: 0)
         env.decisions = [Decision(tlsLevel: .verify, trace: trace), Decision(trace: trace), Decision(tlsLevel: .verify, trace: trace)]
         // The smarthost groups through the MX path's function, without the split by domain.
-        let groups = RecipientGrouping.batches(envelope: env, due: [0, 1, 2], message: Fixtures.message, byDomain: false)
+        let groups = RecipientGrouping.batches(envelope: env, due: [0, 1, 2], message: Fixtures.message, byDomain: false, transport: .policy)
         XCTAssertEqual(groups.map { $0.recipients.map(\.index) }, [[0, 2], [1]])
         XCTAssertEqual(groups.map(\.floor.level), [.verify, nil])
     }

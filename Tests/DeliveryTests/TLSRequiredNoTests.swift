@@ -31,7 +31,7 @@ final class TLSRequiredNoTests: SecureMXTestCase {
 
     func viaSmarthost(_ env: Envelope, server: TestSMTPServer) async throws -> AttemptReport? {
         let client = try SMTPClient(settings: Fixtures.settings(port: server.port), group: group, logger: Fixtures.logger, clock: SystemClock())
-        return await SmarthostDelivery(client: client).deliver(envelope: env, due: [0], message: relaxedMessage).last
+        return await SmarthostDelivery(client: client).deliver(envelope: env, due: [0], message: relaxedMessage, transport: .policy).last
     }
 
     /// example.net is configured at `encrypt`; the header may relax that, a policy floor may not.

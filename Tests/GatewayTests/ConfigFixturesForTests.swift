@@ -38,16 +38,17 @@ enum ConfigFixtures {
     }
 
     /// Parses `yaml` as `<dir>/sealgate.yaml` and returns the rendered diagnostics (empty on success).
-    static func diagnostics(_ yaml: String, in dir: String) -> [String] {
-        switch ConfigLoader.parse(yaml: yaml, path: dir + "/sealgate.yaml") {
+    static func diagnostics(_ yaml: String, in dir: String, now: Date = Date()) -> [String] {
+        switch ConfigLoader.parse(yaml: yaml, path: dir + "/sealgate.yaml", now: now) {
         case .success: return []
         case .failure(let errors):
             return errors.diagnostics.map { $0.description.replacingOccurrences(of: dir + "/", with: "") }
         }
     }
 
-    static func config(_ yaml: String, in dir: String, file: StaticString = #filePath, line: UInt = #line) throws -> GatewayConfig {
-        switch ConfigLoader.parse(yaml: yaml, path: dir + "/sealgate.yaml") {
+    static func config(_ yaml: String, in dir: String, now: Date = Date(), file: StaticString = #filePath,
+                       line: UInt = #line) throws -> GatewayConfig {
+        switch ConfigLoader.parse(yaml: yaml, path: dir + "/sealgate.yaml", now: now) {
         case .success(let config): return config
         case .failure(let errors):
             XCTFail("unexpected diagnostics:\n\(errors)", file: file, line: line)

@@ -116,7 +116,7 @@ final class ConfigLoaderTests: XCTestCase {
 
     func testLoadWithoutConfigUsesDefaultsRelativeToCurrentDirectory() throws {
         let dir = try ConfigFixtures.scratchDirectory()
-        let c = try ConfigLoader.load(explicitPath: nil, currentDirectory: dir).get()
+        let c = try ConfigLoader.load(explicitPath: nil, currentDirectory: dir, now: Date()).get()
         XCTAssertNil(c.sourcePath)
         XCTAssertEqual(c.spoolPath, dir + "/var/spool")
     }
@@ -124,7 +124,7 @@ final class ConfigLoaderTests: XCTestCase {
     func testLoadWithoutConfigPrefersSealgateYamlInCurrentDirectory() throws {
         let dir = try ConfigFixtures.scratchDirectory()
         try "node_id: 7\n\(ConfigFixtures.minimal)".write(toFile: dir + "/sealgate.yaml", atomically: true, encoding: .utf8)
-        let c = try ConfigLoader.load(explicitPath: nil, currentDirectory: dir).get()
+        let c = try ConfigLoader.load(explicitPath: nil, currentDirectory: dir, now: Date()).get()
         XCTAssertEqual(c.sourcePath, dir + "/sealgate.yaml")
         XCTAssertEqual(c.nodeID, 7)
     }
@@ -135,7 +135,7 @@ final class ConfigLoaderTests: XCTestCase {
         let yaml = ConfigFixtures.minimal + "spool: ../spool\nusers: /abs/users\npolicies: ./pol/\naudit: {store: \"sqlite:db/a.sqlite\"}\n"
             + "tls: {certificate: ../../certs/gateway.pem, key: ../../certs/gateway.key}\n"
         try yaml.write(toFile: dir + "/etc/sub/gw.yaml", atomically: true, encoding: .utf8)
-        let c = try ConfigLoader.load(explicitPath: "etc/sub/gw.yaml", currentDirectory: dir).get()
+        let c = try ConfigLoader.load(explicitPath: "etc/sub/gw.yaml", currentDirectory: dir, now: Date()).get()
         XCTAssertEqual(c.sourcePath, dir + "/etc/sub/gw.yaml")
         XCTAssertEqual(c.spoolPath, dir + "/etc/spool")
         XCTAssertEqual(c.usersPath, "/abs/users")
@@ -146,7 +146,7 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     func testExplicitPathThatDoesNotExist() {
-        let result = ConfigLoader.load(explicitPath: "nope.yaml", currentDirectory: "/nonexistent-dir")
+        let result = ConfigLoader.load(explicitPath: "nope.yaml", currentDirectory: "/nonexistent-dir", now: Date())
         guard case .failure(let errors) = result else { return XCTFail("expected failure") }
         XCTAssertEqual(errors.diagnostics.map(\.description), ["nope.yaml:1:1: error: config file not found"])
     }

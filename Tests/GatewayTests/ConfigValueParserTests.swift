@@ -9,10 +9,10 @@ final class ConfigValueParserTests: XCTestCase {
     func testDurationsAndSizesUseTheSharedSyntax() throws {
         let dir = try ConfigFixtures.scratchDirectory()
         let yaml = "delivery: {retry: [30s, 1w], max_lifetime: 2d}\nlimits: {max_message_size: 10MB}\n"
-        let config = try ConfigLoader.parse(yaml: yaml, path: dir + "/sealgate.yaml").get()
+        let config = try ConfigLoader.parse(yaml: yaml, path: dir + "/sealgate.yaml", now: Date()).get()
         XCTAssertEqual(config.retrySteps, [30, 604_800])
         XCTAssertEqual(config.maxMessageSize, 10_000_000, "MB is a power of 1000")
-        let binary = try ConfigLoader.parse(yaml: "limits: {max_message_size: 10 MiB}\n", path: dir + "/sealgate.yaml").get()
+        let binary = try ConfigLoader.parse(yaml: "limits: {max_message_size: 10 MiB}\n", path: dir + "/sealgate.yaml", now: Date()).get()
         XCTAssertEqual(binary.maxMessageSize, 10_485_760, "MiB is a power of 1024")
     }
 

@@ -7,7 +7,7 @@ import XCTest
 final class SharedSizeSyntaxTests: XCTestCase {
     private func configSize(_ text: String) throws -> Int {
         let dir = try ConfigFixtures.scratchDirectory()
-        return try ConfigLoader.parse(yaml: "limits: {max_message_size: \(text)}\n", path: dir + "/sealgate.yaml").get().maxMessageSize
+        return try ConfigLoader.parse(yaml: "limits: {max_message_size: \(text)}\n", path: dir + "/sealgate.yaml", now: Date()).get().maxMessageSize
     }
 
     private func policySize(_ text: String) throws -> Int? {

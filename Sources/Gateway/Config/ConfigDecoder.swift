@@ -8,6 +8,8 @@ import YAMLSyntax
 final class ConfigDecoder {
     let reader: YAMLReader
     let baseDirectory: String
+    /// The time certificates and keys named by the file are judged valid at.
+    let now: Date
     var config: GatewayConfig
     /// Where `tls.certificate` / `tls.key` were written, for the missing-file diagnostics.
     var certificateKeyMark: Mark?
@@ -16,9 +18,10 @@ final class ConfigDecoder {
     var listenerTLSMarks: [String: Mark] = [:]
     var caFileMark: Mark?
 
-    init(file: String, baseDirectory: String) {
+    init(file: String, baseDirectory: String, now: Date) {
         reader = YAMLReader(file: file)
         self.baseDirectory = baseDirectory
+        self.now = now
         config = GatewayConfig.builtInDefaults(baseDirectory: baseDirectory)
         config.sourcePath = ConfigValueParsers.resolvePath(file, base: baseDirectory)
     }
@@ -44,6 +47,8 @@ final class ConfigDecoder {
         if let node = top["scanner"] { decodeScanner(node) }
         if let node = top["dkim"] { decodeDKIM(node) }
         if let node = top["keys"] { decodeKeys(node) }
+        if let node = top["smime"] { decodeSMIME(node) }
+        if let node = top["pgp"] { decodePGP(node) }
         checkFiles()
     }
 

@@ -4,7 +4,7 @@
 enum ConfigSchema {
     static let topLevel = ["hostname", "node_id", "listeners", "relay", "tls", "spool", "spool_key", "delivery",
                            "limits", "audit", "control_socket", "log", "policies", "users", "dns", "scanner", "dkim",
-                           "keys"]
+                           "keys", "smime", "pgp"]
     static let scanner = ["mrn_context_words", "mrn_pattern", "health_terms", "context_window"]
     static let listener = ["name", "address", "tls", "auth"]
     static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
@@ -21,6 +21,10 @@ enum ConfigSchema {
     static let dkim = ["domains"]
     static let dkimDomain = ["selector", "key", "second_selector", "second_key"]
     static let keys = ["directory"]
+    static let smime = ["signing", "ciphers"]
+    static let smimeSigning = ["certificate", "key", "chain"]
+    static let pgp = ["signing"]
+    static let pgpSigning = ["key"]
 
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
     static let dnssecModes = ["off", "trust-ad"]

@@ -2,6 +2,7 @@
 // Built only by ConfigLoader (from YAML) or builtInDefaults; all paths in it are absolute.
 import Foundation
 import MailCore
+import MessageCrypto
 
 public struct GatewayConfig: Sendable {
     /// The config file this came from; nil means the built-in defaults.
@@ -65,6 +66,11 @@ public struct GatewayConfig: Sendable {
     public var dkimDomains: [DKIMDomainConfig] = []
     /// `keys.directory`: the recipient key store (certificates and OpenPGP keys; `sealgate keys`).
     public var keysDirectory: String = "certs/recipients"
+    /// `smime.signing`, `smime.ciphers`, `pgp.signing`: the organisation's signing keys per sender
+    /// domain and the S/MIME content cipher per recipient domain (checked at load).
+    public var smimeSigning: [SMIMESigningConfig] = []
+    public var smimeDomainCiphers: [String: SMIMECipher] = [:]
+    public var pgpSigning: [PGPSigningConfig] = []
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {

@@ -30,10 +30,13 @@ public enum KeyStoreAvailability {
 
     /// The id a trace shows: PGP's long key id ("0x" and the fingerprint's last 16 hex digits),
     /// an S/MIME certificate's SHA-256 fingerprint cut to 16 hex digits ("sha256:ab12…").
-    public static func keyID(_ entry: KeyEntry) -> String {
-        switch entry.kind {
-        case .pgp: return "0x" + String(entry.fingerprint.uppercased().suffix(16))
-        case .smime: return "sha256:" + String(entry.fingerprint.lowercased().prefix(16))
+    public static func keyID(_ entry: KeyEntry) -> String { keyID(kind: entry.kind, fingerprint: entry.fingerprint) }
+
+    /// The same form for any fingerprint (the organisation's signing keys are named so too).
+    public static func keyID(kind: RecipientKeyKind, fingerprint: String) -> String {
+        switch kind {
+        case .pgp: return "0x" + String(fingerprint.uppercased().suffix(16))
+        case .smime: return "sha256:" + String(fingerprint.lowercased().prefix(16))
         }
     }
 

@@ -28,25 +28,31 @@ public struct PolicyFacade {
     public func explain(message: [UInt8], envelope: ExplainEnvelope, authenticatedUser: String?, clientIP: String?,
                         overTLS: Bool, scanner: ScanFacade, json: Bool, keysDirectory: String? = nil,
                         now: Date = Date()) -> String {
+        let verdicts = evaluate(message: message, envelope: envelope, authenticatedUser: authenticatedUser, clientIP: clientIP,
+                                overTLS: overTLS, scanner: scanner)
+        let store = keysDirectory.map(RecipientKeyStore.init(directory:))
+        let lines = { (verdict: RecipientVerdict) in store.flatMap { Self.plan(verdict, store: $0, now: now)?.explainLines } }
+        if json { return PolicyTraceRenderer.json(verdicts, ladder: lines) + "\n" }
+        return PolicyTraceRenderer.text(verdicts) { lines($0).map { ["ladder: " + $0.joined(separator: "; ")] } ?? [] }
+    }
+
+    /// Scans `message` and evaluates the policy for each of `envelope`'s recipients.
+    func evaluate(message: [UInt8], envelope: ExplainEnvelope, authenticatedUser: String?, clientIP: String?, overTLS: Bool,
+                  scanner: ScanFacade) -> [RecipientVerdict] {
         let scan = scanner.scan(message).result
         let facts = MessageFacts(sender: envelope.sender, recipients: envelope.recipients, authenticatedUser: authenticatedUser,
                                  clientAddress: clientIP.flatMap(IPAddress.init), receivedOverTLS: overTLS,
                                  headers: scan.headers, size: message.count, attachments: scan.attachments,
                                  findings: scan.findings, uninspected: scan.uninspected)
-        let verdicts = PolicyEvaluator(policy: policy).evaluate(facts)
-        let store = keysDirectory.map(RecipientKeyStore.init(directory:))
-        let lines = { (verdict: RecipientVerdict) in store.flatMap { Self.ladder(verdict, store: $0, now: now) } }
-        if json { return PolicyTraceRenderer.json(verdicts, ladder: lines) + "\n" }
-        return PolicyTraceRenderer.text(verdicts) { lines($0).map { ["ladder: " + $0.joined(separator: "; ")] } ?? [] }
+        return PolicyEvaluator(policy: policy).evaluate(facts)
     }
 
-    /// The ladder lines for a recipient delivered to; nil for reject, quarantine and hold. No portal in this release.
-    static func ladder(_ verdict: RecipientVerdict, store: RecipientKeyStore, now: Date) -> [String]? {
+    /// The ladder of a recipient delivered to; nil for reject, quarantine and hold. No portal in this release.
+    static func plan(_ verdict: RecipientVerdict, store: RecipientKeyStore, now: Date) -> LadderPlan? {
         guard case .deliver = verdict.decision.action else { return nil }
-        let plan = MethodLadder.plan(decision: verdict.decision, keys: { method in
+        return MethodLadder.plan(decision: verdict.decision, keys: { method in
             KeyStoreAvailability.availability(store, address: verdict.recipient, method: method, now: now)
         }, portalConfigured: false)
-        return plan.explainLines
     }
 }
 

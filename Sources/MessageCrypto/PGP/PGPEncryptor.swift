@@ -39,7 +39,7 @@ public enum PGPEncryptor {
         return PGPMIMEBuilder.entity(armored: armored, boundary: PGPMIMEBuilder.boundary())
     }
 
-    private static func loadSigner(_ bytes: [UInt8], into context: RNPContext) throws -> RNPKey {
+    static func loadSigner(_ bytes: [UInt8], into context: RNPContext) throws -> RNPKey {
         let kind = (try? RNPContext.guessContents(bytes)) ?? "unknown"
         guard kind == "secret key" else { throw PGPError.notASigningKey("found \(kind) data, not a secret key") }
         let primaries: [String]
