@@ -143,7 +143,8 @@ def check_pgp(received: list, original: Original, keys: RecipientKeys, workdir: 
     """Every message is RFC 3156 multipart/encrypted with one whole armored OpenPGP message; one
     sample decrypts with gpg (AES-256, integrity-protected) to the original entity."""
     check_no_plaintext(received, original)
-    armored = re.compile(rb"-----BEGIN PGP MESSAGE-----\n.*?\n\n(.*?)\n(=[A-Za-z0-9+/]{4}\n)?-----END PGP MESSAGE-----", re.S)
+    armored = re.compile(rb"-----BEGIN PGP MESSAGE-----\n(?:[^\n]+\n)*\n(.*?)\n(=[A-Za-z0-9+/]{4}\n)?-----END PGP MESSAGE-----",
+                         re.S)  # optional armor headers, the empty line, the base64, the CRC
     for r in received:
         head, body = split_message(r.data)
         ctype = field(head, "content-type")
