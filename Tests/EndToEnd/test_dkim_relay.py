@@ -1,25 +1,12 @@
 # DKIM signing on the send path: the real daemon with a `dkim.domains` entry (keys from
 # `sealgate dkim keygen`) relays a message to a sink; dkimpy verifies what arrived against the
 # TXT record keygen printed (rsa, ed25519, and both at once); mail from another domain is unsigned.
-import re
 import smtplib
-import subprocess
 
 import dkim
 import pytest
 
-from harness.sealgate import sealgate_bin
-
 DOMAIN = "example.org"
-
-
-def _keygen(g, selector, algorithm):
-    p = subprocess.run([sealgate_bin(), "dkim", "keygen", "--config", g.config_path, DOMAIN, selector,
-                        "--algorithm", algorithm], capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, p.stderr
-    [line] = [l for l in p.stdout.splitlines() if l.strip()]
-    owner = line.split()[0].rstrip(".")
-    return owner, "".join(re.findall(r'"([^"]*)"', line)).encode()
 
 
 def _start(sealgate_factory, sink, keys):
@@ -28,7 +15,7 @@ def _start(sealgate_factory, sink, keys):
     records = {}
     entry = {}
     for n, (selector, algorithm) in enumerate(keys):
-        owner, txt = _keygen(g, selector, algorithm)
+        owner, txt = g.dkim_keygen(DOMAIN, selector, algorithm)
         records[owner] = txt
         prefix = "" if n == 0 else "second_"
         entry[prefix + "selector"] = selector

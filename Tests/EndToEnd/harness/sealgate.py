@@ -203,6 +203,13 @@ class Sealgate:
         except json.JSONDecodeError as e:
             raise AssertionError(f"sealgate {' '.join(args)} --json printed invalid JSON ({e}):\n{out}")
 
+    def dkim_keygen(self, domain: str, selector: str, algorithm: str) -> tuple[str, bytes]:
+        """`sealgate dkim keygen DOMAIN SELECTOR --algorithm ALG` (the key at its default path beside
+        the config); returns the TXT record it printed: (owner name without the final dot, value)."""
+        [line] = [l for l in self.cli_ok("dkim", "keygen", domain, selector, "--algorithm", algorithm).splitlines()
+                  if l.strip()]
+        return line.split()[0].rstrip("."), "".join(re.findall(r'"([^"]*)"', line)).encode()
+
     def user_add(self, name: str, addresses: list, password: str):
         args = ["user", "add", name]
         for a in addresses:
