@@ -46,8 +46,10 @@ struct LadderPass: Sendable {
                 state.lastTLS[index] = result
                 waiting.append(index)
             }
-            for (index, method, skip) in fromKeys.failed {
+            for (index, method, skip, fellShort) in fromKeys.failed {
                 state.plans[index] = state.plans[index]?.skipping(method, because: skip)
+                // The copy's host that fell short gives an `otherwise` end its status detail.
+                if let fellShort { state.lastTLS[index] = fellShort }
                 waiting.append(index)
             }
         }
@@ -120,7 +122,7 @@ struct LadderPass: Sendable {
     /// recipient, and a copy whose every hop fell short of the destination's level is not sent:
     /// either way the recipient moves to its next rung.
     private func encryptAndSend(_ keyed: [(index: Int, choice: MethodChoice)]) async
-        -> (reports: [AttemptReport], failed: [(Int, DeliveryMethod, RungSkip)]) {
+        -> (reports: [AttemptReport], failed: [(Int, DeliveryMethod, RungSkip, RecipientResult?)]) {
         guard !keyed.isEmpty else { return ([], []) }
         return await withTaskGroup(of: (Int, KeyRungResult).self) { tasks in
             var next = 0
@@ -136,11 +138,13 @@ struct LadderPass: Sendable {
                 byOrder[n] = result
                 start()
             }
-            var reports: [AttemptReport] = [], failed: [(Int, DeliveryMethod, RungSkip)] = []
+            var reports: [AttemptReport] = [], failed: [(Int, DeliveryMethod, RungSkip, RecipientResult?)] = []
             for n in byOrder.keys.sorted() {
                 guard let result = byOrder[n] else { continue }
                 reports += result.reports
-                if let skip = result.skip, let method = keyed[n].choice.method { failed.append((keyed[n].index, method, skip)) }
+                if let skip = result.skip, let method = keyed[n].choice.method {
+                    failed.append((keyed[n].index, method, skip, result.fellShort))
+                }
             }
             return (reports, failed)
         }
@@ -150,6 +154,8 @@ struct LadderPass: Sendable {
     struct KeyRungResult: Sendable {
         var reports: [AttemptReport]
         var skip: RungSkip?
+        /// The result of the copy's host that fell short of TLS, when that is why it moved on.
+        var fellShort: RecipientResult? = nil
     }
 
     private func encryptAndSend(index: Int, choice: MethodChoice) async -> KeyRungResult {
@@ -171,10 +177,11 @@ struct LadderPass: Sendable {
         }
         let facts = EncryptionFacts(method: method, keyID: copy.keyID, cipher: copy.cipher, signedBy: copy.signedBy)
         let reports = await send([index], copy.message, Self.copyTransport(protection))
-        if let (shortfall, _) = LadderResults.shortfall(of: index, in: reports) {
+        if let (shortfall, result) = LadderResults.shortfall(of: index, in: reports) {
             // Never below the destination's level: this copy is not sent, the next rung is tried.
             let reason = shortfall.unmet?.description ?? "\(shortfall.host) fell short"
-            return KeyRungResult(reports: LadderResults.supersede(reports, moving: [index]), skip: .copyHopUnmet(method, reason: reason))
+            return KeyRungResult(reports: LadderResults.supersede(reports, moving: [index]), skip: .copyHopUnmet(method, reason: reason),
+                                 fellShort: result)
         }
         return KeyRungResult(reports: reports.map { LadderResults.annotate($0, encryption: facts) { _ in choice } }, skip: nil)
     }

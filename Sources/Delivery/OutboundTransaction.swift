@@ -208,6 +208,9 @@ struct OutboundTransaction {
         } catch let error as NIOSSLError {
             if case .handshakeFailed = error { throw HandshakeFailed(reason: "\(error)", transient: false) }
             throw HandshakeFailed(reason: "\(error)", transient: true)
+        } catch ConnectionFailure.tlsRefused(let why) {
+            // The handshake error as the reply reader saw it (NIOSSL reports it through the pipeline).
+            throw HandshakeFailed(reason: why, transient: false)
         } catch {
             throw HandshakeFailed(reason: "\(error)", transient: true)
         }

@@ -14,6 +14,9 @@ enum ConnectionFailure: Error, CustomStringConvertible {
     case closed
     case protocolError(String)
     case io(String)
+    /// The TLS layer refused the handshake (an alert, no common version or cipher): the host's
+    /// capability, unlike a hang-up or a timeout.
+    case tlsRefused(String)
 
     var description: String {
         switch self {
@@ -21,6 +24,7 @@ enum ConnectionFailure: Error, CustomStringConvertible {
         case .closed: return "lost connection"
         case .protocolError(let why): return "protocol error: \(why)"
         case .io(let why): return why
+        case .tlsRefused(let why): return why
         }
     }
 }
@@ -55,7 +59,11 @@ final class ReplyReader: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        fail(.io("\(error)"), context: context)
+        if let tls = error as? NIOSSLError, case .handshakeFailed = tls {
+            fail(.tlsRefused("\(error)"), context: context)
+        } else {
+            fail(.io("\(error)"), context: context)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -48,7 +48,9 @@ final class LadderPassTests: XCTestCase {
                 case "tls.test":
                     return report(domain, ip: "127.0.0.2", tls: LadderPassTests.verified, specs, .delivered, EnhancedStatus(2, 0, 0))
                 case "plain.test" where transport == .policy || plainForCopies:
-                    var r = report(domain, ip: "127.0.0.3", tls: nil, specs, .deferred, EnhancedStatus(4, 7, 4))
+                    // Copies' sends answer 4.7.5, so a test can tell whose status an end carries.
+                    var r = report(domain, ip: "127.0.0.3", tls: nil, specs, .deferred,
+                                   EnhancedStatus(4, 7, transport == .policy ? 4 : 5))
                     r.tlsShortfall = TLSOutcome(host: "mx.plain.test", requirement: LadderPassTests.requirement, measured: .noSTARTTLS)
                     return r
                 case "plain.test":
@@ -235,6 +237,15 @@ final class LadderPassTests: XCTestCase {
                        "pgp: encrypted copy not sent, its hop is below the destination's level (tls: mx.plain.test offered no STARTTLS)")
         XCTAssertEqual(portal.indexes, [0])
         XCTAssertEqual(reports.filter(\.superseded).map(\.relayHost), ["mx.plain.test"], "the copy's attempt is kept as superseded")
+    }
+
+    func testAnOtherwiseEndAfterACopyFellShortCarriesThatHostsStatus() async {
+        let env = envelope([("p@plain.test", Self.phi(methods: [.pgp], otherwise: .bounce))])
+        let hop = Hop(); hop.plainForCopies = true
+        let d = deciding(await run(env, hop: hop, keys: Keys(keys: ["p@plain.test": [.pgp: .available(keyID: "0xBB")]]), portal: nil))
+        XCTAssertEqual(d[0]?.outcome, .bounced)
+        XCTAssertEqual(d[0]?.status, EnhancedStatus(5, 7, 5))
+        XCTAssertEqual(d[0]?.choice?.skips.map(\.code), ["copy-hop-unmet"])
     }
 
     func testWithoutHeaderProtectionTheCopyKeepsPolicysFloor() async {
