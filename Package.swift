@@ -109,7 +109,8 @@ let package = Package(
         .target(name: "Delivery", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver", "MIME", "DNS", "TLSPolicy", "Queue",
                                                  "Audit", x509, nioCore, nioPosix, nioSSL, nioTLS, logging], swiftSettings: settings),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "MailCore", "MIME", "DNS", "TLSPolicy", "Queue", "Audit",
-                                                         "TestSupport", nioCore, nioPosix, nioSSL, logging], swiftSettings: settings),
+                                                         "TestSupport", nioCore, nioPosix, nioSSL, logging,
+                                                         .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: settings),
 
         // The secure pickup portal (issue 11): so far its message store and key scheme.
         .target(name: "Portal", dependencies: ["MailCore", "SafeIO", crypto, cryptoExtras], swiftSettings: settings),
