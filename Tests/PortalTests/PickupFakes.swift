@@ -116,11 +116,20 @@ final class FakeComposer: PortalMailComposing, @unchecked Sendable {
     }
 }
 
+struct FakeAuditError: Error {}
+
 /// Keeps every audit event; can be told to refuse them.
 final class RecordingAudit: AuditRecorder, @unchecked Sendable {
     let events = Recorded<AuditEvent>()
+    private let lock = NSLock()
+    private var refusing = false
 
-    func record(_ event: AuditEvent) throws { events.append(event) }
+    func refuse(_ refuse: Bool) { lock.withLock { refusing = refuse } }
+
+    func record(_ event: AuditEvent) throws {
+        if lock.withLock({ refusing }) { throw FakeAuditError() }
+        events.append(event)
+    }
 
     var portal: [PortalEvent] { events.all.compactMap { if case .portal(let e) = $0 { return e } else { return nil } } }
     var kinds: [PortalEvent.Kind] { portal.map(\.kind) }

@@ -66,8 +66,14 @@ extension PortalPickup {
             return true
         } ?? false
         guard spent else { throw PortalPickupError.codeExpired }
+        do {
+            try await record(event(.login, access.metadata, client: client, detail: "by=code"))
+        } catch {
+            // No unaudited sign-in: the session goes back to asking for a code.
+            sessions.update(session) { $0.stage = .linked(access.id, access.token) }
+            throw error
+        }
         limiter.clearFailures([.message(access.id), .recipient(access.recipient)])
-        try await record(event(.login, access.metadata, client: client, detail: "by=code"))
         return access.id
     }
 }

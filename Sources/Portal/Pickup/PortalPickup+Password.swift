@@ -37,10 +37,10 @@ extension PortalPickup {
         } catch let error as PortalStoreError {
             throw await pickupError(error, id: nil, client: client, started: now)
         }
-        limiter.clearFailures([.recipient(recipient)])
-        let session = sessions.create(.inbox(key), now: now)
+        // Recorded before the session exists: no unaudited sign-in.
         try await record(PortalEvent(kind: .login, recipient: key.recipient, client: client, detail: "by=password"))
-        return session
+        limiter.clearFailures([.recipient(recipient)])
+        return sessions.create(.inbox(key), now: now)
     }
 
     public func inbox(_ session: PortalSessionID) async throws -> [PortalMessageMetadata] {
