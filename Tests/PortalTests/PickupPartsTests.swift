@@ -73,4 +73,18 @@ final class PickupPartsTests: PortalPickupTestCase {
             XCTAssertTrue(error is FakeAuditError, "\(error)")
         }
     }
+
+    func testSessionIDsCSRFTokensAndCodesComeFromTheInjectedRandomness() async throws {
+        let deposit = try depositMessage()
+        let recording = RecordingRandomness()
+        let pickup = PortalPickup(store: store, executor: InlineExecutor(), mailer: mailer, composer: composer, audit: audit,
+                                  pepper: pepper, settings: settings, clock: clock, randomness: recording)
+        let session = await pickup.arriveByLink(id: deposit.metadata.id.text, token: deposit.linkToken.linkText, client: Self.client)
+        XCTAssertEqual(recording.requestedCounts, [16, 32], "a 128-bit session id and a 256-bit CSRF token")
+        _ = try await pickup.requestCode(session, client: Self.client)
+        let draws = recording.requestedCounts.dropFirst(2)
+        // Usually one 4-byte draw; another when it fell in the biased top of the range (about 2 % of the time).
+        XCTAssertFalse(draws.isEmpty)
+        XCTAssertTrue(draws.allSatisfy { $0 == 4 }, "\(draws)")
+    }
 }

@@ -34,7 +34,7 @@ class PortalPickupTestCase: PortalTestCase {
         change(&settings)
         let lines = logLines
         return PortalPickup(store: store, executor: InlineExecutor(), mailer: mailer, composer: composer, audit: audit,
-                            links: PortalLinks(baseURL: settings.baseURL, pepper: pepper), settings: settings, clock: clock,
+                            pepper: pepper, settings: settings, clock: clock,
                             randomness: randomness, logger: Logger(label: "test") { _ in RecordingLogHandler(lines: lines) })
     }
 

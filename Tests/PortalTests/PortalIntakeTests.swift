@@ -15,7 +15,7 @@ final class PortalIntakeTests: PortalPickupTestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
         intake = PortalIntake(store: store, executor: InlineExecutor(), mailer: mailer, composer: composer, audit: audit,
-                              links: pickup.links, settings: settings)
+                              pepper: pepper, settings: settings)
     }
 
     func envelope(sender: MailAddress?) -> Envelope {

@@ -17,10 +17,10 @@ public final class PortalIntake: Sendable {
     let logger: Logger
 
     public init(store: any PortalStore, executor: any PortalBlockingExecutor, mailer: any PortalMailer,
-                composer: any PortalMailComposing, audit: any AuditRecorder, links: PortalLinks, settings: PortalPickupSettings,
+                composer: any PortalMailComposing, audit: any AuditRecorder, pepper: PortalPepper, settings: PortalPickupSettings,
                 logger: Logger = Logger(label: "sealgate.portal")) {
         self.store = store; self.executor = executor; self.mailer = mailer; self.composer = composer; self.audit = audit
-        self.links = links; self.settings = settings; self.logger = logger
+        links = PortalLinks(baseURL: settings.baseURL, pepper: pepper); self.settings = settings; self.logger = logger
     }
 
     /// Stores one recipient's copy, then queues its notice (and the sender's copy when policy asks) and

@@ -17,7 +17,7 @@ public final class PortalPickup: PortalPickupService {
     let settings: PortalPickupSettings
     let sessions: PortalSessionTable
     let logger: Logger
-    /// The pickup and revoke URLs (shared with PortalIntake, which puts them in the mail).
+    /// The pickup and revoke URLs (from `baseURL` and the pepper; PortalIntake makes the same ones).
     public let links: PortalLinks
     /// Failures, lockouts and send windows (shared with PortalAdmin, which lists and lifts lockouts).
     public let limiter: PortalAttemptLimiter
@@ -26,11 +26,11 @@ public final class PortalPickup: PortalPickupService {
     static let maximumPasswordLength = 1024
 
     public init(store: any PortalStore, executor: any PortalBlockingExecutor, mailer: any PortalMailer,
-                composer: any PortalMailComposing, audit: any AuditRecorder, links: PortalLinks, settings: PortalPickupSettings,
+                composer: any PortalMailComposing, audit: any AuditRecorder, pepper: PortalPepper, settings: PortalPickupSettings,
                 clock: any WallClock, randomness: any PortalRandomness, limiter: PortalAttemptLimiter? = nil,
                 logger: Logger = Logger(label: "sealgate.portal")) {
         self.store = store; self.executor = executor; self.mailer = mailer; self.composer = composer; self.audit = audit
-        self.links = links; self.settings = settings; self.clock = clock; self.randomness = randomness; self.logger = logger
+        links = PortalLinks(baseURL: settings.baseURL, pepper: pepper); self.settings = settings; self.clock = clock; self.randomness = randomness; self.logger = logger
         self.limiter = limiter ?? PortalAttemptLimiter(failuresBeforeLockout: settings.failuresBeforeLockout,
                                                        lockoutDuration: settings.lockoutDuration)
         sessions = PortalSessionTable(lifetime: settings.sessionLifetime, capacity: settings.maxSessions, randomness: randomness)
