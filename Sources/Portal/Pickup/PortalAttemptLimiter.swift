@@ -1,6 +1,5 @@
-// PortalAttemptLimiter: failed codes and passwords counted per message, per recipient and per client
-// address within an hour; a key that reaches the limit is locked for the lockout duration or until an
-// admin unlocks it. Also the hourly send windows (codes per message, recipient, client). In memory.
+// PortalAttemptLimiter: failed codes and passwords per message, recipient and client address in an hour
+// (the limit locks a key until the lockout ends or an admin unlocks it), and the hourly send windows.
 
 import Foundation
 import MailCore

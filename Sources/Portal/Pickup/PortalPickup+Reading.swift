@@ -1,6 +1,5 @@
-// PortalPickup's reading: a message opens only for a session that holds it (its link after the code,
-// or its recipient's key after sign-in); the session's first open is the audited view, and the
-// message's first view ever sends the read receipt when policy asked for one.
+// PortalPickup's reading: a message opens only for a session that holds it (by link and code, or by key);
+// a session's first open is the audited view, and the message's first view sends the read receipt.
 
 import Audit
 import Foundation
