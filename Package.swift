@@ -113,8 +113,8 @@ let package = Package(
                                                          .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: settings),
 
         // The secure pickup portal (issue 11): so far its message store and key scheme.
-        .target(name: "Portal", dependencies: ["MailCore", "SafeIO", crypto, cryptoExtras], swiftSettings: settings),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "MailCore", "SafeIO", "TestSupport"],
+        .target(name: "Portal", dependencies: ["MailCore", "SafeIO", "MIME", "Audit", crypto, cryptoExtras, nioPosix, logging], swiftSettings: settings),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "MailCore", "SafeIO", "Audit", "TestSupport", logging],
                     swiftSettings: settings),
 
         .target(name: "Gateway", dependencies: [

@@ -11,9 +11,12 @@ public enum AuditEvent: Sendable, Codable, Equatable {
     /// Also used when a message expires in the queue.
     case bounced(AttemptEvent)
     case adminAction(AdminEvent)
+    /// A step of the secure pickup portal: named `portal_<kind>` (`portal_view`, `portal_login_failed` ...).
+    case portal(PortalEvent)
 
-    /// Every stable event name, in declaration order.
+    /// Every stable event name, in declaration order (the portal's in its kinds' order).
     public static let allNames = ["accepted", "delivery_attempt", "delivered", "deferred", "bounced", "admin_action"]
+        + PortalEvent.Kind.allCases.map(\.eventName)
 
     /// The stable name stored in the `event` column and the canonical JSON.
     public var name: String {
@@ -24,6 +27,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .deferred: return "deferred"
         case .bounced: return "bounced"
         case .adminAction: return "admin_action"
+        case .portal(let e): return e.kind.eventName
         }
     }
 
@@ -32,6 +36,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .accepted(let e): return e.queueID
         case .deliveryAttempt(let e), .delivered(let e), .deferred(let e), .bounced(let e): return e.queueID
         case .adminAction(let e): return e.queueID
+        case .portal(let e): return e.queueID
         }
     }
 
@@ -39,12 +44,15 @@ public enum AuditEvent: Sendable, Codable, Equatable {
     public var attempt: AttemptEvent? {
         switch self {
         case .deliveryAttempt(let e), .delivered(let e), .deferred(let e), .bounced(let e): return e
-        case .accepted, .adminAction: return nil
+        case .accepted, .adminAction, .portal: return nil
         }
     }
 
-    /// The recipient this record is about (attempt events only).
-    public var recipient: MailAddress? { attempt?.recipient }
+    /// The recipient this record is about (attempt and portal events).
+    public var recipient: MailAddress? {
+        if case .portal(let e) = self { return e.recipient }
+        return attempt?.recipient
+    }
 
     /// The outcome this record states: the attempt's own, or the one its name implies.
     public var outcome: Outcome? {
@@ -53,7 +61,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .deferred(let e): return e.outcome ?? .deferred
         case .bounced(let e): return e.outcome ?? .bounced
         case .deliveryAttempt(let e): return e.outcome
-        case .accepted, .adminAction: return nil
+        case .accepted, .adminAction, .portal: return nil
         }
     }
 
@@ -70,6 +78,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case "deferred": self = .deferred(try AttemptEvent(from: decoder))
         case "bounced": self = .bounced(try AttemptEvent(from: decoder))
         case "admin_action": self = .adminAction(try AdminEvent(from: decoder))
+        case _ where PortalEvent.kind(named: name) != nil: self = .portal(try PortalEvent(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(forKey: .event, in: c, debugDescription: "unknown audit event \(name)")
         }
@@ -82,6 +91,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .accepted(let e): try e.encode(to: encoder)
         case .deliveryAttempt(let e), .delivered(let e), .deferred(let e), .bounced(let e): try e.encode(to: encoder)
         case .adminAction(let e): try e.encode(to: encoder)
+        case .portal(let e): try e.encode(to: encoder)
         }
     }
 }

@@ -42,6 +42,11 @@ extension AuditRendering {
             o["actor"] = a.actor
             o["action"] = a.action
             o["detail"] = orNull(a.detail)
+        case .portal(let p):
+            o["portal_message_id"] = orNull(p.portalMessageID)
+            o["client_address"] = orNull(p.client)
+            o["actor"] = orNull(p.actor)
+            o["detail"] = orNull(p.detail)
         }
         return o
     }

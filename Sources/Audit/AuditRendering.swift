@@ -19,7 +19,23 @@ public enum AuditRendering {
             line += "; \(date)"
             if let d = e.detail { line += " detail=\(quoted(d))" }
             return line
+        case .portal(let e):
+            return portalLine(e, localHostname: localHostname, date: date)
         }
+    }
+
+    /// `portal view message P for <rcpt> from [ip] by "actor" on gw (Sealgate) id Q; DATE detail="..."`.
+    private static func portalLine(_ e: PortalEvent, localHostname: String, date: String) -> String {
+        var line = "portal \(e.kind.rawValue)"
+        if let m = e.portalMessageID { line += " message \(m)" }
+        if let r = e.recipient { line += " for <\(r)>" }
+        if let c = e.client { line += " from [\(c)]" }
+        if let a = e.actor { line += " by \(quoted(a))" }
+        line += " on \(localHostname) (Sealgate)"
+        if let q = e.queueID { line += " id \(q)" }
+        line += "; \(date)"
+        if let d = e.detail { line += " detail=\(quoted(d))" }
+        return line
     }
 
     /// `(using TLSv1.3 with cipher X (256/256 bits) verify=OK trust=pkix)`, or `(no TLS)` for nil.

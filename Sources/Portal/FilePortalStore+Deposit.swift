@@ -20,7 +20,8 @@ extension FilePortalStore {
         let metadata = PortalMessageMetadata(id: id, queueID: request.queueID, sender: request.sender,
                                              recipient: request.recipient, createdAt: now,
                                              expiresAt: now.addingTimeInterval(request.lifetime),
-                                             size: request.message.count, state: .active)
+                                             size: request.message.count, state: .active,
+                                             readReceipt: request.readReceipt)
         var record = PortalMessageRecord(
             metadata: metadata, linkCheck: Data(link.check),
             linkWrapped: Data(try PortalSeal.seal(messageKey, key: link.wrap, context: PortalSeal.context("link-wrap", id.bytes),

@@ -8,14 +8,14 @@ extension FilePortalStore {
     public func revoke(_ id: PortalMessageID) throws -> PortalMessageMetadata? {
         let now = clock.now()
         return try locked {
-            let metadata: PortalMessageMetadata?
+            let record: PortalMessageRecord?
             do {
-                metadata = try storedRecord(id).metadata
+                record = try storedRecord(id)
             } catch PortalStoreError.damaged(part: .keys, _) {
-                metadata = nil
+                record = nil
             }
-            try destroy(id, metadata: metadata, gone: PortalGone(reason: .revoked, at: now))
-            return metadata
+            try destroy(id, record: record, gone: PortalGone(reason: .revoked, at: now))
+            return record?.metadata
         }
     }
 
@@ -26,7 +26,7 @@ extension FilePortalStore {
             for id in try recordIDs() {
                 // A damaged record has no readable expiry: it stays listed as damaged until revoked.
                 guard let record = try? storedRecord(id), now >= record.metadata.expiresAt else { continue }
-                try destroy(id, metadata: record.metadata, gone: PortalGone(reason: .expired, at: now))
+                try destroy(id, record: record, gone: PortalGone(reason: .expired, at: now))
                 expired.append(record.metadata)
             }
             return expired.sorted { ($0.createdAt, $0.id.text) < ($1.createdAt, $1.id.text) }
@@ -53,12 +53,13 @@ extension FilePortalStore {
         return rows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
     }
 
-    /// Under the caller's lock: the tombstone is durable first, then the record (every wrapped key) and
-    /// the ciphertext are unlinked and the directory synced. A crash in between is finished on open.
-    func destroy(_ id: PortalMessageID, metadata: PortalMessageMetadata?, gone: PortalGone) throws {
-        var kept = metadata
+    /// Under the caller's lock: the tombstone (metadata and link check, nil for a damaged record) is
+    /// durable first, then the record (every wrapped key) and the ciphertext are unlinked and the
+    /// directory synced. A crash in between is finished on open.
+    func destroy(_ id: PortalMessageID, record: PortalMessageRecord?, gone: PortalGone) throws {
+        var kept = record?.metadata
         kept?.state = .gone(gone)
-        let stone = PortalTombstone(id: id, gone: gone, metadata: kept)
+        let stone = PortalTombstone(id: id, gone: gone, metadata: kept, linkCheck: record?.linkCheck)
         try write(layout.path(id, .gone), try codec.seal(stone, kind: .tombstone, name: id.bytes))
         try SafeIO.remove(layout.path(id, .keys))
         try SafeIO.remove(layout.path(id, .body))

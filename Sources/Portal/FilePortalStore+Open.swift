@@ -18,12 +18,16 @@ extension FilePortalStore {
     }
 
     public func open(_ id: PortalMessageID, linkToken: PortalLinkToken) throws -> PortalOpenedMessage {
-        let record = try liveRecord(id)
+        let record = try linkedRecord(id, token: linkToken)
         return try openBody(record, messageKey: try linkMessageKey(record, token: linkToken))
     }
 
     public func unlock(_ recipient: MailAddress, password: String) throws -> PortalRecipientKey {
-        guard let record = try recipientRecord(recipient) else { throw PortalStoreError.noPassword }
+        guard let record = try recipientRecord(recipient) else {
+            // As slow as a wrong password, so the time taken does not tell who has one (as Django does).
+            _ = try? passwordHash.stretch(password, salt: [UInt8](repeating: 0, count: 16))
+            throw PortalStoreError.noPassword
+        }
         guard record.hash.isWithinLimits else { throw PortalStoreError.damaged(part: .recipient, id: nil) }
         let keyID = [UInt8](record.keyID)
         let keys = derivation.passwordKeys(stretched: try record.hash.stretch(password, salt: [UInt8](record.salt)),
@@ -76,28 +80,20 @@ extension FilePortalStore {
     /// The stored record of a message that has not expired; an expired one is destroyed now (so its
     /// keys do not outlive the expiry until the next sweep) and reported `.gone`.
     func liveRecord(_ id: PortalMessageID) throws -> PortalMessageRecord {
-        let record = try storedRecord(id)
+        try unexpired(try storedRecord(id))
+    }
+
+    /// `record` when it has not expired; otherwise destroys it now and throws `.gone`.
+    func unexpired(_ record: PortalMessageRecord) throws -> PortalMessageRecord {
+        let id = record.metadata.id
         let now = clock.now()
         guard now >= record.metadata.expiresAt else { return record }
         let expired = PortalGone(reason: .expired, at: now)
         try locked {
             // Another process may have revoked or expired it meanwhile: then its tombstone stands.
-            if try tombstone(id) == nil { try destroy(id, metadata: record.metadata, gone: expired) }
+            if try tombstone(id) == nil { try destroy(id, record: record, gone: expired) }
         }
         throw PortalStoreError.gone(try tombstone(id)?.gone ?? expired)
-    }
-
-    /// The message key from the link wrap: `.denied` for a wrong token, `.damaged` for a wrap that
-    /// fails with the right one.
-    func linkMessageKey(_ record: PortalMessageRecord, token: PortalLinkToken) throws -> [UInt8] {
-        let id = record.metadata.id
-        let link = derivation.linkKeys(token: token, id: id)
-        guard PortalSeal.constantTimeEqual(link.check, [UInt8](record.linkCheck)) else { throw PortalStoreError.denied }
-        guard let key = PortalSeal.open([UInt8](record.linkWrapped), key: link.wrap, context: PortalSeal.context("link-wrap", id.bytes)),
-              key.count == 32 else {
-            throw PortalStoreError.damaged(part: .keys, id: id)
-        }
-        return key
     }
 
     /// `.denied` unless `key` is the recipient's current key pair (a reset ends older sessions).

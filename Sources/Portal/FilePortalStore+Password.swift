@@ -14,7 +14,7 @@ extension FilePortalStore {
     public func setPassword(_ password: String, opening id: PortalMessageID, linkToken: PortalLinkToken) throws
         -> PortalRecipientKey {
         try checkLength(password)
-        let record = try liveRecord(id)
+        let record = try linkedRecord(id, token: linkToken)
         let messageKey = try linkMessageKey(record, token: linkToken)
         let recipient = record.metadata.recipient
         // Checked before the slow hash and again under the lock.
@@ -29,7 +29,7 @@ extension FilePortalStore {
     }
 
     public func joinInbox(_ id: PortalMessageID, linkToken: PortalLinkToken) throws {
-        let record = try liveRecord(id)
+        let record = try linkedRecord(id, token: linkToken)
         let messageKey = try linkMessageKey(record, token: linkToken)
         try locked {
             guard let pair = try recipientRecord(record.metadata.recipient) else { throw PortalStoreError.noPassword }

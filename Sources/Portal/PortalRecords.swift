@@ -21,12 +21,14 @@ struct PortalRecipientWrapRecord: Codable {
     var sealed: Data
 }
 
-/// What is left of a revoked or expired message: why, when, and its metadata (nil when the record was
-/// already damaged). No key material.
+/// What is left of a revoked or expired message: why, when, its metadata (nil when the record was
+/// already damaged) and the link's check value (nil then too, and in tombstones written before it was
+/// kept), so only the right link learns that the message is gone. No key material.
 struct PortalTombstone: Codable {
     var id: PortalMessageID
     var gone: PortalGone
     var metadata: PortalMessageMetadata?
+    var linkCheck: Data?
 }
 
 /// A recipient's key pair: the public key in the clear (inside the sealed record), the private key

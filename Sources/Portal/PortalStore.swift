@@ -14,8 +14,18 @@ public protocol PortalStore: Sendable {
     /// An expired message is destroyed then, and its metadata comes back with the state `.gone`.
     func metadata(of id: PortalMessageID) throws -> PortalMessageMetadata
 
-    /// Opens a message with its link token. An expired message is destroyed then and reported `.gone`.
+    /// Checks a link without opening any content: the metadata for the right token; `.denied` for a
+    /// wrong one (also when the message is gone: its tombstone keeps the link's check value, so only
+    /// the right token learns `.gone`); `.notFound` for an unknown id. An expired message is destroyed.
+    func verifyLink(_ id: PortalMessageID, linkToken: PortalLinkToken) throws -> PortalMessageMetadata
+
+    /// Opens a message with its link token. An expired message is destroyed then and reported `.gone`;
+    /// a gone message answers `.gone` to its right token only, `.denied` to any other.
     func open(_ id: PortalMessageID, linkToken: PortalLinkToken) throws -> PortalOpenedMessage
+
+    /// Counts one more session's view of an active message and returns the metadata as updated
+    /// (`views`, and `firstViewedAt` on the first): the caller sends a read receipt when `views` is 1.
+    func noteView(_ id: PortalMessageID) throws -> PortalMessageMetadata
 
     /// Whether the recipient has a password (a key pair) now.
     func hasPassword(_ recipient: MailAddress) throws -> Bool
@@ -32,7 +42,8 @@ public protocol PortalStore: Sendable {
     /// is destroyed and the wraps to it removed, so older messages open only through their links again.
     func resetPassword(_ recipient: MailAddress, newPassword: String) throws -> PortalRecipientKey
 
-    /// The recipient's private key, unsealed with the password. `.denied` for a wrong password.
+    /// The recipient's private key, unsealed with the password. `.denied` for a wrong password;
+    /// `.noPassword` for a recipient without one, after the same slow hash (no timing oracle).
     func unlock(_ recipient: MailAddress, password: String) throws -> PortalRecipientKey
 
     /// The messages wrapped to this key (active ones, oldest first). `.denied` after a reset.
@@ -69,10 +80,13 @@ public struct PortalDepositRequest: Sendable {
     public var message: [UInt8]
     /// How long the message stays available (policy's `portal.expiry`; 30 days by default there).
     public var lifetime: TimeInterval
+    /// Whether the sender wants a read receipt when the recipient first opens it (kept in the metadata).
+    public var readReceipt: Bool
 
-    public init(queueID: QueueID, sender: MailAddress?, recipient: MailAddress, message: [UInt8], lifetime: TimeInterval) {
+    public init(queueID: QueueID, sender: MailAddress?, recipient: MailAddress, message: [UInt8], lifetime: TimeInterval,
+                readReceipt: Bool = false) {
         self.queueID = queueID; self.sender = sender; self.recipient = recipient
-        self.message = message; self.lifetime = lifetime
+        self.message = message; self.lifetime = lifetime; self.readReceipt = readReceipt
     }
 }
 

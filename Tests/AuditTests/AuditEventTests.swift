@@ -13,7 +13,7 @@ final class AuditEventTests: XCTestCase {
         let events: [AuditEvent] = [try Fixture.accepted(), .deliveryAttempt(attempt), .delivered(attempt), .deferred(attempt),
                                     .bounced(attempt), Fixture.admin()]
         XCTAssertEqual(events.map(\.name), ["accepted", "delivery_attempt", "delivered", "deferred", "bounced", "admin_action"])
-        XCTAssertEqual(AuditEvent.allNames, events.map(\.name))
+        XCTAssertEqual(Array(AuditEvent.allNames.prefix(events.count)), events.map(\.name), "the portal names follow (PortalEventTests)")
         XCTAssertEqual(AdminAction.allCases.map(\.rawValue), ["hold", "release", "delete", "flush", "show_body"])
     }
 
