@@ -4,8 +4,9 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
-import Portal
+@testable import Portal
 import XCTest
 
 final class PortalWebMessageTests: PortalWebTestCase {
@@ -168,6 +169,28 @@ final class PortalWebMessageTests: PortalWebTestCase {
             }
             // Undeclared (chunked): refused once the bytes received pass the limit.
             headers[.contentLength] = nil
+            try await client.execute(uri: "/message/\(fake.messageID.text)/reply", method: .post, headers: headers,
+                                     body: ByteBuffer(bytes: big)) { response in
+                XCTAssertEqual(response.status, .contentTooLarge)
+            }
+        }
+        XCTAssertTrue(fake.replies.isEmpty)
+    }
+
+    func testALiveServerAnswers413ToAnOversizedReplyAndKeepsServing() async throws {
+        settings.replyMaxSize = 1_000
+        settings.formOverhead = 0
+        let session = fake.session(in: .reading(fake.messageID))
+        let fake = self.fake!
+        let big = multipart([("csrf", nil, nil, Array(csrf(session).utf8)),
+                             ("attachment", "big.bin", "application/octet-stream", Array(repeating: 0x41, count: 2_000_000))])
+        var logger = Logger(label: "portal-live-test")
+        logger.logLevel = .critical
+        let app = try PortalServer.application(settings: settings, pickup: fake, templates: try PortalTemplates(), logger: logger,
+                                               tlsConfiguration: nil)
+        try await app.test(.live) { client in
+            var headers = self.cookie(session)
+            headers[.contentType] = "multipart/form-data; boundary=----WebKitFormBoundaryX"
             try await client.execute(uri: "/message/\(fake.messageID.text)/reply", method: .post, headers: headers,
                                      body: ByteBuffer(bytes: big)) { response in
                 XCTAssertEqual(response.status, .contentTooLarge)

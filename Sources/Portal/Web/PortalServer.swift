@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import NIOCore
 import NIOSSL
 import ServiceLifecycle
 
@@ -23,10 +24,14 @@ public enum PortalServer {
         // (the link's token is in the path). The server name is not announced.
         let router = router(settings: settings, pickup: pickup, templates: templates)
         let configuration = ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil)
+        // A connection idle for a minute is closed (nginx's client_body_timeout): a slow client cannot
+        // hold connections open for ever.
         guard let tlsConfiguration else {
-            return Application(router: router, server: .http1(), configuration: configuration, logger: logger)
+            return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+                               configuration: configuration, logger: logger)
         }
-        return Application(router: router, server: try .tls(.http1(), tlsConfiguration: tlsConfiguration),
+        return Application(router: router, server: try .tls(.http1(configuration: .init(idleTimeout: .seconds(60))),
+                                                             tlsConfiguration: tlsConfiguration),
                            configuration: configuration, logger: logger)
     }
 
