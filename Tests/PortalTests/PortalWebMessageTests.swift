@@ -4,7 +4,6 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Logging
 import NIOCore
 @testable import Portal
 import XCTest
@@ -119,9 +118,8 @@ final class PortalWebMessageTests: PortalWebTestCase {
                               ("attachment", "", "application/octet-stream", [])])
         let fake = self.fake!
         try await run { client in
-            var headers = self.cookie(session)
-            headers[.contentType] = "multipart/form-data; boundary=----WebKitFormBoundaryX"
-            try await client.execute(uri: "/message/\(id)/reply", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+            try await client.execute(uri: "/message/\(id)/reply", method: .post, headers: self.replyHeaders(session),
+                                     body: ByteBuffer(bytes: body)) { response in
                 XCTAssertEqual(response.status, .seeOther, self.text(response))
                 XCTAssertEqual(self.header(response, "Location"), "/message/\(id)?sent=1")
             }
@@ -138,10 +136,8 @@ final class PortalWebMessageTests: PortalWebTestCase {
         let session = fake.session(in: .reading(fake.messageID))
         let fake = self.fake!
         try await run { client in
-            var headers = self.cookie(session)
-            headers[.contentType] = "multipart/form-data; boundary=----WebKitFormBoundaryX"
             let body = self.multipart([("body", nil, nil, Array("hi".utf8))])
-            try await client.execute(uri: "/message/\(fake.messageID.text)/reply", method: .post, headers: headers,
+            try await client.execute(uri: "/message/\(fake.messageID.text)/reply", method: .post, headers: self.replyHeaders(session),
                                      body: ByteBuffer(bytes: body)) { response in
                 XCTAssertEqual(response.status, .forbidden)
             }
@@ -153,24 +149,18 @@ final class PortalWebMessageTests: PortalWebTestCase {
         settings.replyMaxSize = 1_000
         settings.formOverhead = 500
         let session = fake.session(in: .reading(fake.messageID))
-        let fake = self.fake!
-        let big = multipart([("csrf", nil, nil, Array(csrf(session).utf8)),
-                             ("attachment", "big.bin", "application/octet-stream", Array(repeating: 0x41, count: 4_000))])
+        let (uri, big) = oversizedReply(session, bytes: 4_000)
         try await run { client in
             // Declared too large: refused on the Content-Length alone.
-            var headers = self.cookie(session)
-            headers[.contentType] = "multipart/form-data; boundary=----WebKitFormBoundaryX"
-            headers[.contentLength] = String(big.count)
-            try await client.execute(uri: "/message/\(fake.messageID.text)/reply", method: .post, headers: headers,
-                                     body: ByteBuffer(bytes: big)) { response in
+            var headers = self.replyHeaders(session)
+            headers[.contentLength] = String(big.readableBytes)
+            try await client.execute(uri: uri, method: .post, headers: headers, body: big) { response in
                 XCTAssertEqual(response.status, .contentTooLarge)
                 XCTAssertEqual(self.problemStatus(response), 413)
                 self.assertSecurityHeaders(response)
             }
             // Undeclared (chunked): refused once the bytes received pass the limit.
-            headers[.contentLength] = nil
-            try await client.execute(uri: "/message/\(fake.messageID.text)/reply", method: .post, headers: headers,
-                                     body: ByteBuffer(bytes: big)) { response in
+            try await client.execute(uri: uri, method: .post, headers: self.replyHeaders(session), body: big) { response in
                 XCTAssertEqual(response.status, .contentTooLarge)
             }
         }
@@ -181,22 +171,29 @@ final class PortalWebMessageTests: PortalWebTestCase {
         settings.replyMaxSize = 1_000
         settings.formOverhead = 0
         let session = fake.session(in: .reading(fake.messageID))
-        let fake = self.fake!
-        let big = multipart([("csrf", nil, nil, Array(csrf(session).utf8)),
-                             ("attachment", "big.bin", "application/octet-stream", Array(repeating: 0x41, count: 2_000_000))])
-        var logger = Logger(label: "portal-live-test")
-        logger.logLevel = .critical
-        let app = try PortalServer.application(settings: settings, pickup: fake, templates: try PortalTemplates(), logger: logger,
-                                               tlsConfiguration: nil)
-        try await app.test(.live) { client in
-            var headers = self.cookie(session)
-            headers[.contentType] = "multipart/form-data; boundary=----WebKitFormBoundaryX"
-            try await client.execute(uri: "/message/\(fake.messageID.text)/reply", method: .post, headers: headers,
-                                     body: ByteBuffer(bytes: big)) { response in
+        let (uri, big) = oversizedReply(session, bytes: 2_000_000)
+        try await run(.live) { client in
+            try await client.execute(uri: uri, method: .post, headers: self.replyHeaders(session), body: big) { response in
                 XCTAssertEqual(response.status, .contentTooLarge)
+            }
+            try await client.execute(uri: "/static/logo.svg", method: .get) { response in
+                XCTAssertEqual(response.status, .ok)
             }
         }
         XCTAssertTrue(fake.replies.isEmpty)
+    }
+
+    func replyHeaders(_ session: PortalSessionID) -> HTTPFields {
+        var headers = cookie(session)
+        headers[.contentType] = "multipart/form-data; boundary=----WebKitFormBoundaryX"
+        return headers
+    }
+
+    /// The reply route and a form with the session's token and one file of `bytes` bytes.
+    func oversizedReply(_ session: PortalSessionID, bytes: Int) -> (String, ByteBuffer) {
+        let body = multipart([("csrf", nil, nil, Array(csrf(session).utf8)),
+                              ("attachment", "big.bin", "application/octet-stream", Array(repeating: 0x41, count: bytes))])
+        return ("/message/\(fake.messageID.text)/reply", ByteBuffer(bytes: body))
     }
 
     /// A multipart/form-data body as a browser writes it (name, filename, type, bytes per part).

@@ -55,13 +55,14 @@ class PortalWebTestCase: XCTestCase {
         fake = FakePickupService(content: Self.message)
     }
 
-    func run(_ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+    /// Runs `test` against the application: in memory by default, or on a live plain-HTTP listener.
+    func run(_ setup: TestingSetup = .router, _ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
         let templates = try PortalTemplates()
         var logger = Logger(label: "portal-test")
         logger.logLevel = .critical
         let app = try PortalServer.application(settings: settings, pickup: fake, templates: templates, logger: logger,
-                                                  tlsConfiguration: nil)
-        try await app.test(.router, test)
+                                               tlsConfiguration: nil)
+        try await app.test(setup, test)
     }
 
     func cookie(_ session: PortalSessionID) -> HTTPFields {
