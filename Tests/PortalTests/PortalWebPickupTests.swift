@@ -31,6 +31,25 @@ final class PortalWebPickupTests: PortalWebTestCase {
         XCTAssertEqual(fake.opens, 0, "a GET of the link must not open anything")
     }
 
+    func testALinkClickedOnAnotherSiteContinuesByAPageOfOurOwnSoTheStrictCookieIsSent() async throws {
+        let fake = self.fake!
+        try await run { client in
+            let headers: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"]
+            try await client.execute(uri: "/p/abcdefghijklmnopqrstuvwxyz/secrettoken234567", method: .get, headers: headers) { response in
+                XCTAssertEqual(response.status, .ok)
+                XCTAssertNil(self.header(response, "Location"))
+                XCTAssertTrue(self.header(response, "Set-Cookie")?.hasPrefix("__Host-sealgate=session") == true)
+                let page = self.text(response)
+                XCTAssertTrue(page.contains("<meta http-equiv=\"refresh\" content=\"0; url=/pickup\">"), page)
+                XCTAssertTrue(page.contains("id=\"continue-link\" href=\"/pickup\""))
+                XCTAssertFalse(page.contains("secrettoken"))
+                self.assertSecurityHeaders(response)
+            }
+        }
+        XCTAssertEqual(fake.codeRequests, 0)
+        XCTAssertEqual(fake.opens, 0)
+    }
+
     func testThePickupPageOffersTheCodeFormAndSignIn() async throws {
         let session = fake.session(in: .linked(fake.messageID))
         try await run { client in

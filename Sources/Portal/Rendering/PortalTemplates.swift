@@ -7,7 +7,7 @@ import Mustache
 public struct PortalTemplates: Sendable {
     /// Page templates (`<name>.mustache`): each page's `main`, wrapped by `layout`.
     public static let pageNames = ["layout", "pickup", "code", "message", "inbox", "login", "password", "reset",
-                                   "revoke", "revoked", "problem"]
+                                   "revoke", "revoked", "problem", "continue"]
     /// Mail templates (`<name>.mustache`); the `.txt` ones render without HTML escaping.
     public static let mailNames = ["notice.txt", "notice.html", "sender-copy.txt", "sender-copy.html", "code.txt",
                                    "code.html", "read-receipt.txt"]

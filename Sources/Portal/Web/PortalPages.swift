@@ -13,7 +13,7 @@ struct PortalPages: Sendable {
 
     /// `name` rendered with `values` (plus the organisation and the limits), wrapped in the layout.
     func page(_ name: String, title: String, values: [String: Any] = [:], csrf: String? = nil, signedIn: Bool = false,
-              status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+              status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], refresh: String? = nil) -> Response {
         var values = values
         values["organisation"] = organisation
         values["csrf"] = csrf ?? ""
@@ -22,7 +22,8 @@ struct PortalPages: Sendable {
         do {
             let main = try templates.render(name, values)
             let html = try templates.render("layout", ["title": title, "organisation": organisation, "main": main,
-                                                        "csrf": csrf ?? "", "signedIn": signedIn && csrf != nil])
+                                                        "csrf": csrf ?? "", "signedIn": signedIn && csrf != nil,
+                                                        "refresh": refresh ?? false])
             return Self.html(html, status: status, headers: headers)
         } catch {
             // A broken admin template: a plain page that still names the organisation, never the error.

@@ -7,10 +7,18 @@ import Hummingbird
 extension PortalRoutes {
     /// GET /p/{id}/{token}: parses only (mail scanners fetch every link), then 303 to /pickup, which
     /// carries no secret: the token lives on in the server-side session the cookie names.
+    ///
+    /// A click in a webmail is a cross-site navigation, and browsers do not send a SameSite=Strict
+    /// cookie on any request of a redirect chain that began on another site: /pickup would arrive
+    /// without the session. So a request that says it is cross-site (`Sec-Fetch-Site`) gets a page
+    /// that refreshes to /pickup instead, a navigation of our own site, which carries the cookie.
     func arrive(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let id = try parameter(context, "id"), token = try parameter(context, "token")
         if let old = PortalSessionCookie.session(of: request) { await pickup.logout(old) }
         let session = await pickup.arriveByLink(id: id, token: token, client: context.client)
+        if request.headers[PortalHeader.fetchSite] == "cross-site" {
+            return pages.page("continue", title: "Opening your secure message", headers: Self.setCookie(session), refresh: "/pickup")
+        }
         return PortalPages.redirect("/pickup", headers: Self.setCookie(session))
     }
 

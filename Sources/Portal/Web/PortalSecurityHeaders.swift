@@ -14,6 +14,7 @@ enum PortalHeader {
     static let contentDisposition = HTTPField.Name("Content-Disposition")!
     static let setCookie = HTTPField.Name("Set-Cookie")!
     static let cookie = HTTPField.Name("Cookie")!
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
 
     /// The pages' policy: nothing but our own stylesheet, images and frames; no script at all.
     static let pagePolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-src 'self'; "
