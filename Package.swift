@@ -127,7 +127,7 @@ let package = Package(
                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 resources: [.copy("Templates")], swiftSettings: settings),
         .testTarget(name: "PortalTests", dependencies: ["Portal", "MailCore", "SafeIO", "MIME", "TestSupport", hummingbird,
-                                                       hummingbirdTesting, httpTypes, nioCore, nioSSL, logging],
+                                                       hummingbirdTesting, httpTypes, nioCore, nioSSL, concurrency, logging],
                     swiftSettings: settings),
 
         .target(name: "Gateway", dependencies: [
