@@ -14,23 +14,28 @@ struct PortalPages: Sendable {
     /// `name` rendered with `values` (plus the organisation and the limits), wrapped in the layout.
     func page(_ name: String, title: String, values: [String: Any] = [:], csrf: String? = nil, signedIn: Bool = false,
               status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], refresh: String? = nil) -> Response {
-        var values = values
-        values["organisation"] = organisation
-        values["csrf"] = csrf ?? ""
-        values["maxAttachments"] = settings.replyMaxAttachments
-        values["maxSize"] = PortalSizeText.describe(settings.replyMaxSize)
         do {
-            let main = try templates.render(name, values)
-            let html = try templates.render("layout", ["title": title, "organisation": organisation, "main": main,
-                                                        "csrf": csrf ?? "", "signedIn": signedIn && csrf != nil,
-                                                        "refresh": refresh ?? false])
-            return Self.html(html, status: status, headers: headers)
+            return Self.html(try document(name, title: title, values: values, csrf: csrf, signedIn: signedIn, refresh: refresh),
+                             status: status, headers: headers)
         } catch {
             // A broken admin template: a plain page that still names the organisation, never the error.
             return Self.html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(Self.escape(organisation))</title>"
                              + "</head><body><main id=\"problem\" data-status=\"500\"><h1>Something went wrong on our side</h1>"
                              + "<p>Please try again later.</p></main></body></html>", status: .internalServerError)
         }
+    }
+
+    /// The page's HTML document.
+    func document(_ name: String, title: String, values: [String: Any], csrf: String?, signedIn: Bool,
+                  refresh: String?) throws -> String {
+        var values = values
+        values["organisation"] = organisation
+        values["csrf"] = csrf ?? ""
+        values["maxAttachments"] = settings.replyMaxAttachments
+        values["maxSize"] = PortalSizeText.describe(settings.replyMaxSize)
+        let main = try templates.render(name, values)
+        return try templates.render("layout", ["title": title, "organisation": organisation, "main": main, "csrf": csrf ?? "",
+                                               "signedIn": signedIn && csrf != nil, "refresh": refresh ?? false])
     }
 
     /// The calm page for a refused step, with the status the error carries.
