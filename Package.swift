@@ -19,6 +19,11 @@ let concurrency = Target.Dependency.product(name: "NIOConcurrencyHelpers", packa
 let nioTLS = Target.Dependency.product(name: "NIOTLS", package: "swift-nio")
 let asn1 = Target.Dependency.product(name: "SwiftASN1", package: "swift-asn1")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTLS = Target.Dependency.product(name: "HummingbirdTLS", package: "hummingbird")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 
 let package = Package(
     name: "Sealgate",
@@ -39,6 +44,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(name: "SafeIO", swiftSettings: settings),
@@ -112,9 +120,14 @@ let package = Package(
                                                          "TestSupport", nioCore, nioPosix, nioSSL, logging,
                                                          .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: settings),
 
-        // The secure pickup portal (issue 11): so far its message store and key scheme.
-        .target(name: "Portal", dependencies: ["MailCore", "SafeIO", "MIME", "Audit", crypto, cryptoExtras, nioPosix, logging], swiftSettings: settings),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "MailCore", "SafeIO", "Audit", "TestSupport", logging],
+        // The secure pickup portal (issue 11): its message store and key scheme, the pickup, the web
+        // server (Hummingbird over TLS) and the pages and mail rendered from its templates.
+        .target(name: "Portal", dependencies: ["MailCore", "SafeIO", "MIME", "Audit", crypto, cryptoExtras, hummingbird,
+                                               hummingbirdTLS, mustache, httpTypes, nioCore, nioPosix, nioSSL, logging,
+                                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                resources: [.copy("Templates")], swiftSettings: settings),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "MailCore", "SafeIO", "MIME", "Audit", "TestSupport", hummingbird,
+                                                       hummingbirdTesting, httpTypes, nioCore, nioSSL, concurrency, logging],
                     swiftSettings: settings),
 
         .target(name: "Gateway", dependencies: [
