@@ -132,12 +132,12 @@ let package = Package(
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax",
-                                                        "Delivery", "MessageCrypto", "TestSupport", logging], swiftSettings: settings),
+                                                        "Delivery", "MessageCrypto", "Portal", "TestSupport", logging], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
             "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -32,6 +32,8 @@ public struct Decision: Sendable, Codable, Hashable {
     public var protectSubject: Bool
     /// The neutral outer Subject used when `protectSubject` is on.
     public var outerSubject: String
+    /// `deliver.portal`: how the portal rung keeps this recipient's copy (nil: the portal's defaults).
+    public var portal: PortalOptions?
     public var trace: DecisionTrace
 
     public static let defaultOuterSubject = "[encrypted message]"
@@ -39,19 +41,20 @@ public struct Decision: Sendable, Codable, Hashable {
     public init(action: DecisionAction = .deliver, tlsLevel: TLSLevel? = nil, minimumTLSVersion: TLSProtocolVersion? = nil,
                 methods: [DeliveryMethod] = [.smime, .pgp, .tls, .portal], fallback: FallbackAction = .defer,
                 addHeaders: [HeaderField] = [], stripSubjectTags: [String] = [], notifySender: Bool = false,
-                protectSubject: Bool = false, outerSubject: String = Decision.defaultOuterSubject, trace: DecisionTrace) {
+                protectSubject: Bool = false, outerSubject: String = Decision.defaultOuterSubject, portal: PortalOptions? = nil,
+                trace: DecisionTrace) {
         self.action = action; self.tlsLevel = tlsLevel; self.minimumTLSVersion = minimumTLSVersion
         self.methods = methods; self.fallback = fallback; self.addHeaders = addHeaders
         self.stripSubjectTags = stripSubjectTags; self.notifySender = notifySender; self.trace = trace
-        self.protectSubject = protectSubject; self.outerSubject = outerSubject
+        self.protectSubject = protectSubject; self.outerSubject = outerSubject; self.portal = portal
     }
 
     enum CodingKeys: String, CodingKey {
         case action, tlsLevel, minimumTLSVersion, methods, fallback, addHeaders, stripSubjectTags, notifySender
-        case protectSubject, outerSubject, trace
+        case protectSubject, outerSubject, portal, trace
     }
 
-    /// Envelopes spooled before `protectSubject` existed decode with it off.
+    /// Envelopes spooled before `protectSubject` or `portal` existed decode with them off.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         action = try c.decode(DecisionAction.self, forKey: .action)
@@ -64,6 +67,7 @@ public struct Decision: Sendable, Codable, Hashable {
         notifySender = try c.decode(Bool.self, forKey: .notifySender)
         protectSubject = try c.decodeIfPresent(Bool.self, forKey: .protectSubject) ?? false
         outerSubject = try c.decodeIfPresent(String.self, forKey: .outerSubject) ?? Decision.defaultOuterSubject
+        portal = try c.decodeIfPresent(PortalOptions.self, forKey: .portal)
         trace = try c.decode(DecisionTrace.self, forKey: .trace)
     }
 }
