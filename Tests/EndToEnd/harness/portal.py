@@ -283,6 +283,8 @@ class PortalClient:
 
         self.base = base_url
         self.s = requests.Session()
+        # No proxy, no CA bundle from the environment (REQUESTS_CA_BUNDLE would replace `verify`).
+        self.s.trust_env = False
         self.s.verify = cert
         self.source_ip = source_ip
         if source_ip:
