@@ -301,6 +301,7 @@ class PortalClient:
     def get(self, path: str, **kw):
         kw.setdefault("timeout", 30)
         self.last = self.s.get(self.url(path), **kw)
+        self._remember()
         return self.last
 
     def post(self, path: str, data=None, files=None, csrf: bool = True, **kw):
@@ -310,9 +311,19 @@ class PortalClient:
             data["csrf"] = self.csrf()
         kw.setdefault("timeout", 30)
         self.last = self.s.post(self.url(path), data=data, files=files, **kw)
+        self._remember()
         return self.last
 
+    def _remember(self):
+        """The session's CSRF token is one per session: kept from the last page that had a form,
+        so a form can still be posted after a page without one (a 429, a 404)."""
+        m = CSRF.search(self.last.text or "")
+        if m and m.group(1):
+            self._csrf = m.group(1)
+
     def csrf(self, html: str | None = None) -> str:
+        if html is None and getattr(self, "_csrf", None):
+            return self._csrf
         text = html if html is not None else (self.last.text if self.last is not None else "")
         m = CSRF.search(text)
         assert m and m.group(1), f"no csrf field in the page:\n{text[:2000]}"
