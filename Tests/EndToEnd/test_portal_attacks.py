@@ -45,6 +45,7 @@ POLICY = f"""
           otherwise: portal
           portal: {{sender_copy: true}}
     """
+REPLY_MAX = 64000  # portal.reply.max_size here, in bytes
 PAGE_CSP = ("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'")
 REVOKE = re.compile(r"https://[^/\s]+/revoke/(" + ID + r")/([a-z2-7]{52})")
 
@@ -84,7 +85,8 @@ def world(certs, tmp_path_factory):
     counter = CountingHTTPServer().start()
     pw = None
     try:
-        pw = start_world(certs, base, ["patients.test", "brief.test"], policies={"05-portal.yaml": POLICY})
+        pw = start_world(certs, base, ["patients.test", "brief.test"], policies={"05-portal.yaml": POLICY},
+                         portal={"reply": {"max_size": f"{REPLY_MAX // 1000}KB", "max_attachments": 2}})
         sender = clinic_sender("attacks")
         qids, sent, links = {}, {}, {}
         for rcpt in (ALICE, BOB, CAROL, DORA, ED, GIL):
@@ -106,6 +108,12 @@ def browser(world):
     b = hb.Browser(os.path.join(world.base, "browser"), tag="attacks")
     yield b
     b.quit()
+
+
+def assert_accessible(b, page: str):
+    """Screenshots of the current page at both widths, and no serious or critical axe violation."""
+    found = b.check_page(page)
+    assert not found, f"axe: serious/critical violations on {page}: {found}"
 
 
 def browser_pick_up(b, w: World, rcpt: str):
@@ -147,7 +155,7 @@ def test_html_body_runs_no_script_and_loads_nothing_remote(world, browser):
     assert ran == [], f"a script in the sender's HTML ran: {ran}"
     assert browser.title == top_title and "SCRIPT RAN" not in browser.title, browser.title
     assert browser.url == top_url, f"the sender's HTML navigated the page to {browser.url}"
-    assert not browser.check_page("hostile-html-message"), "axe found serious violations on the message page"
+    assert_accessible(browser, "hostile-html-message")
     # A canary in another tab: once its image is counted, anything the frame had asked for would be too.
     world.counter.pages["/canary.html"] = ("text/html", b'<!DOCTYPE html><title>canary</title><img src="/canary.gif" alt="">')
     browser.driver.switch_to.new_window("tab")
@@ -239,6 +247,32 @@ def test_another_recipients_session_cannot_open_the_message(world):
     assert not [x for x in portal_records(world.pw.gw, world.qids[ALICE]) if x["event"] == "portal_reply"]
 
 
+def test_a_link_clicked_on_another_site_still_reaches_the_pickup(world, browser):
+    """A webmail click is a cross-site navigation: the SameSite=Strict cookie is not sent on a redirect
+    that began there, so the portal answers with a page of its own that refreshes to /pickup."""
+    world.counter.pages["/webmail.html"] = ("text/html", (
+        '<!DOCTYPE html><html lang="en"><title>webmail</title><main><a id="open" href="'
+        + world.links[BOB][0] + '">Open the secure message</a></main></html>').encode())
+    browser.get(world.counter.url("/webmail.html"))
+    browser.find("a#open").click()
+    browser.wait_for("form#send-code-form")
+    assert browser.url == world.pw.base_url + "/pickup", browser.url
+    assert world.links[BOB][2] not in browser.url
+
+
+def test_an_oversized_reply_is_refused_with_413_and_not_sent(world):
+    c = world.pw.client()
+    path = c.pick_up(world.links[BOB][0], world.box(BOB))
+    token = c.csrf(c.get(path).text)
+    big = c.post(path + "/reply", csrf=False, files={"csrf": (None, token), "body": (None, "see attached"),
+                                                     "attachment": ("scan.bin", os.urandom(REPLY_MAX + 1000))})
+    assert big.status_code == 413 and problem_status(big.text) == "413", (big.status_code, big.text[:500])
+    many = c.post(path + "/reply", csrf=False, files=[("csrf", (None, token)), ("body", (None, "three files"))]
+                  + [("attachment", (f"f{i}.txt", b"x")) for i in range(3)])
+    assert many.status_code == 413, (many.status_code, many.text[:500])
+    assert not [x for x in portal_records(world.pw.gw, world.qids[BOB]) if x["event"] == "portal_reply"]
+
+
 def test_a_tampered_link_gets_the_uniform_404_and_sends_no_code(world, browser):
     link, mid, token = world.links[CAROL]
     flipped = token[:-1] + ("a" if token[-1] != "a" else "b")
@@ -257,7 +291,7 @@ def test_a_tampered_link_gets_the_uniform_404_and_sends_no_code(world, browser):
     browser.get(f"{world.pw.base_url}/p/{mid}/{flipped}")
     browser.submit("button#send-code", "main#problem")
     assert browser.problem_status() == "404"
-    assert not browser.check_page("404-not-valid"), "axe found serious violations on the 404 page"
+    assert_accessible(browser, "404-not-valid")
 
 
 # --- forged forms -------------------------------------------------------------------------------
@@ -280,25 +314,25 @@ def test_a_form_without_its_csrf_token_is_refused_with_403(world, browser):
     browser.driver.execute_script("document.querySelector('input[name=csrf]').remove()")
     browser.submit("button#send-code", "main#problem")
     assert browser.problem_status() == "403"
-    assert not browser.check_page("403-form-expired"), "axe found serious violations on the 403 page"
+    assert_accessible(browser, "403-form-expired")
 
 
 # --- expired and revoked: 410 to the holder of the right link --------------------------------
 
-def test_a_link_revoked_by_the_sender_is_410(world):
+def test_a_link_revoked_by_the_sender_is_410(world, browser):
     box = Mailbox(world.pw.clinic, world.sender)
     rid = world.links[ED][1]
     revoke = box.wait(lambda ms: next((m.group(0) for d in ms for m in [REVOKE.search(text_of(parsed(d)) or "")]
                                        if m and m.group(1) == rid), None), f"the sender's copy for {ED}")
-    s = world.pw.client()
-    page = s.get(revoke)
-    assert page.status_code == 200 and 'id="revoke"' in page.text, page.text[:800]
+    browser.get(revoke)
+    browser.wait_for("button#revoke")
+    assert_accessible(browser, "sender-revoke")
     # The GET only asks: the recipient's link still works until the button is pressed.
     probe = world.pw.client()
     probe.arrive(world.links[ED][0])
     assert probe.request_code().status_code == 200
-    r = s.post(revoke)
-    assert r.status_code == 200 and 'id="revoked"' in r.text, (r.status_code, r.text[:800])
+    browser.submit("button#revoke", "main#revoked")
+    assert_accessible(browser, "sender-revoked")
     [rec] = wait_portal_event(world.pw.gw, world.qids[ED], "portal_revoked")
     assert rec.get("actor") == "sender", rec
     c = world.pw.client()
@@ -335,7 +369,7 @@ def test_an_expired_link_is_410_no_longer_available(world, browser):
     browser.submit("button#send-code", "main#problem")
     assert browser.problem_status() == "410", browser.source()[:1000]
     assert "no longer available" in browser.text("main#problem h1")
-    assert not browser.check_page("410-expired"), "axe found serious violations on the 410 page"
+    assert_accessible(browser, "410-expired")
     r = world.pw.client()
     r.arrive(world.links[DORA][0])
     assert r.request_code().status_code == 410
@@ -349,7 +383,7 @@ def test_an_expired_link_is_410_no_longer_available(world, browser):
 
 # --- guessing codes (last: it locks CAROL's message) ---------------------------------------------
 
-def test_code_brute_force_reaches_lockout(world):
+def test_code_brute_force_reaches_lockout(world, browser):
     ip = net.next_ip()
     c = world.pw.client(source_ip=ip)
     box = world.box(CAROL)
@@ -377,6 +411,11 @@ def test_code_brute_force_reaches_lockout(world):
     assert not [x for x in portal_records(world.pw.gw, qid) if x["event"] in ("portal_login", "portal_view")]
     for rec in failed + locks:
         assert code not in str(rec), "a code is in the audit"
+    # The message is locked for everyone, the browser (another client address) too: the 429 page.
+    browser.get(world.links[CAROL][0])
+    browser.submit("button#send-code", "main#problem")
+    assert browser.problem_status() == "429"
+    assert_accessible(browser, "429-locked")
 
     if not portal_cli(world):
         pytest.skip("lockout reached and audited; `sealgate portal unlock` is not in this build "

@@ -70,17 +70,21 @@ def test_a_password_then_an_inbox_of_both_messages(world):
     link2, id2, _ = box.wait_notice(pw.base_url, 1)
     assert id2 != id1
 
-    # A new browser session: sign in with the address and the password.
+    # A new browser session: sign in with the address and the password (the reset page on the way).
     b.driver.delete_all_cookies()
+    b.get(pw.base_url + "/reset")
+    b.wait_for("form#reset-request-form")
+    violations += b.check_page("3-reset-password")
     b.get(pw.base_url + "/login")
     b.wait_for("form#login-form")
-    violations += b.check_page("3-sign-in")
+    violations += b.check_page("4-sign-in")
     b.find("input#address").send_keys(PAT)
     b.find("input#password").send_keys("not the password")
     b.submit("button#sign-in", "#login-error")
+    violations += b.check_page("5-sign-in-failed")
     b.find("input#password").send_keys(PASSWORD)
     b.submit("button#sign-in", "ul#inbox")
-    violations += b.check_page("4-inbox")
+    violations += b.check_page("6-inbox")
     hrefs = [a.get_attribute("href") for a in b.find_all("ul#inbox a.message-link")]
     ids = sorted(re.search(rf"/message/({ID})$", h).group(1) for h in hrefs)
     assert ids == sorted([id1, id2]), f"the inbox lists {ids}, expected both messages {sorted([id1, id2])}"
@@ -93,7 +97,7 @@ def test_a_password_then_an_inbox_of_both_messages(world):
         b.wait_for("main#message")
         assert sent.marker in b.text("pre#message-text"), f"{href} shows another message"
         assert b.has("a#back-to-inbox")
-    violations += b.check_page("5-message-from-inbox")
+    violations += b.check_page("7-message-from-inbox")
     # The second message was read by password alone: no code was mailed for it.
     assert len(box.codes()) == 1, f"{len(box.codes())} code mails; only the first pickup needed one"
     assert violations == [], json.dumps(violations, indent=1)
