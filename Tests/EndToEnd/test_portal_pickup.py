@@ -218,3 +218,6 @@ def test_the_audit_has_every_step_for_the_queue_id(pickup):
     for form in ssn_forms(pickup.sent.ssn):
         assert form.decode() not in dump, "the SSN is in the audit"
     assert pickup.token not in gw.log(), "the link token is in the daemon's log"
+    # Every portal record is in the hash chain like the rest.
+    verify = gw.cli("audit", "verify")
+    assert verify.returncode == 0, f"sealgate audit verify: {verify.stdout}{verify.stderr}"

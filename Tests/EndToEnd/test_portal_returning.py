@@ -25,7 +25,7 @@ def world(certs, tmp_path_factory):
     b = None
     try:
         b = hb.Browser(os.path.join(base, "browser"), tag="returning")
-        yield pw, b
+        yield pw, b, {}
     finally:
         if b is not None:
             b.quit()
@@ -41,7 +41,7 @@ def deliver(pw, sender, n):
 
 
 def test_a_password_then_an_inbox_of_both_messages(world):
-    pw, b = world
+    pw, b, state = world
     sender = clinic_sender("returning")
     box = Mailbox(pw.mx(PAT), PAT)
     first, qid1 = deliver(pw, sender, 1)
@@ -101,3 +101,38 @@ def test_a_password_then_an_inbox_of_both_messages(world):
     # The second message was read by password alone: no code was mailed for it.
     assert len(box.codes()) == 1, f"{len(box.codes())} code mails; only the first pickup needed one"
     assert violations == [], json.dumps(violations, indent=1)
+    state.update(ids=(id1, id2), links=(link1, link2), sent=(first, second))
+
+
+def test_a_reset_by_emailed_code_leaves_older_messages_to_their_links(world):
+    """A reset makes a new key pair: the old password stops working and the inbox no longer holds the
+    messages wrapped to the old pair; each still opens by its own link (and code)."""
+    pw, b, state = world
+    if not state:
+        pytest.skip("the password and inbox test did not get this far")
+    box = Mailbox(pw.mx(PAT), PAT)
+    new_password = "a different long passphrase"
+    b.driver.delete_all_cookies()
+    b.get(pw.base_url + "/reset")
+    b.find("input#address").send_keys(PAT)
+    index = len(box.codes())
+    b.submit("button#request-reset", "form#reset-form")
+    b.find("input#code").send_keys(box.wait_code(index))
+    b.find("input#password").send_keys(new_password)
+    b.find("input#confirm").send_keys(new_password)
+    b.submit("button#reset-password", "#reset-done")
+    assert len(audit_events(pw.gw, "portal_password_reset")) == 1
+    b.find("input#address").send_keys(PAT)
+    b.find("input#password").send_keys(PASSWORD)
+    b.submit("button#sign-in", "#login-error")
+    b.find("input#password").send_keys(new_password)
+    b.submit("button#sign-in", "ul#inbox")
+    assert b.find_all("ul#inbox a.message-link") == [] and b.has("#inbox-empty"), \
+        "after a reset the inbox still lists messages wrapped to the old key pair"
+    b.driver.delete_all_cookies()
+    index = len(box.codes())
+    b.get(state["links"][0])
+    b.submit("button#send-code", "input#code")
+    b.find("input#code").send_keys(box.wait_code(index))
+    b.submit("button#verify", "main#message")
+    assert state["sent"][0].marker in b.text("pre#message-text")
