@@ -136,8 +136,8 @@ let package = Package(
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax", "SMTPServer",
-                                                        "Delivery", "MessageCrypto", "Portal", "TestSupport", logging, nioPosix], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax",
+                                                        "Delivery", "MessageCrypto", "Portal", "SMTPServer", "TestSupport", nioPosix, logging], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
             "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -89,29 +89,51 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         // The key store is read at each lookup (key imports and removals apply at once); the
         // organisation's signing keys are read here, once (restart to change them).
         let encryption = try RecipientEncryptionService(config: config, logger: logger)
-        let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: delivery,
-                                       group: group, pool: pool, clock: clock, logger: logger, routing: routing,
-                                       methods: MethodServices(encryption: encryption, portal: portal))
-        let sink = SpoolSink(spool: stores.spool, audit: stores.outbox, pool: pool, logger: logger,
-                             hostname: config.hostname, node: config.nodeID, clock: clock,
-                             onCommitted: { manager.kick($0) })
-        let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
-        let registry = ConnectionRegistry()
         let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config, resolver: resolver)
             .build(policy: policy, scanner: scanner))
+        // The sink wakes the queue manager, which is made after it: the portal's mail goes through the
+        // sink, and the manager's portal rung needs the portal.
+        let commits = CommitSignal()
+        let sink = SpoolSink(spool: stores.spool, audit: stores.outbox, pool: pool, logger: logger,
+                             hostname: config.hostname, node: config.nodeID, clock: clock,
+                             onCommitted: { commits.fire($0) })
+        let portalBound = AsyncStream<Bool>.makeStream()
+        let portalRuntime = try config.portal.map { portal in
+            try PortalRuntime.make(config: portal, mailer: SpoolPortalMailer(sink: sink, inbound: inbound, hostname: config.hostname,
+                                                                             node: config.nodeID, clock: clock, logger: logger),
+                                   audit: stores.outbox, pool: pool, group: group, clock: clock, logger: logger,
+                                   onRunning: { portalBound.continuation.yield(true) })
+        }
+        let portalSink = portal ?? portalRuntime.map { StorePortalSink(intake: $0.intake) as any PortalSink }
+        let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: delivery,
+                                       group: group, pool: pool, clock: clock, logger: logger, routing: routing,
+                                       methods: MethodServices(encryption: encryption, portal: portalSink))
+        commits.connect { manager.kick($0) }
+        let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
+        let registry = ConnectionRegistry()
         let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
-        let listeners = try await startListeners(settings: inbound, sink: sink, authenticator: authenticator,
+        // The portal binds before any SMTP listener: a message for the portal rung must find it running.
+        let portalServer = try await startPortal(portalRuntime, bound: portalBound)
+        let listeners: [SMTPListener]
+        do {
+            listeners = try await startListeners(settings: inbound, sink: sink, authenticator: authenticator,
                                                  registry: registry, group: group, clock: clock)
+        } catch {
+            await Self.stop(portal: portalServer)
+            throw error
+        }
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
-                                                              audit: stores.outbox, pool: pool, logger: logger),
+                                                              audit: stores.outbox, pool: pool, logger: logger,
+                                                              portal: portalRuntime?.admin),
                                     group: group, logger: logger)
         do {
             try await control.start()
         } catch {
             await Self.stop(listeners, registry: registry)
+            await Self.stop(portal: portalServer)
             throw error
         }
         announce("control socket \(config.controlSocketPath)")
@@ -121,6 +143,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await manager.run() }
             tasks.addTask { await AuditOutboxDrainer(outbox: stores.outbox, pool: pool, clock: clock).run() }
+            if let portalRuntime { tasks.addTask { await portalRuntime.sweeper.run() } }
             // Suspends until SIGTERM/SIGINT (ServiceLifecycle) or cancellation.
             try? await gracefulShutdown()
             logger.info("shutting down: no new connections; finishing sessions in progress")
@@ -128,6 +151,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             registry.shutdownAll()
             await waitForSessions(registry)
             await control.stop()
+            await Self.stop(portal: portalServer)
             tasks.cancelAll()
         }
         hangup.cancel()
@@ -157,6 +181,31 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             throw error
         }
         return started
+    }
+
+    /// Starts the portal's HTTPS server and waits until it is bound (nil: no portal configured). A
+    /// server that fails to start (address in use, bad certificate) fails the daemon's start.
+    private func startPortal(_ runtime: PortalRuntime?, bound: (stream: AsyncStream<Bool>, continuation: AsyncStream<Bool>.Continuation))
+        async throws -> Task<Void, Error>? {
+        guard let runtime else { return nil }
+        let server = runtime.server
+        let task = Task {
+            defer { bound.continuation.yield(false) }
+            try await server.run()
+        }
+        var events = bound.stream.makeAsyncIterator()
+        guard await events.next() == true else {
+            if case .failure(let error) = await task.result { throw PortalStartError(address: runtime.config.listenDescription, error: error) }
+            throw PortalStartError(address: runtime.config.listenDescription, error: nil)
+        }
+        announce("portal on \(runtime.config.baseURL) (listening \(runtime.config.listenDescription))")
+        return task
+    }
+
+    private static func stop(portal: Task<Void, Error>?) async {
+        guard let portal else { return }
+        portal.cancel()
+        _ = await portal.result
     }
 
     /// Startup failed after some listeners were up: close them and any session they accepted.

@@ -47,6 +47,14 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
         await queueNotice(for: envelope)
     }
 
+    /// Mail the gateway writes itself (the portal's notices, codes, receipts): committed durably with no
+    /// policy decisions (TLS at the destination's configured level), then delivery is woken.
+    func queueLocal(envelope: Envelope, message: [UInt8]) async throws {
+        let spool = self.spool
+        try await pool.runIfActive { try spool.commit(envelope: envelope, message: message) }
+        onCommitted(envelope.queueID)
+    }
+
     /// `notify_sender`: a content-free notice to the sender, queued like any other message. A
     /// failure here is logged; the original message is already safely queued.
     private func queueNotice(for envelope: Envelope) async {

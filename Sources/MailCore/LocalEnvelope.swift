@@ -1,5 +1,5 @@
 // LocalEnvelope: the one envelope factory for mail the gateway writes itself (bounces, policy
-// notices): null sender, one recipient that asks for no DSN, and the local client Postfix uses.
+// notices, portal mail): one recipient, a null sender by default, and the local client Postfix uses.
 
 import struct Foundation.Date
 
@@ -7,6 +7,12 @@ import struct Foundation.Date
 public enum LocalMailKind: String, Sendable, CaseIterable {
     case bounce
     case policyNotice = "policy-notice"
+    /// The portal's mail (Gateway's SpoolPortalMailer): its raw values are Portal's `PortalMailKind`'s.
+    case portalNotice = "portal-notice"
+    case portalSenderCopy = "portal-sender-copy"
+    case portalCode = "portal-code"
+    case portalReadReceipt = "portal-read-receipt"
+    case portalReply = "portal-reply"
 }
 
 public enum LocalEnvelope {
@@ -15,14 +21,17 @@ public enum LocalEnvelope {
     public static let clientAddress = "127.0.0.1"
     public static let protocolName = "LOCAL"
 
-    /// From `<>` (so it can never bounce back) to `recipient`, NOTIFY=NEVER. SMTPUTF8 is set only
-    /// when the recipient's address needs it (RFC 6531); 8BITMIME only when the message has 8-bit bytes.
+    /// From `sender` (`<>` by default, so it can never bounce back) to `recipient`; NOTIFY=NEVER with the
+    /// null sender (a DSN would have nowhere to go), the RFC 3461 default otherwise. SMTPUTF8 is set only
+    /// when an address needs it (RFC 6531); 8BITMIME only when the message has 8-bit bytes.
     public static func make(queueID: QueueID, to recipient: MailAddress, message: [UInt8], hostname: String,
-                            kind: LocalMailKind, now: Date) -> Envelope {
+                            kind: LocalMailKind, now: Date, sender: MailAddress? = nil) -> Envelope {
         let client = ClientInfo(address: clientAddress, port: 0, hostname: clientName, helo: hostname,
                                 protocolName: protocolName, authenticatedUser: nil, tls: nil, listener: kind.rawValue)
-        return Envelope(queueID: queueID, sender: nil, recipients: [RecipientSpec(address: recipient, notify: [.never])],
+        return Envelope(queueID: queueID, sender: sender,
+                        recipients: [RecipientSpec(address: recipient, notify: sender == nil ? [.never] : nil)],
                         bodyType: message.contains { $0 >= 0x80 } ? .eightBitMIME : .sevenBit,
-                        smtputf8: recipient.needsSMTPUTF8, size: message.count, arrival: now, client: client)
+                        smtputf8: recipient.needsSMTPUTF8 || sender?.needsSMTPUTF8 == true, size: message.count,
+                        arrival: now, client: client)
     }
 }

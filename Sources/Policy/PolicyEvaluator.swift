@@ -51,6 +51,7 @@ public struct PolicyEvaluator: Sendable {
             d.fallback = deliver.otherwise
             d.protectSubject = deliver.protectSubject
             d.outerSubject = deliver.subjectText
+            d.portal = deliver.portal
         case .reject(let reply): d.action = .reject(reply)
         case .quarantine: d.action = .quarantine
         case .hold: d.action = .hold
@@ -70,7 +71,8 @@ public struct PolicyEvaluator: Sendable {
                                 methods: delivers ? decision.methods.map(\.rawValue) : [],
                                 fallback: delivers ? decision.fallback.rawValue : nil,
                                 protectSubject: delivers && decision.protectSubject,
-                                outerSubject: delivers && decision.protectSubject ? decision.outerSubject : nil)
+                                outerSubject: delivers && decision.protectSubject ? decision.outerSubject : nil,
+                                portal: delivers ? decision.portal : nil)
         return RecipientVerdict(recipient: context.recipient, decision: decision, trace: trace)
     }
 }

@@ -35,7 +35,7 @@ extension PolicyFileParser {
             }
             return DeliverAction()
         }
-        let allowed = ["tls", "min_tls", "methods", "otherwise", "protect_subject", "subject_text"]
+        let allowed = ["tls", "min_tls", "methods", "otherwise", "protect_subject", "subject_text", "portal"]
         guard let entries = reader.mapping(node, "deliver", what: "deliver key", allowed: allowed) else { return nil }
         var action = DeliverAction()
         for entry in entries {
@@ -50,6 +50,7 @@ extension PolicyFileParser {
             case "methods": action.methods = methods(entry.value) ?? action.methods
             case "protect_subject": action.protectSubject = reader.bool(entry.value, "deliver.protect_subject") ?? false
             case "subject_text": action.subjectText = subjectText(entry.value) ?? action.subjectText
+            case "portal": action.portal = portalOptions(entry.value)
             default: action.otherwise = choice(entry.value, "deliver.otherwise", FallbackAction.self, what: "fallback") ?? .defer
             }
         }
@@ -57,6 +58,30 @@ extension PolicyFileParser {
             reader.error("deliver: 'tls: none' contradicts 'min_tls'; a minimum version needs encryption", at: node)
         }
         return action
+    }
+
+    /// `portal: {expiry: 14d, notice_subject: false, sender_copy: true, read_receipt: false}`: how the
+    /// portal rung keeps this rule's mail. Expiry from 1 minute to 365 days (30 days when absent).
+    private func portalOptions(_ node: Node) -> PortalOptions? {
+        let allowed = ["expiry", "notice_subject", "sender_copy", "read_receipt"]
+        guard let entries = reader.mapping(node, "deliver.portal", what: "deliver.portal key", allowed: allowed) else { return nil }
+        var options = PortalOptions()
+        for entry in entries {
+            let name = "deliver.portal.\(entry.key)"
+            switch entry.key {
+            case "expiry":
+                guard let seconds = reader.duration(entry.value, name) else { continue }
+                guard (60...365 * 86400).contains(seconds) else {
+                    reader.error("\(name): must be from 1m to 365d", at: entry.value)
+                    continue
+                }
+                options.expiry = seconds
+            case "notice_subject": options.noticeSubject = reader.bool(entry.value, name) ?? false
+            case "sender_copy": options.senderCopy = reader.bool(entry.value, name) ?? false
+            default: options.readReceipt = reader.bool(entry.value, name) ?? false
+            }
+        }
+        return options
     }
 
     /// The neutral outer Subject: one line of printable ASCII, at most 200 characters.

@@ -47,6 +47,8 @@ struct DeliverAction: Sendable, Equatable {
     var otherwise: FallbackAction = .defer
     var protectSubject = false
     var subjectText = Decision.defaultOuterSubject
+    /// `portal: {expiry, notice_subject, sender_copy, read_receipt}`; nil: the portal's defaults.
+    var portal: PortalOptions?
 }
 
 /// What a rule adds to its action: `add_header`, `strip_subject_tag`, `notify_sender`.

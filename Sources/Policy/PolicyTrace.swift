@@ -36,6 +36,8 @@ public struct PolicyTrace: Sendable, Codable, Equatable {
     public var protectSubject: Bool = false
     /// The neutral outer Subject those copies show; nil unless `protectSubject`.
     public var outerSubject: String?
+    /// The rule's `deliver.portal` options (deliver only; nil: the portal's defaults).
+    public var portal: PortalOptions? = nil
 }
 
 public struct RecipientVerdict: Sendable {

@@ -1,6 +1,8 @@
 // Renders verdicts for `sealgate policy explain`: readable text, or JSON with sorted keys.
 // Both show finding types and counts only, never samples.
 import Foundation
+import MailCore
+import YAMLSyntax
 
 public enum PolicyTraceRenderer {
     /// `extra` gives lines to print after a recipient's trace (indented like its requirement line).
@@ -22,6 +24,7 @@ public enum PolicyTraceRenderer {
             if t.protectSubject, let outer = t.outerSubject {
                 out += "     protect_subject: yes (outer Subject: \(outer))\n"
             }
+            if let portal = t.portal { out += "     portal: \(portalOptions(portal))\n" }
             let d = verdict.decision
             if !d.addHeaders.isEmpty { out += "     add headers: \(d.addHeaders.map { "\($0.name): \($0.value)" }.joined(separator: "; "))\n" }
             if !d.stripSubjectTags.isEmpty { out += "     strip subject tags: \(d.stripSubjectTags.joined(separator: ", "))\n" }
@@ -29,6 +32,14 @@ public enum PolicyTraceRenderer {
             for line in extra(verdict) { out += "     \(line)\n" }
         }
         return out
+    }
+
+    /// `expiry 14d, notice subject no, sender copy yes, read receipt no`.
+    static func portalOptions(_ p: PortalOptions) -> String {
+        func yesNo(_ on: Bool) -> String { on ? "yes" : "no" }
+        let expiry = p.expiry.map { DurationSyntax.format($0) } ?? "the portal's default (30d)"
+        return "expiry \(expiry), notice subject \(yesNo(p.noticeSubject)), sender copy \(yesNo(p.senderCopy)), "
+            + "read receipt \(yesNo(p.readReceipt))"
     }
 
     static func findings(_ t: PolicyTrace) -> String {

@@ -29,3 +29,36 @@ public struct Inspection: Sendable {
 public protocol MessageInspector: Sendable {
     func inspect(message: [UInt8], sender: MailAddress?, recipients: [RecipientSpec], client: ClientInfo) async -> Inspection
 }
+
+/// One message inspected and made ready for the queue: the envelope with its decisions and findings,
+/// and the message as policy rewrote it (SMTP's end of DATA and the portal's secure reply share it).
+public struct InspectedMessage: Sendable {
+    public var envelope: Envelope
+    public var message: [UInt8]
+
+    public init(envelope: Envelope, message: [UInt8]) { self.envelope = envelope; self.message = message }
+}
+
+/// What `attachDecisions` found: the message to queue, or the reply when policy rejects every recipient.
+public enum InspectionOutcome: Sendable {
+    case accepted(InspectedMessage)
+    case rejectedByPolicy(SMTPReply)
+}
+
+extension MessageInspector {
+    /// Runs the scan and the policy once for the message.
+    public func attachDecisions(to envelope: Envelope, message: [UInt8]) async -> InspectionOutcome {
+        let inspection = await inspect(message: message, sender: envelope.sender, recipients: envelope.recipients,
+                                       client: envelope.client)
+        if let reply = inspection.rejectionOfAll { return .rejectedByPolicy(reply) }
+        var envelope = envelope
+        envelope.decisions = inspection.decisions
+        envelope.findings = inspection.findings
+        var message = message
+        if let rewritten = inspection.rewritten {
+            message = rewritten
+            envelope.size = message.count
+        }
+        return .accepted(InspectedMessage(envelope: envelope, message: message))
+    }
+}

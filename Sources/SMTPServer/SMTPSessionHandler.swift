@@ -220,17 +220,13 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         var message = message
         let queueID = envelope.queueID
         if let inspector {
-            let inspection = await inspector.inspect(message: message, sender: envelope.sender,
-                                                     recipients: envelope.recipients, client: envelope.client)
-            if let reply = inspection.rejectionOfAll {
+            switch await inspector.attachDecisions(to: envelope, message: message) {
+            case .rejectedByPolicy(let reply):
                 logger.info("\(queueID): rejected by policy: \(reply)")
                 return .failure(DeliveryError(reply.status ?? EnhancedStatus(5, 7, 1), reply.lines.joined(separator: " "), reply: reply))
-            }
-            envelope.decisions = inspection.decisions
-            envelope.findings = inspection.findings
-            if let rewritten = inspection.rewritten {
-                message = rewritten
-                envelope.size = message.count
+            case .accepted(let inspected):
+                envelope = inspected.envelope
+                message = inspected.message
             }
         }
         do {

@@ -29,4 +29,13 @@ public enum DurationSyntax {
         guard let n = Int(digits), n <= maximum / factor else { return failure("longer than 100 years") }
         return .success(TimeInterval(n * factor))
     }
+
+    /// The inverse of `parse` for whole seconds: the largest unit that divides evenly (`14d`, `90m`, `45s`).
+    public static func format(_ seconds: TimeInterval) -> String {
+        let whole = Int(seconds.rounded())
+        for (symbol, factor) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)] where whole != 0 && whole % factor == 0 {
+            return "\(whole / factor)\(symbol)"
+        }
+        return "\(whole)s"
+    }
 }

@@ -49,6 +49,7 @@ final class ConfigDecoder {
         if let node = top["keys"] { decodeKeys(node) }
         if let node = top["smime"] { decodeSMIME(node) }
         if let node = top["pgp"] { decodePGP(node) }
+        if let node = top["portal"] { decodePortal(node, keyMark: top.keyNode("portal")?.mark) }
         checkFiles()
     }
 

@@ -69,6 +69,23 @@ enum ConfigValueParsers {
         return (String(parts[0]), String(parts[1]), false)
     }
 
+    /// The portal's base URL: `https://HOST[:PORT][/PATH]`, no query, fragment or user; returned
+    /// without a trailing slash. Plain http is refused: the link's token must never cross in clear.
+    static func portalBaseURL(_ text: String) -> Result<String, YAMLValueError> {
+        let example = "e.g. \"https://portal.clinic.example\""
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased() else {
+            return .failure(.init("bad URL '\(text)': \(example)"))
+        }
+        guard scheme == "https" else { return .failure(.init("'\(text)' must use https (links carry a secret), \(example)")) }
+        guard let host = url.host, !host.isEmpty else { return .failure(.init("'\(text)' has no host, \(example)")) }
+        guard url.query == nil, url.fragment == nil, url.user == nil, url.password == nil else {
+            return .failure(.init("'\(text)' must not have a query, a fragment or a user name, \(example)"))
+        }
+        var out = text
+        while out.hasSuffix("/") { out.removeLast() }
+        return .success(out)
+    }
+
     /// Makes `path` absolute against `base` and removes `.`, `..` and trailing slashes.
     static func resolvePath(_ path: String, base: String) -> String {
         let joined = path.hasPrefix("/") ? path : base + "/" + path

@@ -71,6 +71,8 @@ public struct GatewayConfig: Sendable {
     public var smimeSigning: [SMIMESigningConfig] = []
     public var smimeDomainCiphers: [String: SMIMECipher] = [:]
     public var pgpSigning: [PGPSigningConfig] = []
+    /// `portal:`; nil when the file has no such section (then the portal rung is not configured).
+    public var portal: PortalConfig? = nil
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {

@@ -11,28 +11,37 @@ import ServiceLifecycle
 
 public enum PortalServer {
     /// The service the daemon runs in its service group. Throws when the certificate or key cannot be read.
+    /// `onServerRunning` runs once the listener is bound (the daemon says "ready" only after it);
+    /// `eventLoopGroup` is the daemon's own (nil: NIO's shared singleton, for tests).
     public static func make(settings: PortalServerSettings, pickup: any PortalPickupService, templates: PortalTemplates,
-                            logger: Logger) throws -> some Service {
+                            logger: Logger, eventLoopGroup: (any EventLoopGroup)? = nil,
+                            onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) throws -> some Service {
         try application(settings: settings, pickup: pickup, templates: templates, logger: logger,
-                        tlsConfiguration: try tlsConfiguration(settings))
+                        tlsConfiguration: try tlsConfiguration(settings), eventLoopGroup: eventLoopGroup,
+                        onServerRunning: onServerRunning)
     }
 
     /// The application; `make` gives it TLS, tests drive it in memory without (`tlsConfiguration: nil`).
     public static func application(settings: PortalServerSettings, pickup: any PortalPickupService, templates: PortalTemplates,
-                                   logger: Logger, tlsConfiguration: TLSConfiguration?) throws -> some ApplicationProtocol {
+                                   logger: Logger, tlsConfiguration: TLSConfiguration?, eventLoopGroup: (any EventLoopGroup)? = nil,
+                                   onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+        throws -> some ApplicationProtocol {
         // No access log: no middleware logs requests, and no route logs a path, a query or a cookie
         // (the link's token is in the path). The server name is not announced.
         let router = router(settings: settings, pickup: pickup, templates: templates)
         let configuration = ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil)
+        let groupProvider: EventLoopGroupProvider = eventLoopGroup.map { .shared($0) } ?? .singleton
         // A connection idle for a minute is closed (nginx's client_body_timeout): a slow client cannot
         // hold connections open for ever.
         guard let tlsConfiguration else {
             return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-                               configuration: configuration, logger: logger)
+                               configuration: configuration, onServerRunning: onServerRunning, eventLoopGroupProvider: groupProvider,
+                               logger: logger)
         }
         return Application(router: router, server: try .tls(.http1(configuration: .init(idleTimeout: .seconds(60))),
                                                              tlsConfiguration: tlsConfiguration),
-                           configuration: configuration, logger: logger)
+                           configuration: configuration, onServerRunning: onServerRunning, eventLoopGroupProvider: groupProvider,
+                           logger: logger)
     }
 
     static func router(settings: PortalServerSettings, pickup: any PortalPickupService,

@@ -1,0 +1,114 @@
+// Decoding `portal:`: the pickup site's listener, certificate, base URL, store, pepper file, names
+// and limits. The certificate, key and templates are loaded now, so check-config finds bad ones.
+import Foundation
+import MailCore
+import NIOSSL
+import Portal
+import Yams
+import YAMLSyntax
+
+extension ConfigDecoder {
+    func decodePortal(_ node: Node, keyMark: Mark?) {
+        guard let section = reader.section(node, name: "portal", allowed: ConfigSchema.portal, keyMark: keyMark) else { return }
+        var portal = PortalConfig.defaults(baseDirectory: baseDirectory, hostname: config.hostname)
+        if let n = section["listen"], let text = reader.string(n, "portal.listen"),
+           let address = reader.value(ConfigValueParsers.listenAddress(text), n, "portal.listen") {
+            portal.host = address.host; portal.port = address.port
+            if let clash = config.listeners.first(where: { $0.host == address.host && $0.port == address.port }) {
+                reader.error("portal.listen: \(text) is already the address of listener '\(clash.name)'", at: n)
+            }
+        }
+        if let n = section["base_url"], let text = reader.string(n, "portal.base_url") {
+            if let url = reader.value(ConfigValueParsers.portalBaseURL(text), n, "portal.base_url") { portal.baseURL = url }
+        } else if section["listen"] != nil {
+            portal.baseURL = "https://\(HostPort.render(host: portal.host, port: portal.port))"
+        }
+        decodePortalTLS(section, into: &portal, sectionMark: keyMark)
+        if let n = section["store"], let text = nonEmpty(n, "portal.store") { portal.storePath = resolve(text) }
+        if let n = section["pepper_file"], let text = nonEmpty(n, "portal.pepper_file") { portal.pepperPath = resolve(text) }
+        if let n = section["organisation"], let text = nonEmpty(n, "portal.organisation") {
+            if text.contains(where: \.isNewline) || text.count > 200 {
+                reader.error("portal.organisation: must be one line of at most 200 characters", at: n)
+            } else {
+                portal.organisation = text
+            }
+        }
+        if let n = section["notice_from"], let text = reader.string(n, "portal.notice_from") {
+            do { portal.noticeFrom = try MailAddressParser.parse(text, allowUTF8: true) } catch {
+                reader.error("portal.notice_from: '\(text)' is not a mail address: \(error)", at: n)
+            }
+        }
+        if let n = section["templates"], let text = nonEmpty(n, "portal.templates") {
+            portal.templatesPath = resolve(text)
+            do { _ = try PortalTemplates(overrides: portal.templatesPath) } catch {
+                reader.error("portal.templates: \(error)", at: n)
+            }
+        }
+        decodePortalLimits(section, into: &portal)
+        config.portal = portal
+    }
+
+    private func decodePortalTLS(_ section: YAMLMapping, into portal: inout PortalConfig, sectionMark: Mark?) {
+        var certificateMark = sectionMark, keyMark = sectionMark
+        if let n = section["tls"], let tls = reader.section(n, name: "portal.tls", allowed: ConfigSchema.tls) {
+            if let c = tls["certificate"], let text = nonEmpty(c, "portal.tls.certificate") {
+                portal.certificatePath = resolve(text); certificateMark = c.mark
+            }
+            if let k = tls["key"], let text = nonEmpty(k, "portal.tls.key") { portal.keyPath = resolve(text); keyMark = k.mark }
+        }
+        // The same loaders PortalServer uses at start: missing, unreadable and garbage files fail here.
+        do { _ = try NIOSSLCertificate.fromPEMFile(portal.certificatePath) } catch {
+            reader.error("portal.tls.certificate: cannot load \(portal.certificatePath): \(error) "
+                         + "(scripts/run generates development certificates)", at: certificateMark)
+        }
+        do { _ = try NIOSSLPrivateKey(file: portal.keyPath, format: .pem) } catch {
+            reader.error("portal.tls.key: cannot load \(portal.keyPath): \(error)", at: keyMark)
+        }
+    }
+
+    private func decodePortalLimits(_ section: YAMLMapping, into portal: inout PortalConfig) {
+        if let n = section["password_cost"], let v = reader.integer(n, "portal.password_cost", in: 10...22) { portal.passwordCost = v }
+        let durations: [(String, WritableKeyPath<PortalConfig, TimeInterval>, ClosedRange<TimeInterval>)] = [
+            // The issue asks 10–15 minutes; shorter is allowed, longer is not (a code is a bearer secret in a mailbox).
+            ("code_lifetime", \.codeLifetime, 60...900),
+            ("session_lifetime", \.sessionLifetime, 60...86400),
+            ("sweep_interval", \.sweepInterval, 60...86400),
+        ]
+        for (key, path, range) in durations {
+            guard let n = section[key], let v = reader.duration(n, "portal.\(key)") else { continue }
+            if range.contains(v) { portal[keyPath: path] = v } else {
+                reader.error("portal.\(key): must be from \(Int(range.lowerBound))s to \(Int(range.upperBound))s", at: n)
+            }
+        }
+        if let n = section["codes_per_hour"], let v = reader.integer(n, "portal.codes_per_hour", in: 1...100) { portal.codesPerHour = v }
+        if let n = section["lockout"], let lockout = reader.section(n, name: "portal.lockout", allowed: ConfigSchema.portalLockout) {
+            if let f = lockout["failures"], let v = reader.integer(f, "portal.lockout.failures", in: 1...100) { portal.lockoutFailures = v }
+            if let d = lockout["duration"], let v = reader.duration(d, "portal.lockout.duration") {
+                if (60...7 * 86400).contains(v) { portal.lockoutDuration = v } else {
+                    reader.error("portal.lockout.duration: must be from 1m to 7d", at: d)
+                }
+            }
+        }
+        if let n = section["reply"], let reply = reader.section(n, name: "portal.reply", allowed: ConfigSchema.portalReply) {
+            if let s = reply["max_size"], let v = reader.byteSize(s, "portal.reply.max_size", minimum: 1024) {
+                if v > config.maxMessageSize {
+                    reader.error("portal.reply.max_size: \(v) bytes is more than limits.max_message_size (\(config.maxMessageSize))", at: s)
+                } else {
+                    portal.replyMaxSize = v
+                }
+            }
+            if let c = reply["max_attachments"], let v = reader.integer(c, "portal.reply.max_attachments", in: 0...100) {
+                portal.replyMaxAttachments = v
+            }
+        }
+    }
+
+    private func nonEmpty(_ node: Node, _ name: String) -> String? {
+        guard let text = reader.string(node, name) else { return nil }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            reader.error("\(name): must not be empty", at: node)
+            return nil
+        }
+        return text
+    }
+}
