@@ -1,5 +1,5 @@
 // PortalSink: where the ladder's `portal` rung hands a message for one recipient. Declared here;
-// the portal issue implements it. Until then no sink is configured and the rung is skipped.
+// Gateway implements it (StorePortalSink over the Portal target); without a portal the rung is skipped.
 
 import MailCore
 

@@ -48,7 +48,7 @@ public enum ControlClient {
             response.append(contentsOf: chunk[0..<n])
             if chunk[0..<n].contains(0x0A) { break }
         }
-        guard let decoded = try? JSONDecoder().decode(ControlResponse.self, from: response) else {
+        guard let decoded = try? ControlCodec.decode(ControlResponse.self, from: response) else {
             throw ControlClientError.protocolError("unreadable response")
         }
         return decoded

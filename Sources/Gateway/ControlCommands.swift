@@ -1,5 +1,6 @@
 // ControlCommands: what the daemon does for each control-socket request. Every command that
-// changes the queue or reveals a body is written to the audit log as an admin_action.
+// changes the queue or reveals a body is written to the audit log as an admin_action; portal_*
+// requests go to PortalControlCommands.
 
 import Audit
 import Delivery
@@ -7,6 +8,7 @@ import Foundation
 import Logging
 import MailCore
 import NIOPosix
+import Portal
 import Queue
 
 final class ControlCommands: @unchecked Sendable {
@@ -15,12 +17,17 @@ final class ControlCommands: @unchecked Sendable {
     private let audit: AuditRecorder
     private let pool: NIOThreadPool
     private let logger: Logger
+    private let portal: PortalControlCommands
 
-    init(manager: QueueManager, reloader: Reloader, audit: AuditRecorder, pool: NIOThreadPool, logger: Logger) {
+    /// `portal`: the daemon's PortalAdmin, nil when the config has no portal: section.
+    init(manager: QueueManager, reloader: Reloader, audit: AuditRecorder, pool: NIOThreadPool, logger: Logger,
+         portal: PortalAdmin? = nil) {
         self.manager = manager; self.reloader = reloader; self.audit = audit; self.pool = pool; self.logger = logger
+        self.portal = PortalControlCommands(admin: portal, logger: logger)
     }
 
     func execute(_ request: ControlRequest) async -> ControlResponse {
+        if PortalControlCommands.handles(request.command) { return await portal.execute(request) }
         let id = request.queueID.flatMap(QueueID.init)
         if request.queueID != nil && id == nil { return ControlResponse(ok: false, message: "malformed queue ID") }
         do {

@@ -71,7 +71,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         let eventLoop = context.eventLoop
         Task {
             let response: ControlResponse
-            if let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line.utf8)) {
+            if let request = try? ControlCodec.decode(ControlRequest.self, from: Data(line.utf8)) {
                 response = await commands.execute(request)
             } else {
                 response = ControlResponse(ok: false, message: "malformed request")

@@ -126,7 +126,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         }
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
-                                                              audit: stores.outbox, pool: pool, logger: logger),
+                                                              audit: stores.outbox, pool: pool, logger: logger,
+                                                              portal: portalRuntime?.admin),
                                     group: group, logger: logger)
         do {
             try await control.start()

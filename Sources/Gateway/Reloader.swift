@@ -78,6 +78,8 @@ enum RestartOnlyKeys {
         if a.dkimDomains != b.dkimDomains { out.append("dkim") }  // the signer loads its keys at start
         // The organisation's signing keys and the cipher table are read once, when the service is made.
         if a.smimeSigning != b.smimeSigning || a.smimeDomainCiphers != b.smimeDomainCiphers { out.append("smime") }
+        // The portal's listener, certificate, store, pepper and limits are opened once, at start.
+        if a.portal != b.portal { out.append("portal") }
         if a.pgpSigning != b.pgpSigning { out.append("pgp") }
         if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
         if a.smarthost != b.smarthost || a.deliveryPort != b.deliveryPort || a.retrySteps != b.retrySteps

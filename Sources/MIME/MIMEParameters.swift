@@ -96,19 +96,6 @@ enum MIMEParameters {
     }
 
     private static func percentDecoded(_ v: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(v.count)
-        var i = v.startIndex
-        while i < v.endIndex {
-            if v[i] == UInt8(ascii: "%"), i + 2 < v.endIndex,
-               let hi = MIMEBytes.hexValue(v[i + 1]), let lo = MIMEBytes.hexValue(v[i + 2]) {
-                out.append(hi << 4 | lo)
-                i += 3
-            } else {
-                out.append(v[i])
-                i += 1
-            }
-        }
-        return out
+        HexEscapes.decode(v, escape: UInt8(ascii: "%"))
     }
 }

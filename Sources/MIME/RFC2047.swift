@@ -92,23 +92,6 @@ public enum RFC2047 {
 
     /// The "Q" encoding: "_" is a space, "=XX" a byte.
     private static func qDecode(_ text: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count)
-        var i = text.startIndex
-        while i < text.endIndex {
-            let c = text[i]
-            if c == UInt8(ascii: "_") {
-                out.append(MIMEBytes.space)
-            } else if c == UInt8(ascii: "="), i + 2 < text.endIndex,
-                      let hi = MIMEBytes.hexValue(text[i + 1]), let lo = MIMEBytes.hexValue(text[i + 2]) {
-                out.append(hi << 4 | lo)
-                i += 3
-                continue
-            } else {
-                out.append(c)
-            }
-            i += 1
-        }
-        return out
+        HexEscapes.decode(text, escape: UInt8(ascii: "="), space: UInt8(ascii: "_"))
     }
 }

@@ -63,7 +63,8 @@ struct PolicyCommand: ParsableCommand {
                                                now: Date(), probing: config, port: probeOptions.port)
             } else {
                 out = policy.explain(message: bytes, envelope: envelope, authenticatedUser: auth, clientIP: clientIP,
-                                     overTLS: tls, scanner: scanner, json: json, keysDirectory: config.keysDirectory)
+                                     overTLS: tls, scanner: scanner, json: json, keysDirectory: config.keysDirectory,
+                                     portalConfigured: config.portal != nil)
             }
             print(out, terminator: "")
         }

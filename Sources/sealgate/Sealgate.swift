@@ -1,4 +1,4 @@
-// The sealgate command line: serve, check-config, user, queue, audit, policy, scan, probe, dkim and keys subcommands.
+// The sealgate command line: serve, check-config, user, queue, portal, audit, policy, scan, probe, dkim and keys subcommands.
 // Each subcommand is a thin shell over the Gateway target.
 
 import ArgumentParser
@@ -10,7 +10,7 @@ struct Sealgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sealgate",
         abstract: "A secure SMTP relay for protected health information.",
-        subcommands: [Serve.self, CheckConfig.self, Reload.self, UserCommand.self, QueueCommand.self, AuditCommand.self,
+        subcommands: [Serve.self, CheckConfig.self, Reload.self, UserCommand.self, QueueCommand.self, PortalCommand.self, AuditCommand.self,
                       PolicyCommand.self, Scan.self, Probe.self, DKIMCommand.self,
                       KeysCommand.self])
 }

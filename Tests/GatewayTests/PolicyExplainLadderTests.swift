@@ -96,6 +96,16 @@ final class PolicyExplainLadderTests: XCTestCase {
         XCTAssertNil(entries[2]["ladder"], "a rejected recipient has no ladder")
     }
 
+    func testWithAPortalConfiguredThePortalRungIsAvailable() throws {
+        let config = try ConfigFixtures.config(ConfigFixtures.minimal, in: dir)
+        let text = try policy(rules).explain(message: FacadeFixtures.message(body: "hello"),
+                                             envelope: try ExplainEnvelope(from: "a@example.org", to: ["carol@partner.example"]),
+                                             authenticatedUser: nil, clientIP: nil, overTLS: false, scanner: try ScanFacade(config: config),
+                                             json: false, keysDirectory: config.keysDirectory, portalConfigured: true)
+        XCTAssertTrue(text.contains("tls: decided at connect time; portal: "), text)
+        XCTAssertFalse(text.contains("portal: not configured"), text)
+    }
+
     func testACertificatePastItsEndIsExpiredWithItsDay() throws {
         let config = try ConfigFixtures.config(ConfigFixtures.minimal, in: dir)
         let cert = try certificate(for: "bob@partner.example")

@@ -115,6 +115,14 @@ final class PortalConfigTests: XCTestCase {
                       clash.joined(separator: "\n"))
     }
 
+    func testAChangedPortalSectionNeedsARestart() throws {
+        let before = try ConfigFixtures.config(head + "portal: {}\n", in: dir)
+        let after = try ConfigFixtures.config(head + "portal: {organisation: \"Riverside Clinic\"}\n", in: dir)
+        XCTAssertEqual(RestartOnlyKeys.changed(from: before, to: after), ["portal"])
+        XCTAssertEqual(RestartOnlyKeys.changed(from: before, to: before), [])
+        XCTAssertEqual(RestartOnlyKeys.changed(from: try ConfigFixtures.config(head, in: dir), to: before), ["portal"])
+    }
+
     func testATemplateOverrideWithASyntaxErrorIsReported() throws {
         try FileManager.default.createDirectory(atPath: dir + "/look", withIntermediateDirectories: true)
         try Data("<main>{{#open}}never closed</main>".utf8).write(to: URL(fileURLWithPath: dir + "/look/pickup.mustache"))

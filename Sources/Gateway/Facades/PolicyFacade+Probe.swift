@@ -17,11 +17,12 @@ extension PolicyFacade {
     public func explain(message: [UInt8], envelope: ExplainEnvelope, authenticatedUser: String?, clientIP: String?,
                         overTLS: Bool, scanner: ScanFacade, json: Bool, keysDirectory: String, now: Date,
                         probing config: GatewayConfig, port: Int?) async throws -> String {
+        let portalConfigured = config.portal != nil
         let verdicts = evaluate(message: message, envelope: envelope, authenticatedUser: authenticatedUser, clientIP: clientIP,
                                 overTLS: overTLS, scanner: scanner)
         let store = RecipientKeyStore(directory: keysDirectory)
         var plans: [MailAddress: LadderPlan] = [:]
-        for verdict in verdicts { plans[verdict.recipient] = Self.plan(verdict, store: store, now: now) }
+        for verdict in verdicts { plans[verdict.recipient] = Self.plan(verdict, store: store, now: now, portalConfigured: portalConfigured) }
         let measuring = verdicts.filter { plans[$0.recipient]?.needsTLSMeasurement == true }
         var rungs: [MailAddress: MeasuredTLSRung] = [:]
         if !measuring.isEmpty {

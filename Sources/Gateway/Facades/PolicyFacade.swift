@@ -25,13 +25,15 @@ public struct PolicyFacade {
     /// (the JSON form ends with a newline, the text form already does). With `keysDirectory`, each
     /// recipient delivered to also gets its method ladder as far as the key store decides it at `now`
     /// (a `ladder:` line after its trace, `ladder` in JSON); `tls` stays decided at connect time.
+    /// `portalConfigured`: whether the config has a `portal:` section (else the rung reads "not configured").
     public func explain(message: [UInt8], envelope: ExplainEnvelope, authenticatedUser: String?, clientIP: String?,
                         overTLS: Bool, scanner: ScanFacade, json: Bool, keysDirectory: String? = nil,
-                        now: Date = Date()) -> String {
+                        now: Date = Date(), portalConfigured: Bool = false) -> String {
         let verdicts = evaluate(message: message, envelope: envelope, authenticatedUser: authenticatedUser, clientIP: clientIP,
                                 overTLS: overTLS, scanner: scanner)
         let store = keysDirectory.map(RecipientKeyStore.init(directory:))
-        let lines = { (verdict: RecipientVerdict) in store.flatMap { Self.plan(verdict, store: $0, now: now)?.explainLines } }
+        let lines = { (verdict: RecipientVerdict) in store.flatMap { Self.plan(verdict, store: $0, now: now, portalConfigured: portalConfigured)?.explainLines }
+        }
         if json { return PolicyTraceRenderer.json(verdicts, ladder: lines) + "\n" }
         return PolicyTraceRenderer.text(verdicts) { lines($0).map { ["ladder: " + $0.joined(separator: "; ")] } ?? [] }
     }
@@ -47,12 +49,12 @@ public struct PolicyFacade {
         return PolicyEvaluator(policy: policy).evaluate(facts)
     }
 
-    /// The ladder of a recipient delivered to; nil for reject, quarantine and hold. No portal in this release.
-    static func plan(_ verdict: RecipientVerdict, store: RecipientKeyStore, now: Date) -> LadderPlan? {
+    /// The ladder of a recipient delivered to; nil for reject, quarantine and hold.
+    static func plan(_ verdict: RecipientVerdict, store: RecipientKeyStore, now: Date, portalConfigured: Bool) -> LadderPlan? {
         guard case .deliver = verdict.decision.action else { return nil }
         return MethodLadder.plan(decision: verdict.decision, keys: { method in
             KeyStoreAvailability.availability(store, address: verdict.recipient, method: method, now: now)
-        }, portalConfigured: false)
+        }, portalConfigured: portalConfigured)
     }
 }
 

@@ -74,6 +74,12 @@ public struct PortalAdmin: Sendable {
     /// The lockouts in force now.
     public func lockouts() -> [PortalLockout] { limiter.lockouts(now: clock.now()) }
 
+    /// The lockouts in force now on this message or on its recipient.
+    public func lockouts(touching metadata: PortalMessageMetadata) -> [PortalLockout] {
+        let keys: Set<PortalLimitKey> = [.message(metadata.id), .recipient(metadata.recipient)]
+        return lockouts().filter { keys.contains($0.key) }
+    }
+
     static func expiredEvent(_ metadata: PortalMessageMetadata, actor: String?) -> PortalEvent {
         PortalEvent(kind: .expired, portalMessageID: metadata.id.text, queueID: metadata.queueID, recipient: metadata.recipient,
                     actor: actor)

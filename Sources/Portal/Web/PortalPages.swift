@@ -85,14 +85,15 @@ extension PortalPickupError {
     static let damagedOrUnknown = PortalPickupError.damaged
 }
 
-/// Sizes for people: "10 MB", "1.5 MB", "512 KB", "300 bytes" (units of 1024, as the config's "10MB" means).
+/// Sizes for people: "10 MB", "1.5 MB", "512 KB", "300 bytes", in units of 1000 as the config's
+/// size syntax means "10MB" (ByteSizeSyntax), so `reply.max_size: 10MB` reads "10 MB" on the form.
 enum PortalSizeText {
     static func describe(_ bytes: Int) -> String {
-        if bytes >= 1 << 20 {
-            let tenths = (bytes * 10 + (1 << 19)) >> 20
+        if bytes >= 1_000_000 {
+            let tenths = (bytes + 50_000) / 100_000
             return tenths % 10 == 0 ? "\(tenths / 10) MB" : "\(tenths / 10).\(tenths % 10) MB"
         }
-        if bytes >= 1 << 10 { return "\((bytes + 512) >> 10) KB" }
+        if bytes >= 1000 { return "\((bytes + 500) / 1000) KB" }
         return "\(bytes) byte\(bytes == 1 ? "" : "s")"
     }
 }

@@ -2,6 +2,7 @@
 // space, %XX a byte, names and values UTF-8; a repeated name keeps its first value.
 
 import Foundation
+import MIME
 
 struct PortalURLEncodedForm {
     private var values: [String: String] = [:]
@@ -18,31 +19,6 @@ struct PortalURLEncodedForm {
     subscript(name: String) -> String? { values[name] }
 
     static func decode(_ bytes: ArraySlice<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let c = bytes[i]
-            if c == UInt8(ascii: "+") {
-                out.append(0x20)
-            } else if c == UInt8(ascii: "%"), i + 2 < bytes.endIndex, let hi = hex(bytes[i + 1]), let lo = hex(bytes[i + 2]) {
-                out.append(hi << 4 | lo)
-                i += 3
-                continue
-            } else {
-                out.append(c)
-            }
-            i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        String(decoding: HexEscapes.decode(bytes, escape: UInt8(ascii: "%"), space: UInt8(ascii: "+")), as: UTF8.self)
     }
 }
