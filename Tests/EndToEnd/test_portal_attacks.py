@@ -15,7 +15,7 @@ from harness import browser as hb
 from harness import net, procs
 from harness.httpcount import CountingHTTPServer
 from harness.ladder import deciding, wait_decided
-from harness.portal import (ID, Mailbox, PortalWorld, clinic_sender, main_of, parsed, phi_mail, portal_records,
+from harness.portal import (ID, Mailbox, PortalWorld, audit_events, clinic_sender, main_of, parsed, phi_mail, portal_records,
                             problem_status, send, start_world, text_of, wait_portal_event)
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(hb.available() is not None, reason=str(hb.available()))]
@@ -422,7 +422,14 @@ def test_code_brute_force_reaches_lockout(world, browser):
                     "(the portal-admin helper builds it)")
     for target in (world.links[CAROL][1], CAROL, ip):
         world.pw.gw.cli_ok("portal", "unlock", target)
-    wait_portal_event(world.pw.gw, qid, "portal_unlock")
+    # One record per lifted scope; an unlock is an admin act, not tied to the message's queue id.
+    unlocks = procs.wait_until(lambda: (lambda u: u if len(u) >= 3 else None)(audit_events(world.pw.gw, "portal_unlock")),
+                               30, "three portal_unlock records")
+    [by_message] = [u for u in unlocks if "scope=message" in str(u.get("detail"))]
+    assert by_message.get("portal_message_id") == world.links[CAROL][1], by_message
+    assert sorted(re.search(r"scope=(\w+)", str(u.get("detail"))).group(1) for u in unlocks) == \
+        ["client", "message", "recipient"], unlocks
+    assert all(u.get("actor") for u in unlocks), f"an unlock names no admin: {unlocks}"
     index = len(box.codes())
     assert c.request_code().status_code == 200, "after the unlock a new code can be asked for"
     r = c.verify(box.wait_code(index))
