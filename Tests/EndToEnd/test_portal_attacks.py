@@ -25,8 +25,8 @@ DORA = "dora@brief.test"
 EXPIRY = 60  # seconds (policy's minimum, 1m): brief.test's messages expire this long after they are stored;
 # the test that waits for it runs late in this file, so the others take up most of that minute
 POLICY = f"""
-    # Written by test_portal_attacks: PHI to brief.test is kept {EXPIRY} s; patients.test's senders get a copy
-    # of the notice with a revoke link.
+    # Written by test_portal_attacks: PHI to brief.test is kept {EXPIRY} s and its notice names the subject;
+    # patients.test's senders get a copy of the notice with a revoke link, and a read receipt.
     rules:
       - name: portal-brief
         when: {{recipient_domain: brief.test, phi: true}}
@@ -35,7 +35,7 @@ POLICY = f"""
           min_tls: "1.2"
           methods: [smime, pgp, tls, portal]
           otherwise: portal
-          portal: {{expiry: {EXPIRY}s}}
+          portal: {{expiry: {EXPIRY}s, notice_subject: true}}
       - name: portal-patients-sender-copy
         when: {{recipient_domain: patients.test, phi: true}}
         deliver:
@@ -43,7 +43,7 @@ POLICY = f"""
           min_tls: "1.2"
           methods: [smime, pgp, tls, portal]
           otherwise: portal
-          portal: {{sender_copy: true}}
+          portal: {{sender_copy: true, read_receipt: true}}
     """
 REPLY_MAX = 64000  # portal.reply.max_size here, in bytes
 PAGE_CSP = ("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'")
@@ -121,9 +121,9 @@ def browser_pick_up(b, w: World, rcpt: str):
     box = w.box(rcpt)
     b.get(link)
     b.wait_for("button#send-code")
-    index = len(box.codes())
+    mark = box.mark()
     b.submit("button#send-code", "input#code")
-    b.find("input#code").send_keys(box.wait_code(index))
+    b.find("input#code").send_keys(box.wait_code(mark))
     b.submit("button#verify", "main#message")
 
 
@@ -223,6 +223,18 @@ def test_security_headers_and_cookie_flags(world, browser):
     browser.wait_for("main")
     [cookie] = [k for k in browser.cookies() if k["name"] == "__Host-sealgate"]
     assert cookie["secure"] and cookie["httpOnly"] and cookie.get("sameSite") == "Strict", cookie
+
+
+def test_the_sender_gets_one_read_receipt_however_many_sessions_open_it(world):
+    """ALICE's message was opened by the browser and by requests (two sessions) in the tests above."""
+    views = wait_portal_event(world.pw.gw, world.qids[ALICE], "portal_view", 2)
+    [receipt_rec] = wait_portal_event(world.pw.gw, world.qids[ALICE], "portal_read_receipt")
+    box = Mailbox(world.pw.clinic, world.sender)
+    receipts = box.wait(lambda ms: [d for d in ms if str(parsed(d)["Subject"]) == "Your secure message was opened"] or None,
+                        "the read receipt")
+    assert len(receipts) == 1 and ALICE in (text_of(parsed(receipts[0])) or ""), [text_of(parsed(d)) for d in receipts]
+    assert world.sent[ALICE].marker.encode() not in receipts[0] and world.sent[ALICE].subject.encode() not in receipts[0]
+    assert len(views) == 2, views
 
 
 # --- not entitled: 404, and the same page whether or not the message exists -------------------
@@ -330,6 +342,7 @@ def test_a_link_revoked_by_the_sender_is_410(world, browser):
     # The GET only asks: the recipient's link still works until the button is pressed.
     probe = world.pw.client()
     probe.arrive(world.links[ED][0])
+    before = world.box(ED).mark()
     assert probe.request_code().status_code == 200
     browser.submit("button#revoke", "main#revoked")
     assert_accessible(browser, "sender-revoked")
@@ -340,7 +353,7 @@ def test_a_link_revoked_by_the_sender_is_410(world, browser):
     r = c.request_code()
     assert r.status_code == 410 and "no longer available" in r.text, (r.status_code, r.text[:800])
     # The session that was waiting for its code is refused too.
-    assert probe.verify(world.box(ED).wait_code(0)).status_code in (404, 410)
+    assert probe.verify(world.box(ED).wait_code(before)).status_code in (404, 410)
 
 
 def portal_cli(w: World):
@@ -362,6 +375,11 @@ def test_an_admin_revoke_makes_the_link_410(world):
 
 def test_an_expired_link_is_410_no_longer_available(world, browser):
     [notice] = wait_portal_event(world.pw.gw, world.qids[DORA], "portal_notice")
+    # brief.test's rule lets the notice name the subject (notice_subject: true), patients.test's does not.
+    [dora_notice] = [d for d in world.box(DORA).all() if world.links[DORA][0] in (text_of(parsed(d)) or "")]
+    assert str(parsed(dora_notice)["Subject"]) == f"Secure message from Example Clinic: {world.sent[DORA].subject}"
+    [bob_notice] = [d for d in world.box(BOB).all() if world.links[BOB][0] in (text_of(parsed(d)) or "")]
+    assert world.sent[BOB].subject.encode() not in bob_notice
     import datetime
     stored = datetime.datetime.fromisoformat(notice["time"].replace("Z", "+00:00")).timestamp()
     procs.wait_until(lambda: time.time() > stored + EXPIRY + 1, EXPIRY + 30, "the message's expiry to pass", 0.5)
@@ -388,9 +406,9 @@ def test_code_brute_force_reaches_lockout(world, browser):
     c = world.pw.client(source_ip=ip)
     box = world.box(CAROL)
     assert 'id="send-code-form"' in c.arrive(world.links[CAROL][0]).text
-    index = len(box.codes())
+    mark = box.mark()
     assert c.request_code().status_code == 200
-    code = box.wait_code(index)
+    code = box.wait_code(mark)
     guesses = [f"{(int(code) + k * 7919) % 10**8:08d}" for k in range(1, 6)]
     statuses = []
     for g in guesses:
@@ -430,7 +448,7 @@ def test_code_brute_force_reaches_lockout(world, browser):
     assert sorted(re.search(r"scope=(\w+)", str(u.get("detail"))).group(1) for u in unlocks) == \
         ["client", "message", "recipient"], unlocks
     assert all(u.get("actor") for u in unlocks), f"an unlock names no admin: {unlocks}"
-    index = len(box.codes())
+    mark = box.mark()
     assert c.request_code().status_code == 200, "after the unlock a new code can be asked for"
-    r = c.verify(box.wait_code(index))
+    r = c.verify(box.wait_code(mark))
     assert r.status_code == 200 and re.search(rf"/message/{ID}$", r.url), (r.status_code, r.text[:500])

@@ -13,7 +13,6 @@ import subprocess
 import uuid
 
 from . import net, procs
-from .ladder import mailbox
 from .mxhosts import MXWorld, mx_delivery_overrides
 from .policyfiles import install_shipped, send_ok, synthetic_ssn, write_policy
 from .sealgate import Sealgate
@@ -224,6 +223,21 @@ def code_in(data: bytes) -> str | None:
     return codes[0]
 
 
+def delivered(host) -> list:
+    """The complete messages in an MXHost's Maildir (new/ and cur/; tmp/ holds files Postfix is still
+    writing, which it renames into new/), in name order. A file moved while listing is skipped."""
+    out = []
+    for sub in ("new", "cur"):
+        d = os.path.join(host.postfix.maildir, sub)
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            try:
+                with open(os.path.join(d, name), "rb") as f:
+                    out.append(f.read())
+            except FileNotFoundError:
+                continue
+    return out
+
+
 class Mailbox:
     """The messages to one address at its MX host, and waiting for new ones."""
 
@@ -231,7 +245,7 @@ class Mailbox:
         self.host, self.rcpt = host, rcpt
 
     def all(self) -> list:
-        return [d for d in mailbox(self.host) if addressed_to(d, self.rcpt)]
+        return [d for d in delivered(self.host) if addressed_to(d, self.rcpt)]
 
     def codes(self) -> list:
         return [c for c in (code_in(d) for d in self.all()) if c]
@@ -246,15 +260,25 @@ class Mailbox:
         except procs.Timeout as e:
             raise AssertionError(f"{e}\n--- maillog:\n{self.host.log()[-3000:]}") from None
 
-    def wait_notice(self, base_url: str, index: int = 0, timeout: float = 45) -> tuple[str, str, str]:
-        """The link of the index-th notice (0: the first) to this address."""
-        return self.wait(lambda ms: (lambda ls: ls[index] if len(ls) > index else None)(
-            [l for l in (link_in(d, base_url) for d in ms) if l]), f"portal notice #{index + 1}", timeout)
+    def mark(self) -> frozenset:
+        """The Message-IDs of what is here now; wait_code(mark) and wait_notice(url, mark) then wait
+        for a message that is not among them (Maildir names do not sort by arrival within a second)."""
+        return frozenset(str(parsed(d).get("Message-ID", "")) for d in self.all())
 
-    def wait_code(self, index: int, timeout: float = 45) -> str:
-        """The code of the index-th code mail (0: the first) to this address."""
-        return self.wait(lambda ms: (lambda cs: cs[index] if len(cs) > index else None)(
-            [c for c in (code_in(d) for d in ms) if c]), f"code mail #{index + 1}", timeout)
+    def _new(self, after: frozenset, value, what: str, timeout: float):
+        def pick(ms):
+            found = [v for d in ms if str(parsed(d).get("Message-ID", "")) not in after for v in [value(d)] if v]
+            assert len(found) <= 1, f"more than one new {what} for {self.rcpt}: {found}"
+            return found[0] if found else None
+        return self.wait(pick, what, timeout)
+
+    def wait_notice(self, base_url: str, after: frozenset = frozenset(), timeout: float = 45) -> tuple[str, str, str]:
+        """The link of the one notice to this address that arrived since `after` (a mark())."""
+        return self._new(after, lambda d: link_in(d, base_url), "portal notice", timeout)
+
+    def wait_code(self, after: frozenset = frozenset(), timeout: float = 45) -> str:
+        """The code of the one code mail to this address that arrived since `after` (a mark())."""
+        return self._new(after, code_in, "code mail", timeout)
 
 
 def portal_records(gw: Sealgate, qid: str) -> list:
@@ -348,10 +372,10 @@ class PortalClient:
         """Link, code (the next one to reach `box`), verify: returns the message page's path."""
         r = self.arrive(link)
         assert r.status_code == 200 and 'id="send-code-form"' in r.text, (r.status_code, r.url, r.text[:1500])
-        index = len(box.codes())
+        mark = box.mark()
         r = self.request_code()
         assert r.status_code == 200 and 'id="verify-form"' in r.text, (r.status_code, r.text[:1500])
-        r = self.verify(box.wait_code(index))
+        r = self.verify(box.wait_code(mark))
         assert r.status_code == 200 and re.search(rf"/message/{ID}$", r.url), (r.status_code, r.url, r.text[:1500])
         return r.url[len(self.base):]
 
