@@ -32,7 +32,7 @@ struct InboundSettingsBuilder {
         let chain = try NIOSSLCertificate.fromPEMFile(config.tlsCertificatePath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: config.tlsKeyPath, format: .pem)
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-        tls.minimumTLSVersion = .tlsv12
+        config.tlsCiphers.apply(to: &tls)
         return try NIOSSLContext(configuration: tls)
     }
 }

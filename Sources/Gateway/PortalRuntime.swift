@@ -42,9 +42,11 @@ struct PortalRuntime {
         let admin = PortalAdmin(store: store, executor: pool, audit: audit, limiter: pickup.limiter, clock: clock)
         let sweeper = PortalExpirySweeper(store: store, executor: pool, audit: audit, clock: clock,
                                           interval: config.sweepInterval, logger: logger)
-        let serverSettings = PortalServerSettings(host: config.host, port: config.port, certificatePath: config.certificatePath,
+        var serverSettings = PortalServerSettings(host: config.host, port: config.port, certificatePath: config.certificatePath,
                                                   keyPath: config.keyPath, replyMaxSize: config.replyMaxSize,
                                                   replyMaxAttachments: config.replyMaxAttachments)
+        // Browsers all speak ECDHE with an AEAD: the portal never needs the wider list.
+        serverSettings.cipherSuites = InboundCipherPolicy.forwardSecretSuites
         let server = try PortalServer.make(settings: serverSettings, pickup: pickup, templates: templates, logger: logger,
                                            eventLoopGroup: group, onServerRunning: { _ in await onRunning() })
         return PortalRuntime(config: config, intake: intake, admin: admin, sweeper: sweeper, server: server)

@@ -50,7 +50,7 @@ extension ConfigDecoder {
 
     private func decodePortalTLS(_ section: YAMLMapping, into portal: inout PortalConfig, sectionMark: Mark?) {
         var certificateMark = sectionMark, keyMark = sectionMark
-        if let n = section["tls"], let tls = reader.section(n, name: "portal.tls", allowed: ConfigSchema.tls) {
+        if let n = section["tls"], let tls = reader.section(n, name: "portal.tls", allowed: ConfigSchema.portalTLS) {
             if let c = tls["certificate"], let text = nonEmpty(c, "portal.tls.certificate") {
                 portal.certificatePath = resolve(text); certificateMark = c.mark
             }

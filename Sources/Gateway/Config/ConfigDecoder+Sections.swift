@@ -44,6 +44,7 @@ extension ConfigDecoder {
             config.tlsKeyPath = resolve(path)
             keyKeyMark = tls.keyNode("key")?.mark
         }
+        if let n = tls["ciphers"], let v = reader.choice(n, "tls.ciphers", as: InboundCipherPolicy.self) { config.tlsCiphers = v }
     }
 
     func decodeLimits(_ node: Node) {

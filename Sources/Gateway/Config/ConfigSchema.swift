@@ -8,7 +8,8 @@ enum ConfigSchema {
     static let scanner = ["mrn_context_words", "mrn_pattern", "health_terms", "context_window"]
     static let listener = ["name", "address", "tls", "auth"]
     static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
-    static let tls = ["certificate", "key"]
+    static let tls = ["certificate", "key", "ciphers"]
+    static let portalTLS = ["certificate", "key"]
     static let delivery = ["smarthost", "port", "retry", "retry_after", "max_lifetime", "ca_file", "connect_timeout",
                            "concurrency", "destination_concurrency",
                            "tls", "observations", "ratchet", "ratchet_expiry", "mta_sts_cache"]

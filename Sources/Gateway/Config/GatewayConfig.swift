@@ -14,6 +14,8 @@ public struct GatewayConfig: Sendable {
     public var normalizeBareNewlineNetworks: [IPNetwork]
     public var tlsCertificatePath: String
     public var tlsKeyPath: String
+    /// `tls.ciphers`: the TLS 1.2 suites the SMTP listeners offer.
+    public var tlsCiphers: InboundCipherPolicy = .forwardSecret
     public var spoolPath: String
     public var spoolKeyPath: String
     public var controlSocketPath: String

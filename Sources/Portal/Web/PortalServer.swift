@@ -60,6 +60,7 @@ public enum PortalServer {
         let key = try NIOSSLPrivateKey(file: settings.keyPath, format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
+        if !settings.cipherSuites.isEmpty { configuration.cipherSuiteValues = settings.cipherSuites }
         return configuration
     }
 }

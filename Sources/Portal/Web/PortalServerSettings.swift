@@ -1,6 +1,8 @@
 // PortalServerSettings: where the portal's HTTPS listener binds, its certificate and key files (PEM),
 // and the request-body limits the routes enforce while reading.
 
+import NIOSSL
+
 public struct PortalServerSettings: Sendable {
     public var host: String
     public var port: Int
@@ -13,6 +15,9 @@ public struct PortalServerSettings: Sendable {
     public var replyMaxAttachments: Int
     /// Room for the multipart framing around the reply's content.
     public var formOverhead: Int = 64 * 1024
+    /// The TLS 1.2 suites offered (empty: the TLS library's defaults). The daemon passes the
+    /// forward-secret AEAD list the SMTP listeners use by default.
+    public var cipherSuites: [NIOTLSCipher] = []
     /// A URL-encoded form (code, password, address) is never larger than this.
     public var smallFormMaxSize: Int = 16 * 1024
 
