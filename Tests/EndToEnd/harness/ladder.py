@@ -66,7 +66,11 @@ def mailbox(host) -> list:
     for sub in ("new", "cur", "tmp"):
         d = os.path.join(host.postfix.maildir, sub)
         for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-            out.append(open(os.path.join(d, name), "rb").read())
+            try:
+                with open(os.path.join(d, name), "rb") as f:
+                    out.append(f.read())
+            except FileNotFoundError:  # Postfix renamed it from tmp/ into new/ meanwhile
+                continue
     return out
 
 
