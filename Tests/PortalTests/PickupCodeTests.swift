@@ -197,6 +197,8 @@ final class PickupCodeTests: PortalPickupTestCase {
         XCTAssertEqual(unlocks.map(\.actor), ["ops", "ops", "ops"])
         XCTAssertEqual(unlocks.map(\.detail), ["scope=message", "scope=recipient", "scope=client"])
         XCTAssertEqual(unlocks[0].portalMessageID, deposit.metadata.id.text)
+        XCTAssertEqual(unlocks[0].queueID, deposit.metadata.queueID, "a message's unlock names its queue id")
+        XCTAssertNil(unlocks[1].queueID)
         XCTAssertEqual(unlocks[1].recipient, patient)
         XCTAssertEqual(unlocks[2].client, Self.client)
 

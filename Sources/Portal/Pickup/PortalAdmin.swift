@@ -63,7 +63,9 @@ public struct PortalAdmin: Sendable {
         for value in Set(values) { lifted += limiter.unlock(value: value) }
         for lockout in lifted {
             let key = lockout.key
-            try await record(PortalEvent(kind: .unlock, portalMessageID: key.scope == .message ? key.value : nil,
+            // A message's unlock names its queue id too, so `audit query --queue-id` shows it beside the lockout.
+            let queueID = key.scope == .message ? await queueID(ofMessage: key.value) : nil
+            try await record(PortalEvent(kind: .unlock, portalMessageID: key.scope == .message ? key.value : nil, queueID: queueID,
                                          recipient: key.scope == .recipient ? try? MailAddressParser.parse(key.value, allowUTF8: true) : nil,
                                          client: key.scope == .client ? key.value : nil, actor: actor,
                                          detail: "scope=\(key.scope.rawValue)"))
@@ -83,6 +85,13 @@ public struct PortalAdmin: Sendable {
     static func expiredEvent(_ metadata: PortalMessageMetadata, actor: String?) -> PortalEvent {
         PortalEvent(kind: .expired, portalMessageID: metadata.id.text, queueID: metadata.queueID, recipient: metadata.recipient,
                     actor: actor)
+    }
+
+    /// The queue id the message came from; nil when it is gone, damaged or not a message id.
+    private func queueID(ofMessage text: String) async -> QueueID? {
+        guard let id = PortalMessageID(text) else { return nil }
+        let store = self.store
+        return try? await executor.run { try store.metadata(of: id) }.queueID
     }
 
     private func messageID(_ text: String) throws -> PortalMessageID {
