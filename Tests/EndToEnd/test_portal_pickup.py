@@ -10,6 +10,7 @@ import os
 import re
 import uuid
 
+import dkim
 import pytest
 
 from harness import browser as hb
@@ -62,7 +63,7 @@ def browser_cookie_header(b) -> dict:
 @pytest.fixture(scope="module")
 def pickup(certs, tmp_path_factory):
     base = str(tmp_path_factory.mktemp("portal-pickup"))
-    pw = start_world(certs, base, ["patients.test"])
+    pw = start_world(certs, base, ["patients.test"], dkim=True)
     b = None
     try:
         sender = clinic_sender("dr")
@@ -148,6 +149,21 @@ def test_the_notice_reaches_the_patients_mx_with_the_link_and_no_phi(pickup):
     assert pickup.link in text_of(m, "plain") and pickup.link in text_of(m, "html"), "both parts carry the link"
     assert pickup.pw.mx(PATIENT).saw_sender("portal@clinic.test"), "the notice comes from notice_from"
     pickup.pw.mx(PATIENT).assert_untouched(pickup.sender, pickup.sent.mid)
+
+
+def test_the_notice_carries_the_clinics_dkim_signature(pickup):
+    records = pickup.pw.dkim_records
+
+    def dnsfunc(name, timeout=5):
+        return records.get(name.decode().rstrip("."))
+    raw = pickup.notice
+    assert b"DKIM-Signature:" in raw, raw[:800]
+    # The MX host's delivery adds its own headers on top; dkimpy verifies the signature below them.
+    signed = raw[raw.index(b"DKIM-Signature:"):]
+    assert dkim.verify(signed, dnsfunc=dnsfunc), "the notice's DKIM signature does not verify"
+    nl = b"\r\n" if b"\r\n" in signed else b"\n"
+    tampered = signed.replace(nl + b"Subject: ", nl + b"Subject: Re: ", 1)
+    assert tampered != signed and not dkim.verify(tampered, dnsfunc=dnsfunc), "a changed Subject still verifies"
 
 
 def test_following_the_link_sends_no_code_and_leaves_the_token_behind(pickup):

@@ -70,6 +70,7 @@ class PortalWorld:
     gw: Sealgate
     clinic: object            # the clinic's MXHost (replies and sender copies land here)
     patients: dict            # domain -> MXHost
+    dkim_records: dict = dataclasses.field(default_factory=dict)   # TXT owner -> value, with dkim=True
 
     @property
     def base_url(self) -> str:
@@ -97,11 +98,12 @@ class PortalWorld:
 
 def start_world(certs: str, base: str, patient_domains: list, policies: dict | None = None,
                 portal: dict | None = None, config: dict | None = None, keys=(), kinds: dict | None = None,
-                env: dict | None = None) -> PortalWorld:
+                env: dict | None = None, dkim: bool = False) -> PortalWorld:
     """MX hosts: mx.clinic.test ("ca": verified TLS) and one plaintext MX per patient domain
     (`kinds` may give another kind); DNS; a Sealgate with the shipped policies plus `policies`
     ({file name: text}), the portal (`portal` deep-merged into portal_config) and `keys` imported
-    (`sealgate keys import PATH`). Stop it with PortalWorld.stop()."""
+    (`sealgate keys import PATH`); with `dkim`, an Ed25519 DKIM key for the clinic's domain (the
+    notice_from domain) whose TXT record is in PortalWorld.dkim_records. Stop it with PortalWorld.stop()."""
     world = MXWorld(certs, os.path.join(base, "world"))
     clinic = world.host(f"mx.{CLINIC}", "ca")
     world.zone(CLINIC, "signed", [f"@ MX 10 mx.{CLINIC}.", clinic.a_record()])
@@ -126,10 +128,16 @@ def start_world(certs: str, base: str, patient_domains: list, policies: dict | N
             write_policy(gw, name, text)
         for k in keys:
             gw.cli_ok("keys", "import", k)
+        records = {}
+        if dkim:
+            owner, txt = gw.dkim_keygen(CLINIC, "p2026", "ed25519")
+            records[owner] = txt
+            gw.config["dkim"] = {"domains": {CLINIC: {"selector": "p2026", "key": f"certs/dkim/{CLINIC}.p2026.key"}}}
+            gw.write_config()
         gw.start()
         assert f"sealgate: portal on {gw.config['portal']['base_url']}" in gw.log(since_start=True), \
             f"the daemon did not say it serves the portal:\n{gw.log()[-3000:]}"
-        return PortalWorld(world, gw, clinic, patients)
+        return PortalWorld(world, gw, clinic, patients, records)
     except BaseException:
         if gw is not None:
             try:
