@@ -137,7 +137,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax",
-                                                        "Delivery", "MessageCrypto", "Portal", "SMTPServer", "TestSupport", nioPosix, logging], swiftSettings: settings),
+                                                        "Delivery", "MessageCrypto", "Portal", "SMTPServer", "TestSupport", nioPosix, nioSSL, logging], swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
             "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser"),
