@@ -50,7 +50,7 @@ struct PortalCommand: ParsableCommand {
 
     struct PurgeExpired: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "purge-expired", abstract: "Destroy every expired portal message now (the daemon also does this hourly).")
+            commandName: "purge-expired", abstract: "Destroy every expired portal message now (the daemon also does this every portal.sweep_interval).")
         @OptionGroup var options: ConfigOption
         @Flag(help: "A JSON array of the destroyed messages.") var json = false
         func run() throws { try PortalCommand.run(options) { $0.purgeExpired(json: json) } }
