@@ -16,7 +16,6 @@ final class PolicyPortalOptionsTests: XCTestCase {
     func testAbsentIsNilAndEveryKeyIsRead() {
         let plain = Fixture.policy("rules:\n  - name: r\n    deliver: {methods: [tls, portal]}\n")
         XCTAssertNil(PolicyEvaluator(policy: plain).evaluate(Fixture.facts())[0].decision.portal)
-        XCTAssertEqual(decision("{}"), decision("{}"))
         XCTAssertEqual(decision("{}").portal, PortalOptions())
         XCTAssertEqual(decision("{expiry: 14d, notice_subject: true, sender_copy: yes, read_receipt: true}").portal,
                        PortalOptions(expiry: 14 * 86400, noticeSubject: true, senderCopy: true, readReceipt: true))
