@@ -104,6 +104,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                                    audit: stores.outbox, pool: pool, group: group, clock: clock, logger: logger,
                                    onRunning: { portalBound.continuation.yield(true) })
         }
+        defer { portalRuntime?.passwordPool.shutdownGracefully { _ in } }
         let portalSink = portal ?? portalRuntime.map { StorePortalSink(intake: $0.intake) as any PortalSink }
         let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: delivery,
                                        group: group, pool: pool, clock: clock, logger: logger, routing: routing,
@@ -140,12 +141,13 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let hangup = ReloadSignal.install { _ = reloader.reload() }
         announce("ready")
 
+        var portalFailed = false
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await manager.run() }
             tasks.addTask { await AuditOutboxDrainer(outbox: stores.outbox, pool: pool, clock: clock).run() }
             if let portalRuntime { tasks.addTask { await portalRuntime.sweeper.run() } }
-            // Suspends until SIGTERM/SIGINT (ServiceLifecycle) or cancellation.
-            try? await gracefulShutdown()
+            // Suspends until SIGTERM/SIGINT (ServiceLifecycle), cancellation, or the portal's server ending.
+            portalFailed = await Self.untilShutdown(orEndOf: portalServer, ended: portalRuntime?.ended.stream, logger: logger)
             logger.info("shutting down: no new connections; finishing sessions in progress")
             for listener in listeners { await listener.stopAccepting() }
             registry.shutdownAll()
@@ -157,6 +159,34 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         hangup.cancel()
         // MTA-STS lookups run in tasks of their own: let them finish before the group goes.
         await mtaSTS.shutdown()
+        // A service manager restarts a daemon that fails; one that exits 0 it leaves stopped.
+        if portalFailed, let portalRuntime { throw PortalStartError(address: portalRuntime.config.listenDescription, error: nil, afterStart: true) }
+    }
+
+    /// Waits for the signal to shut down; true when the portal's server ended first (a failure: the
+    /// daemon stops rather than keep queueing mail for a portal nobody can reach).
+    private static func untilShutdown(orEndOf portal: Task<Void, Error>?, ended: AsyncStream<Void>?, logger: Logger) async -> Bool {
+        await withTaskGroup(of: Bool.self) { waits in
+            waits.addTask { (try? await gracefulShutdown()); return false }
+            if let portal, let ended {
+                waits.addTask {
+                    // Iterating ends at cancellation (awaiting the task's result would not).
+                    for await _ in ended {
+                        guard !Task.isCancelled else { return false }
+                        if case .failure(let error) = await portal.result {
+                            logger.critical("portal: the HTTPS server stopped: \(error); shutting down")
+                        } else {
+                            logger.critical("portal: the HTTPS server stopped; shutting down")
+                        }
+                        return true
+                    }
+                    return false
+                }
+            }
+            let first = await waits.next() ?? false
+            waits.cancelAll()
+            return first
+        }
     }
 
     /// Starts every configured listener; if one fails, those already started stop accepting before
@@ -189,8 +219,13 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         async throws -> Task<Void, Error>? {
         guard let runtime else { return nil }
         let server = runtime.server
+        let ended = runtime.ended
         let task = Task {
-            defer { bound.continuation.yield(false) }
+            defer {
+                bound.continuation.yield(false)
+                ended.continuation.yield(())
+                ended.continuation.finish()
+            }
             try await server.run()
         }
         var events = bound.stream.makeAsyncIterator()

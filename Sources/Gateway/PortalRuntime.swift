@@ -17,6 +17,15 @@ struct PortalRuntime {
     let admin: PortalAdmin
     let sweeper: PortalExpirySweeper
     let server: any Service
+    /// The portal's own threads for password hashing (shut down when the daemon stops).
+    let passwordPool: NIOThreadPool
+    /// Says once when the HTTPS server's run ends, for whatever reason (the daemon stops if it was not asked to).
+    let ended = AsyncStream<Void>.makeStream()
+
+    /// Threads that hash passwords, and how many hashes may run or wait at once before a sign-in is
+    /// answered 429 (scrypt's memory is held only while a hash runs: 2 × 128 MiB at the default cost).
+    static let passwordThreads = 2
+    static let passwordQueueLimit = 16
 
     /// Opens (or makes) the pepper file and the store, and builds the rest. `onRunning` is called once
     /// the HTTPS listener is bound.
@@ -35,8 +44,14 @@ struct PortalRuntime {
                                             codesPerHour: config.codesPerHour, failuresBeforeLockout: config.lockoutFailures,
                                             lockoutDuration: config.lockoutDuration, replyMaxSize: config.replyMaxSize,
                                             replyMaxAttachments: config.replyMaxAttachments)
+        // scrypt never runs on the daemon's pool: a flood of sign-ins would hold the threads spool
+        // commits and audit appends wait for.
+        let passwordPool = NIOThreadPool(numberOfThreads: passwordThreads)
+        passwordPool.start()
+        let passwords = PortalPasswordExecutor(base: passwordPool, maxInFlight: passwordQueueLimit)
         let pickup = PortalPickup(store: store, executor: pool, mailer: mailer, composer: composer, audit: audit, pepper: pepper,
-                                  settings: settings, clock: clock, randomness: randomness, logger: logger)
+                                  settings: settings, clock: clock, randomness: randomness, passwordExecutor: passwords,
+                                  logger: logger)
         let intake = PortalIntake(store: store, executor: pool, mailer: mailer, composer: composer, audit: audit, pepper: pepper,
                                   settings: settings, logger: logger)
         let admin = PortalAdmin(store: store, executor: pool, audit: audit, limiter: pickup.limiter, clock: clock)
@@ -47,9 +62,16 @@ struct PortalRuntime {
                                                   replyMaxAttachments: config.replyMaxAttachments)
         // Browsers all speak ECDHE with an AEAD: the portal never needs the wider list.
         serverSettings.cipherSuites = InboundCipherPolicy.forwardSecretSuites
-        let server = try PortalServer.make(settings: serverSettings, pickup: pickup, templates: templates, logger: logger,
+        let server: any Service
+        do {
+            server = try PortalServer.make(settings: serverSettings, pickup: pickup, templates: templates, logger: logger,
                                            eventLoopGroup: group, onServerRunning: { _ in await onRunning() })
-        return PortalRuntime(config: config, intake: intake, admin: admin, sweeper: sweeper, server: server)
+        } catch {
+            passwordPool.shutdownGracefully { _ in }
+            throw error
+        }
+        return PortalRuntime(config: config, intake: intake, admin: admin, sweeper: sweeper, server: server,
+                             passwordPool: passwordPool)
     }
 
     /// The pepper from its 0600 file; on the first start (no file yet) a new one is made and said so.
@@ -66,7 +88,10 @@ struct PortalRuntime {
 struct PortalStartError: Error, CustomStringConvertible {
     let address: String
     let error: (any Error)?
+    /// The server had been serving and stopped on its own (the daemon then shut down).
+    var afterStart = false
     var description: String {
-        "portal: cannot serve on \(address)" + (error.map { ": \($0)" } ?? ": the server stopped before it was ready")
+        if afterStart { return "portal: the HTTPS server on \(address) stopped while serving; the daemon shut down" }
+        return "portal: cannot serve on \(address)" + (error.map { ": \($0)" } ?? ": the server stopped before it was ready")
     }
 }

@@ -23,7 +23,8 @@ public enum LocalEnvelope {
 
     /// From `sender` (`<>` by default, so it can never bounce back) to `recipient`; NOTIFY=NEVER with the
     /// null sender (a DSN would have nowhere to go), the RFC 3461 default otherwise. SMTPUTF8 is set only
-    /// when an address needs it (RFC 6531); 8BITMIME only when the message has 8-bit bytes.
+    /// when an address or a header field needs it (RFC 6531, RFC 6532: a UTF-8 address in Reply-To);
+    /// 8BITMIME only when the message has 8-bit bytes.
     public static func make(queueID: QueueID, to recipient: MailAddress, message: [UInt8], hostname: String,
                             kind: LocalMailKind, now: Date, sender: MailAddress? = nil) -> Envelope {
         let client = ClientInfo(address: clientAddress, port: 0, hostname: clientName, helo: hostname,
@@ -31,7 +32,19 @@ public enum LocalEnvelope {
         return Envelope(queueID: queueID, sender: sender,
                         recipients: [RecipientSpec(address: recipient, notify: sender == nil ? [.never] : nil)],
                         bodyType: message.contains { $0 >= 0x80 } ? .eightBitMIME : .sevenBit,
-                        smtputf8: recipient.needsSMTPUTF8 || sender?.needsSMTPUTF8 == true, size: message.count,
+                        smtputf8: recipient.needsSMTPUTF8 || sender?.needsSMTPUTF8 == true || hasUTF8Header(message),
+                        size: message.count,
                         arrival: now, client: client)
+    }
+
+    /// Whether the header section (up to the first empty line) has a byte above 0x7F.
+    static func hasUTF8Header(_ message: [UInt8]) -> Bool {
+        var previous: UInt8 = 0x0A
+        for byte in message {
+            if byte >= 0x80 { return true }
+            if byte == 0x0A && previous == 0x0A { return false }
+            if byte != 0x0D { previous = byte }
+        }
+        return false
     }
 }

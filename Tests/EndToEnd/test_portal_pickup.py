@@ -196,7 +196,15 @@ def test_the_reply_with_its_attachment_reaches_the_senders_mx(pickup):
     m = parsed(pickup.reply)
     assert str(m["Subject"]) == f"Re: {pickup.sent.subject}", m["Subject"]
     assert str(m["In-Reply-To"]).strip() == f"<{pickup.sent.mid}>", m["In-Reply-To"]
-    assert PATIENT in str(m["From"]), m["From"]
+    # From is the portal's address named for the patient, Reply-To the patient: the clinic's DKIM key
+    # signs it, so the clinic's own DMARC check passes.
+    assert PATIENT in str(m["From"]) and "<portal@clinic.test>" in str(m["From"]), m["From"]
+    assert PATIENT in str(m["Reply-To"]), m["Reply-To"]
+    records = pickup.pw.dkim_records
+    raw = pickup.reply
+    assert b"DKIM-Signature:" in raw, raw[:800]
+    assert dkim.verify(raw[raw.index(b"DKIM-Signature:"):], dnsfunc=lambda name, timeout=5: records.get(name.decode().rstrip("."))), \
+        "the reply's DKIM signature does not verify"
     assert REPLY_MARKER in (text_of(m) or ""), text_of(m)
     files = [(p.get_filename(), p.get_payload(decode=True)) for p in m.walk() if p.is_attachment()]
     assert files == [("my-notes.txt", REPLY_FILE)], files

@@ -19,13 +19,15 @@ final class PortalConfigTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
     private let head = ConfigFixtures.minimal + "hostname: gw.example.test\n"
+    /// The least a portal section needs.
+    private let url = "base_url: \"https://portal.clinic.example\""
 
-    func testNoSectionNoPortalAndAnEmptySectionTakesTheDefaults() throws {
+    func testNoSectionNoPortalAndASectionWithItsBaseURLTakesTheDefaults() throws {
         XCTAssertNil(try ConfigFixtures.config(head, in: dir).portal)
-        let portal = try XCTUnwrap(try ConfigFixtures.config(head + "portal: {}\n", in: dir).portal)
+        let portal = try XCTUnwrap(try ConfigFixtures.config(head + "portal: {\(url)}\n", in: dir).portal)
         XCTAssertEqual(portal.host, "127.0.0.1")
         XCTAssertEqual(portal.port, 8443)
-        XCTAssertEqual(portal.baseURL, "https://127.0.0.1:8443")
+        XCTAssertEqual(portal.baseURL, "https://portal.clinic.example")
         XCTAssertEqual(portal.certificatePath, dir + "/certs/portal.pem")
         XCTAssertEqual(portal.storePath, dir + "/var/portal")
         XCTAssertEqual(portal.pepperPath, dir + "/var/portal.pepper")
@@ -76,21 +78,40 @@ final class PortalConfigTests: XCTestCase {
         XCTAssertEqual(portal.sweepInterval, 600)
     }
 
-    func testTheBaseURLFollowsTheListenAddressWhenNotGiven() throws {
-        let portal = try XCTUnwrap(try ConfigFixtures.config(head + "portal: {listen: \"127.0.0.3:4443\"}\n", in: dir).portal)
-        XCTAssertEqual(portal.baseURL, "https://127.0.0.3:4443")
+    func testTheBaseURLIsRequiredAndIsTheSiteRoot() throws {
+        let missing = ConfigFixtures.diagnostics(head + "portal: {listen: \"0.0.0.0:443\"}\n", in: dir)
+        XCTAssertEqual(missing.count, 1, missing.joined(separator: "\n"))
+        XCTAssertTrue(missing.first?.contains("sealgate.yaml:3:1: error: portal.base_url: required") ?? false,
+                      missing.joined(separator: "\n"))
+        let path = ConfigFixtures.diagnostics(head + "portal: {base_url: \"https://clinic.example/portal\"}\n", in: dir)
+        XCTAssertEqual(path.count, 1, path.joined(separator: "\n"))
+        XCTAssertTrue(path.first?.contains("must be the site's root, without a path") ?? false, path.joined(separator: "\n"))
+        for root in ["https://portal.clinic.example/", "https://portal.clinic.example:8443"] {
+            let portal = try XCTUnwrap(try ConfigFixtures.config(head + "portal: {base_url: \"\(root)\"}\n", in: dir).portal)
+            XCTAssertEqual(portal.baseURL, root.hasSuffix("/") ? String(root.dropLast()) : root)
+        }
+    }
+
+    func testThePepperMayNotSitInsideTheStore() {
+        let found = ConfigFixtures.diagnostics(head + "portal: {\(url), store: var/portal, pepper_file: var/portal/pepper}\n", in: dir)
+        XCTAssertEqual(found.count, 1, found.joined(separator: "\n"))
+        XCTAssertTrue(found.first?.contains("sealgate.yaml:3:85: error: portal.pepper_file: var/portal/pepper is inside portal.store (var/portal)") ?? false,
+                      found.joined(separator: "\n"))
+        XCTAssertTrue(ConfigFixtures.diagnostics(head + "portal: {\(url), store: var/portal, pepper_file: var/portal.pepper}\n",
+                                                 in: dir).isEmpty, "a sibling of the store is fine")
     }
 
     func testBadValuesAreReportedAtTheirPlace() {
         func one(_ body: String) -> String {
-            let found = ConfigFixtures.diagnostics(head + "portal:\n" + body + "\n", in: dir)
+            let lines = body.contains("base_url") ? body : "  \(url)\n" + body
+            let found = ConfigFixtures.diagnostics(head + "portal:\n" + lines + "\n", in: dir)
             XCTAssertEqual(found.count, 1, found.joined(separator: "\n"))
             return found.first ?? ""
         }
         XCTAssertTrue(one("  base_url: \"http://portal.example\"").contains("sealgate.yaml:4:13: error: portal.base_url: 'http://portal.example' must use https"))
         XCTAssertTrue(one("  base_url: \"https://portal.example/?x=1\"").contains("must not have a query"))
         XCTAssertTrue(one("  listen: \"portal.example:443\"").contains("portal.listen: bad address"))
-        XCTAssertTrue(one("  code_lifetime: 1h").contains("sealgate.yaml:4:18: error: portal.code_lifetime: must be from 60s to 900s"))
+        XCTAssertTrue(one("  code_lifetime: 1h").contains("sealgate.yaml:5:18: error: portal.code_lifetime: must be from 60s to 900s"))
         XCTAssertTrue(one("  password_cost: 9").contains("portal.password_cost"))
         XCTAssertTrue(one("  notice_from: \"not an address\"").contains("portal.notice_from: 'not an address' is not a mail address"))
         XCTAssertTrue(one("  reply: {max_size: 1GB}").contains("more than limits.max_message_size"))
@@ -102,22 +123,35 @@ final class PortalConfigTests: XCTestCase {
 
     func testAGarbageKeyAndAListenerClashAreReported() throws {
         try Data("not a key".utf8).write(to: URL(fileURLWithPath: dir + "/certs/bad.key"))
-        let bad = ConfigFixtures.diagnostics(head + "portal: {tls: {key: certs/bad.key}}\n", in: dir)
+        let bad = ConfigFixtures.diagnostics(head + "portal: {\(url), tls: {key: certs/bad.key}}\n", in: dir)
         XCTAssertEqual(bad.count, 1, bad.joined(separator: "\n"))
         XCTAssertTrue(bad.first?.contains("portal.tls.key: cannot load") ?? false, bad.joined(separator: "\n"))
         let clash = ConfigFixtures.diagnostics(head + """
         listeners: [{name: relay, address: "127.0.0.1:2525", tls: none, auth: none}]
-        portal: {listen: "127.0.0.1:2525"}
+        portal: {listen: "127.0.0.1:2525", \(url)}
 
         """, in: dir)
         XCTAssertEqual(clash.count, 1, clash.joined(separator: "\n"))
         XCTAssertTrue(clash.first?.contains("portal.listen: 127.0.0.1:2525 is already the address of listener 'relay'") ?? false,
                       clash.joined(separator: "\n"))
+        // A wildcard takes the port on every address.
+        let wildcard = ConfigFixtures.diagnostics(head + """
+        listeners: [{name: relay, address: "0.0.0.0:2525", tls: none, auth: none}]
+        portal: {listen: "127.0.0.1:2525", \(url)}
+
+        """, in: dir)
+        XCTAssertEqual(wildcard.count, 1, wildcard.joined(separator: "\n"))
+        XCTAssertTrue(wildcard.first?.contains("is already the address of listener 'relay'") ?? false, wildcard.joined(separator: "\n"))
+        XCTAssertTrue(ConfigFixtures.diagnostics(head + """
+        listeners: [{name: relay, address: "0.0.0.0:2525", tls: none, auth: none}]
+        portal: {listen: "127.0.0.1:2526", \(url)}
+
+        """, in: dir).isEmpty, "another port is fine")
     }
 
     func testAChangedPortalSectionNeedsARestart() throws {
-        let before = try ConfigFixtures.config(head + "portal: {}\n", in: dir)
-        let after = try ConfigFixtures.config(head + "portal: {organisation: \"Riverside Clinic\"}\n", in: dir)
+        let before = try ConfigFixtures.config(head + "portal: {\(url)}\n", in: dir)
+        let after = try ConfigFixtures.config(head + "portal: {\(url), organisation: \"Riverside Clinic\"}\n", in: dir)
         XCTAssertEqual(RestartOnlyKeys.changed(from: before, to: after), ["portal"])
         XCTAssertEqual(RestartOnlyKeys.changed(from: before, to: before), [])
         XCTAssertEqual(RestartOnlyKeys.changed(from: try ConfigFixtures.config(head, in: dir), to: before), ["portal"])
@@ -126,7 +160,7 @@ final class PortalConfigTests: XCTestCase {
     func testATemplateOverrideWithASyntaxErrorIsReported() throws {
         try FileManager.default.createDirectory(atPath: dir + "/look", withIntermediateDirectories: true)
         try Data("<main>{{#open}}never closed</main>".utf8).write(to: URL(fileURLWithPath: dir + "/look/pickup.mustache"))
-        let found = ConfigFixtures.diagnostics(head + "portal: {templates: look}\n", in: dir)
+        let found = ConfigFixtures.diagnostics(head + "portal: {\(url), templates: look}\n", in: dir)
         XCTAssertEqual(found.count, 1, found.joined(separator: "\n"))
         XCTAssertTrue(found.first?.contains("portal.templates:") ?? false, found.joined(separator: "\n"))
         XCTAssertTrue(found.first?.contains("pickup.mustache") ?? false, found.joined(separator: "\n"))

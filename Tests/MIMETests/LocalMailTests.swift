@@ -73,6 +73,21 @@ final class LocalMailTests: XCTestCase {
         XCTAssertEqual([ascii.dsn.envelope.smtputf8, ascii.notice.envelope.smtputf8], [false, false])
     }
 
+    func testSMTPUTF8WhenAHeaderFieldHasUTF8AndNotForAUTF8Body() throws {
+        let to = try addr("alice@example.org")
+        func envelope(_ text: String) -> Envelope {
+            LocalEnvelope.make(queueID: QueueID.generate(node: 1), to: to, message: Array(text.utf8), hostname: "gw.example.test",
+                               kind: .portalReply, now: Date(timeIntervalSince1970: 0), sender: to)
+        }
+        let header = envelope("From: a@example.org\r\nReply-To: <jos\u{e9}@example.org>\r\n\r\nhi\r\n")
+        XCTAssertTrue(header.smtputf8, "a UTF-8 address in Reply-To needs SMTPUTF8 (RFC 6532)")
+        let body = envelope("From: a@example.org\r\nSubject: =?UTF-8?B?w6k=?=\r\n\r\nJos\u{e9}\r\n")
+        XCTAssertFalse(body.smtputf8, "8-bit text in the body needs 8BITMIME only")
+        XCTAssertEqual(body.bodyType, .eightBitMIME)
+        XCTAssertFalse(envelope("\r\nJos\u{e9}").smtputf8, "an empty header section")
+        XCTAssertFalse(envelope("From: a@example.org\n\nJos\u{e9}").smtputf8, "bare LF line ends")
+    }
+
     func testNeitherKindQuotesTheOriginalSubjectOrBody() throws {
         let (dsn, notice) = try both(sender: "alice@example.org")
         for message in [dsn, notice] {

@@ -12,6 +12,35 @@ struct InlineExecutor: PortalBlockingExecutor {
     func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try work() }
 }
 
+/// An executor that holds every job until `releaseAll()` (to see what runs concurrently).
+final class HeldExecutor: PortalBlockingExecutor, @unchecked Sendable {
+    private let lock = NSLock()
+    private var held: [CheckedContinuation<Void, Never>] = []
+    var heldCount: Int { lock.withLock { held.count } }
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        await withCheckedContinuation { continuation in lock.withLock { held.append(continuation) } }
+        return try work()
+    }
+
+    func releaseAll() {
+        let all = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            defer { held.removeAll() }
+            return held
+        }
+        all.forEach { $0.resume() }
+    }
+
+    /// Waits (up to about five seconds) until `count` jobs are held; false if they never are.
+    func waitUntilHolding(_ count: Int) async -> Bool {
+        for _ in 0..<5000 {
+            if heldCount >= count { return true }
+            try? await Task.sleep(nanoseconds: 1_000_000)
+        }
+        return heldCount >= count
+    }
+}
+
 /// A lock-protected list the fakes append to.
 final class Recorded<Element>: @unchecked Sendable {
     private let lock = NSLock()

@@ -30,12 +30,13 @@ class PortalPickupTestCase: PortalTestCase {
         pickup = makePickup()
     }
 
-    func makePickup(_ change: (inout PortalPickupSettings) -> Void = { _ in }) -> PortalPickup {
+    func makePickup(passwordExecutor: (any PortalBlockingExecutor)? = nil, limiter: PortalAttemptLimiter? = nil,
+                    _ change: (inout PortalPickupSettings) -> Void = { _ in }) -> PortalPickup {
         change(&settings)
         let lines = logLines
         return PortalPickup(store: store, executor: InlineExecutor(), mailer: mailer, composer: composer, audit: audit,
                             pepper: pepper, settings: settings, clock: clock,
-                            randomness: randomness, logger: Logger(label: "test") { _ in RecordingLogHandler(lines: lines) })
+                            randomness: randomness, limiter: limiter, passwordExecutor: passwordExecutor, logger: Logger(label: "test") { _ in RecordingLogHandler(lines: lines) })
     }
 
     var admin: PortalAdmin {

@@ -136,7 +136,7 @@ final class PortalMailComposerTests: XCTestCase {
         XCTAssertTrue(texts(bytes)["text/plain"]?.contains("patient@example.org") == true)
     }
 
-    func testTheReplyGoesFromTheRecipientWithItsFilesInBase64() throws {
+    func testTheReplyGoesFromThePortalForTheRecipientWithItsFilesInBase64() throws {
         let binary = (0..<300).map { UInt8($0 % 256) }
         let facts = PortalReplyFacts(from: patient, to: doctor, envelopeSender: noticeFrom, subject: "Re: RE: Your résults",
                                      inReplyTo: "<m1@clinic.example>", body: "Thanks!\nSee you.",
@@ -146,8 +146,10 @@ final class PortalMailComposerTests: XCTestCase {
         assertCRLFOnly(bytes)
         let root = MIMEParser.parse(bytes)
         XCTAssertEqual(root.contentType.mimeType, "multipart/mixed")
-        XCTAssertEqual(root.headers["from"], "<patient@example.org>")
-        XCTAssertEqual(root.headers["sender"], "<portal@clinic.example>")
+        XCTAssertEqual(root.headers["from"], "\"patient@example.org via Riverside Clinic\" <portal@clinic.example>",
+                       "From is the portal's address (signed by the organisation's DKIM key), named for the recipient")
+        XCTAssertEqual(root.headers["reply-to"], "<patient@example.org>")
+        XCTAssertNil(root.headers["sender"])
         XCTAssertEqual(root.headers["to"], "<doctor@clinic.example>")
         XCTAssertEqual(RFC2047.decode(root.headers["subject"] ?? ""), "Re: Your résults")
         XCTAssertEqual(root.headers["in-reply-to"], "<m1@clinic.example>")
@@ -161,6 +163,28 @@ final class PortalMailComposerTests: XCTestCase {
         XCTAssertEqual(PortalPartWalk.decoded(root.children[1]), binary)
         XCTAssertEqual(root.children[2].contentType.mimeType, "application/octet-stream", "an unsafe declared type is not copied")
         for line in String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n") { XCTAssertLessThanOrEqual(line.utf8.count, 998) }
+    }
+
+    func testTheEncodedReplyBoundHoldsForTheLargestReply() throws {
+        let files = (0..<3).map { n in PortalUpload(filename: "scan-\(n).pdf", contentType: "application/pdf",
+                                                     bytes: (0..<100_000).map { UInt8(($0 * 7 + n) % 256) }) }
+        let body = String(repeating: "ü", count: 1000)
+        let size = body.utf8.count + files.reduce(0) { $0 + $1.bytes.count }
+        let bytes = try composer().reply(PortalReplyFacts(from: patient, to: doctor, envelopeSender: noticeFrom, subject: "Hello",
+                                                          inReplyTo: "<m1@clinic.example>", body: body, attachments: files))
+        let bound = PortalMailComposer.encodedReplySize(upTo: size, attachments: files.count)
+        XCTAssertLessThanOrEqual(bytes.count, bound)
+        XCTAssertGreaterThan(bytes.count, size * 4 / 3, "the files are in base64")
+        // All text, none of it ASCII: base64, not a tripling quoted-printable.
+        let text = String(repeating: "\u{1F600}", count: 20_000)
+        let encoded = try composer().reply(PortalReplyFacts(from: patient, to: doctor, envelopeSender: noticeFrom, subject: "Hello",
+                                                            inReplyTo: nil, body: text, attachments: []))
+        XCTAssertEqual(MIMEParser.parse(encoded).transferEncoding, "base64")
+        XCTAssertEqual(String(decoding: PortalPartWalk.decoded(MIMEParser.parse(encoded)), as: UTF8.self), text)
+        XCTAssertLessThanOrEqual(encoded.count, PortalMailComposer.encodedReplySize(upTo: text.utf8.count, attachments: 0))
+        let ascii = try composer().reply(PortalReplyFacts(from: patient, to: doctor, envelopeSender: noticeFrom, subject: "Hello",
+                                                          inReplyTo: nil, body: "Thank you, see you Monday.", attachments: []))
+        XCTAssertEqual(MIMEParser.parse(ascii).transferEncoding, "quoted-printable")
     }
 
     func testAReplyWithoutFilesIsOneTextPart() throws {

@@ -14,14 +14,21 @@ extension ConfigDecoder {
         if let n = section["listen"], let text = reader.string(n, "portal.listen"),
            let address = reader.value(ConfigValueParsers.listenAddress(text), n, "portal.listen") {
             portal.host = address.host; portal.port = address.port
-            if let clash = config.listeners.first(where: { $0.host == address.host && $0.port == address.port }) {
+            // A wildcard address takes the port on every address: it clashes with any host on that port.
+            let wildcard: (String) -> Bool = { $0 == "0.0.0.0" || $0 == "::" || $0.isEmpty }
+            if let clash = config.listeners.first(where: {
+                address.port != 0 && $0.port == address.port && ($0.host == address.host || wildcard($0.host) || wildcard(address.host))
+            }) {
                 reader.error("portal.listen: \(text) is already the address of listener '\(clash.name)'", at: n)
             }
         }
+        // Required: every notice names it, and the listen address says nothing of the name recipients
+        // reach (a wildcard, a loopback address behind a TLS passthrough, a NAT).
         if let n = section["base_url"], let text = reader.string(n, "portal.base_url") {
             if let url = reader.value(ConfigValueParsers.portalBaseURL(text), n, "portal.base_url") { portal.baseURL = url }
-        } else if section["listen"] != nil {
-            portal.baseURL = "https://\(HostPort.render(host: portal.host, port: portal.port))"
+        } else if section["base_url"] == nil {
+            reader.error("portal.base_url: required: the https address recipients open from their notice, "
+                         + "e.g. \"https://portal.clinic.example\"", at: keyMark)
         }
         decodePortalTLS(section, into: &portal, sectionMark: keyMark)
         if let n = section["store"], let text = nonEmpty(n, "portal.store") { portal.storePath = resolve(text) }
@@ -45,6 +52,12 @@ extension ConfigDecoder {
             }
         }
         decodePortalLimits(section, into: &portal)
+        // The pepper must not sit with the store: a copy of one would then be a copy of both.
+        if portal.pepperPath.hasPrefix(portal.storePath + "/") || portal.pepperPath == portal.storePath {
+            reader.error("portal.pepper_file: \(portal.pepperPath) is inside portal.store (\(portal.storePath)); "
+                         + "keep the pepper outside the store, so a copy of the store alone opens nothing",
+                         at: section["pepper_file"] ?? section["store"] ?? node)
+        }
         config.portal = portal
     }
 
@@ -90,15 +103,18 @@ extension ConfigDecoder {
             }
         }
         if let n = section["reply"], let reply = reader.section(n, name: "portal.reply", allowed: ConfigSchema.portalReply) {
+            if let c = reply["max_attachments"], let v = reader.integer(c, "portal.reply.max_attachments", in: 0...100) {
+                portal.replyMaxAttachments = v
+            }
             if let s = reply["max_size"], let v = reader.byteSize(s, "portal.reply.max_size", minimum: 1024) {
-                if v > config.maxMessageSize {
-                    reader.error("portal.reply.max_size: \(v) bytes is more than limits.max_message_size (\(config.maxMessageSize))", at: s)
+                // The reply leaves as a message: its files in base64, so it must fit the message limit encoded.
+                let encoded = PortalMailComposer.encodedReplySize(upTo: v, attachments: portal.replyMaxAttachments)
+                if encoded > config.maxMessageSize {
+                    reader.error("portal.reply.max_size: \(v) bytes is more than limits.max_message_size (\(config.maxMessageSize)) "
+                                 + "allows once encoded (a reply that size is up to \(encoded) bytes as a message, in base64)", at: s)
                 } else {
                     portal.replyMaxSize = v
                 }
-            }
-            if let c = reply["max_attachments"], let v = reader.integer(c, "portal.reply.max_attachments", in: 0...100) {
-                portal.replyMaxAttachments = v
             }
         }
     }

@@ -81,6 +81,11 @@ enum ConfigValueParsers {
         guard url.query == nil, url.fragment == nil, url.user == nil, url.password == nil else {
             return .failure(.init("'\(text)' must not have a query, a fragment or a user name, \(example)"))
         }
+        // The pages live at the site's root and the session cookie is __Host- (Path=/): a sub-path
+        // would break both, so the portal gets a host name (or port) of its own.
+        guard url.path.isEmpty || url.path == "/" else {
+            return .failure(.init("'\(text)' must be the site's root, without a path (the portal serves its pages at /), \(example)"))
+        }
         var out = text
         while out.hasSuffix("/") { out.removeLast() }
         return .success(out)

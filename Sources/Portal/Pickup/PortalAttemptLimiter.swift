@@ -26,6 +26,14 @@ public struct PortalLockout: Sendable, Equatable {
     public var until: Date
 }
 
+/// Whether an attempt may go ahead.
+enum PortalAttemptStart: Equatable {
+    case started
+    case locked(until: Date)
+    /// As many attempts are still running as could still fail before a lockout: wait for them.
+    case crowded
+}
+
 /// What one more failure did: how many tries are left before a lockout, and the lockouts it started.
 struct PortalFailureOutcome: Sendable {
     var remaining: Int
@@ -43,6 +51,8 @@ public final class PortalAttemptLimiter: @unchecked Sendable {
     private var failures: [PortalLimitKey: [Date]] = [:]
     private var locks: [PortalLimitKey: Date] = [:]
     private var sends: [PortalLimitKey: [Date]] = [:]
+    /// Attempts begun and not yet finished (a password being hashed), per key.
+    private var pending: [PortalLimitKey: Int] = [:]
     let failuresBeforeLockout: Int
     let lockoutDuration: TimeInterval
 
@@ -57,28 +67,68 @@ public final class PortalAttemptLimiter: @unchecked Sendable {
 
     /// Counts one failure against each key; a key reaching the limit is locked now (its failures cleared).
     func recordFailure(_ keys: [PortalLimitKey], now: Date) -> PortalFailureOutcome {
+        lock.withLock { recordFailureLocked(keys, now: now) }
+    }
+
+    /// Begins an attempt whose verdict comes later (a password hashed on another thread). Refused when a
+    /// key is locked, or when its failures in the window plus the attempts still running reach the limit:
+    /// so concurrent attempts can never check more than `failuresBeforeLockout` passwords before a lockout.
+    func beginAttempt(_ keys: [PortalLimitKey], now: Date) -> PortalAttemptStart {
         lock.withLock {
-            prune(now: now)
-            var started: [PortalLockout] = []
-            var most = 0
+            if let until = untilLocked(keys, now: now) { return .locked(until: until) }
             for key in keys {
-                guard untilLocked([key], now: now) == nil else { continue }
-                var recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < PortalAttemptLimiter.window }
-                recent.append(now)
-                if recent.count >= failuresBeforeLockout {
-                    let lockout = PortalLockout(key: key, until: now.addingTimeInterval(lockoutDuration))
-                    locks[key] = lockout.until
-                    failures[key] = nil
-                    started.append(lockout)
-                } else {
-                    failures[key] = recent
-                    most = max(most, recent.count)
-                }
+                let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < PortalAttemptLimiter.window }.count
+                if recent + (pending[key] ?? 0) >= failuresBeforeLockout { return .crowded }
             }
-            let until = untilLocked(keys, now: now)
-            return PortalFailureOutcome(remaining: until == nil ? failuresBeforeLockout - most : 0, started: started,
-                                        lockedUntil: until)
+            for key in keys { pending[key, default: 0] += 1 }
+            return .started
         }
+    }
+
+    /// Ends an attempt `beginAttempt` started without a failure (a success, or no verdict at all).
+    func endAttempt(_ keys: [PortalLimitKey]) {
+        lock.withLock { release(keys) }
+    }
+
+    /// Ends an attempt `beginAttempt` started with a failure, counted as `recordFailure` counts it.
+    func failAttempt(_ keys: [PortalLimitKey], now: Date) -> PortalFailureOutcome {
+        lock.withLock {
+            release(keys)
+            return recordFailureLocked(keys, now: now)
+        }
+    }
+
+    private func release(_ keys: [PortalLimitKey]) {
+        for key in keys {
+            let left = (pending[key] ?? 1) - 1
+            pending[key] = left > 0 ? left : nil
+        }
+    }
+
+    /// Attempts begun and not finished on `key` (for tests).
+    func pendingAttempts(_ key: PortalLimitKey) -> Int { lock.withLock { pending[key] ?? 0 } }
+
+    private func recordFailureLocked(_ keys: [PortalLimitKey], now: Date) -> PortalFailureOutcome {
+        prune(now: now)
+        var started: [PortalLockout] = []
+        var most = 0
+        for key in keys {
+            guard untilLocked([key], now: now) == nil else { continue }
+            var recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < PortalAttemptLimiter.window }
+            recent.append(now)
+            if recent.count >= failuresBeforeLockout {
+                let lockout = PortalLockout(key: key, until: now.addingTimeInterval(lockoutDuration))
+                locks[key] = lockout.until
+                failures[key] = nil
+                started.append(lockout)
+            } else {
+                failures[key] = recent
+                most = max(most, recent.count)
+            }
+        }
+        let until = untilLocked(keys, now: now)
+        return PortalFailureOutcome(remaining: until == nil ? failuresBeforeLockout - most : 0, started: started,
+                                    lockedUntil: until)
     }
 
     /// Forgets the failures of `keys` (after a success); lockouts stand.

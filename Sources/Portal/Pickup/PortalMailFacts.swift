@@ -57,11 +57,11 @@ public struct PortalReceiptFacts: Sendable {
 }
 
 public struct PortalReplyFacts: Sendable {
-    /// The portal recipient, who writes the reply.
+    /// The portal recipient, who writes the reply (its Reply-To, and named in its From).
     public var from: MailAddress
     /// The original message's sender, the only address a reply may go to.
     public var to: MailAddress
-    /// The portal's own address (`portal.notice_from`): the envelope sender and the Sender header.
+    /// The portal's own address (`portal.notice_from`): the envelope sender and the From address.
     public var envelopeSender: MailAddress
     public var subject: String
     /// The original Message-ID, for In-Reply-To and References.

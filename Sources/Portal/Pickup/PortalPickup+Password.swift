@@ -13,7 +13,7 @@ extension PortalPickup {
         }
         guard existing == nil else { throw PortalPickup.passwordAlreadySet }
         try checkNewPassword(password, confirm: confirm)
-        let key = try await storeCall(access.id, client: client, started: now) {
+        let key = try await storeCall(access.id, client: client, started: now, on: passwordExecutor) {
             try $0.setPassword(password, opening: access.id, linkToken: access.token)
         }
         sessions.update(session) { $0.stage = .reading(access, key: key) }
@@ -26,17 +26,29 @@ extension PortalPickup {
         let keys: [PortalLimitKey] = [.recipient(recipient), .client(client)]
         try refuseIfLocked(keys, now: now)
         guard password.count <= PortalPickup.maximumPasswordLength else { throw PortalPickupError.wrongPassword }
+        // The attempt counts as pending from here until its hash is done: concurrent sign-ins cannot
+        // check more passwords than the lockout allows while the first ones are still hashing.
+        switch limiter.beginAttempt(keys, now: now) {
+        case .started: break
+        case .locked(let until): throw PortalPickupError.lockedOut(until: until)
+        case .crowded: throw PortalPickupError.rateLimited
+        }
         let base = PortalEvent(kind: .loginFailed, recipient: recipient, client: client)
         let store = self.store
         let key: PortalRecipientKey
         do {
-            key = try await executor.run { try store.unlock(recipient, password: password) }
+            key = try await passwordExecutor.run { try store.unlock(recipient, password: password) }
         } catch PortalStoreError.denied, PortalStoreError.noPassword {
             // No password and a wrong one answer alike, and both count (no address enumeration).
-            throw try await failure(keys, base: base, reason: "wrong-password", now: now) { _ in .wrongPassword }
-        } catch let error as PortalStoreError {
-            throw await pickupError(error, id: nil, client: client, started: now)
+            let outcome = limiter.failAttempt(keys, now: clock.now())
+            throw try await audited(outcome, base: base, reason: "wrong-password") { _ in .wrongPassword }
+        } catch {
+            // No verdict (the password pool is full, the store failed): nothing counted.
+            limiter.endAttempt(keys)
+            if let error = error as? PortalStoreError { throw await pickupError(error, id: nil, client: client, started: now) }
+            throw error
         }
+        limiter.endAttempt(keys)
         // Recorded before the session exists: no unaudited sign-in.
         try await record(PortalEvent(kind: .login, recipient: key.recipient, client: client, detail: "by=password"))
         limiter.clearFailures([.recipient(recipient)])
@@ -112,7 +124,9 @@ extension PortalPickup {
             return true
         } ?? false
         guard spent else { throw PortalPickupError.codeExpired }
-        let key = try await storeCall(nil, client: client, started: now) { try $0.resetPassword(recipient, newPassword: password) }
+        let key = try await storeCall(nil, client: client, started: now, on: passwordExecutor) {
+            try $0.resetPassword(recipient, newPassword: password)
+        }
         sessions.update(session) { $0.stage = .inbox(key) }
         sessions.removeInboxSessions(of: recipient, except: session)
         limiter.clearFailures([.recipient(recipient)])

@@ -12,9 +12,11 @@ extension PortalPickup {
     /// Runs a store call on the executor. Unknown ids and wrong tokens or keys become `.invalidLink`;
     /// gone becomes `.gone` (a message this very call found expired and destroyed is audited
     /// `portal_expired`: its tombstone is dated at or after `started`); damaged is audited and `.damaged`.
-    func storeCall<T: Sendable>(_ id: PortalMessageID?, client: String?, started: Date,
+    /// `on` names another executor (the password pool for calls that hash a password).
+    func storeCall<T: Sendable>(_ id: PortalMessageID?, client: String?, started: Date, on other: (any PortalBlockingExecutor)? = nil,
                                 _ work: @escaping @Sendable (any PortalStore) throws -> T) async throws -> T {
         let store = self.store
+        let executor = other ?? self.executor
         do {
             return try await executor.run { try work(store) }
         } catch let error as PortalStoreError {
@@ -75,7 +77,12 @@ extension PortalPickup {
     /// returns the error to answer: `.lockedOut` when a key is now locked, otherwise `wrong(remaining)`.
     func failure(_ keys: [PortalLimitKey], base: PortalEvent, reason: String, now: Date,
                  wrong: (Int) -> PortalPickupError) async throws -> PortalPickupError {
-        let outcome = limiter.recordFailure(keys, now: now)
+        try await audited(limiter.recordFailure(keys, now: now), base: base, reason: reason, wrong: wrong)
+    }
+
+    /// Audits a failure already counted (and each lockout it started); returns the error to answer.
+    func audited(_ outcome: PortalFailureOutcome, base: PortalEvent, reason: String,
+                 wrong: (Int) -> PortalPickupError) async throws -> PortalPickupError {
         var failed = base
         failed.kind = .loginFailed
         failed.detail = "reason=\(reason) remaining=\(outcome.remaining)"

@@ -9,6 +9,8 @@ import MailCore
 public final class PortalPickup: PortalPickupService {
     let store: any PortalStore
     let executor: any PortalBlockingExecutor
+    /// Runs the calls that hash a password (sign-in, set, reset): the portal's own bounded pool.
+    let passwordExecutor: any PortalBlockingExecutor
     let mailer: any PortalMailer
     let composer: any PortalMailComposing
     let audit: any AuditRecorder
@@ -28,8 +30,8 @@ public final class PortalPickup: PortalPickupService {
     public init(store: any PortalStore, executor: any PortalBlockingExecutor, mailer: any PortalMailer,
                 composer: any PortalMailComposing, audit: any AuditRecorder, pepper: PortalPepper, settings: PortalPickupSettings,
                 clock: any WallClock, randomness: any PortalRandomness, limiter: PortalAttemptLimiter? = nil,
-                logger: Logger = Logger(label: "sealgate.portal")) {
-        self.store = store; self.executor = executor; self.mailer = mailer; self.composer = composer; self.audit = audit
+                passwordExecutor: (any PortalBlockingExecutor)? = nil, logger: Logger = Logger(label: "sealgate.portal")) {
+        self.store = store; self.executor = executor; self.passwordExecutor = passwordExecutor ?? executor; self.mailer = mailer; self.composer = composer; self.audit = audit
         links = PortalLinks(baseURL: settings.baseURL, pepper: pepper); self.settings = settings; self.clock = clock; self.randomness = randomness; self.logger = logger
         self.limiter = limiter ?? PortalAttemptLimiter(failuresBeforeLockout: settings.failuresBeforeLockout,
                                                        lockoutDuration: settings.lockoutDuration)

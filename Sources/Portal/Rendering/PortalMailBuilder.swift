@@ -1,5 +1,5 @@
 // PortalMailBuilder: assembles one RFC 5322 message from header fields and MIME parts (text as
-// quoted-printable, files as base64 at 76 columns), with CRLF line ends and random boundaries.
+// quoted-printable or base64, whichever is shorter; files as base64 at 76 columns), CRLF line ends, random boundaries.
 
 import Foundation
 import MIME
@@ -10,10 +10,15 @@ struct PortalMailPart {
     /// The encoded body, CRLF line ends.
     var body: [UInt8]
 
-    /// A UTF-8 text part (`plain` or `html`), quoted-printable so no line exceeds 76 characters.
+    /// A UTF-8 text part (`plain` or `html`), quoted-printable so no line exceeds 76 characters, or
+    /// base64 when that is shorter (text mostly outside ASCII: quoted-printable would triple it).
     static func text(_ text: String, subtype: String) -> PortalMailPart {
-        PortalMailPart(headers: ["Content-Type: text/\(subtype); charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
-                       body: QuotedPrintable.encode(crlf(text)[...]))
+        let bytes = crlf(text)
+        let quoted = QuotedPrintable.encode(bytes[...])
+        let base64 = base64Lines(bytes)
+        let (encoding, body) = base64.count < quoted.count ? ("base64", base64) : ("quoted-printable", quoted)
+        return PortalMailPart(headers: ["Content-Type: text/\(subtype); charset=utf-8", "Content-Transfer-Encoding: \(encoding)"],
+                              body: body)
     }
 
     /// A file, base64, offered as an attachment under its name.

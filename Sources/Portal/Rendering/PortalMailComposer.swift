@@ -8,7 +8,7 @@ public struct PortalMailComposer: PortalMailComposing {
     let templates: PortalTemplates
     /// `portal.organisation`: named in code mail (the other mail takes it from its facts).
     let organisation: String
-    /// `portal.notice_from`: From of the portal's own mail (display name: the organisation), Sender of replies.
+    /// `portal.notice_from`: From of the portal's mail (display name: the organisation; on replies, the recipient).
     let noticeFrom: MailAddress
     let clock: any WallClock
     let randomness: any PortalRandomness
@@ -55,9 +55,14 @@ public struct PortalMailComposer: PortalMailComposing {
     }
 
     public func reply(_ facts: PortalReplyFacts) throws -> [UInt8] {
-        var fields = header(from: PortalHeaderText.mailbox(facts.from), to: facts.to, subject: Self.replySubject(facts.subject),
-                            automatic: false)
-        fields.insert("Sender: \(PortalHeaderText.mailbox(facts.envelopeSender))", at: 1)
+        // From is the portal's own address, named for the recipient ("pat@example.org via Example Clinic"),
+        // and Reply-To the recipient: the organisation's DKIM key signs it and DMARC passes, which a From
+        // in the recipient's domain (a domain this gateway does not sign for) could not (as mailing lists
+        // rewrite From, RFC 7960 §4.1.3).
+        let name = "\(PortalHeaderText.addressText(facts.from)) via \(organisation)"
+        var fields = header(from: PortalHeaderText.mailbox(facts.envelopeSender, name: name), to: facts.to,
+                            subject: Self.replySubject(facts.subject), automatic: false)
+        fields.insert("Reply-To: \(PortalHeaderText.mailbox(facts.from))", at: 1)
         if let original = facts.inReplyTo.map(PortalHeaderText.oneLine), !original.isEmpty {
             let id = original.hasPrefix("<") ? original : "<\(original)>"
             fields += ["In-Reply-To: \(id)", "References: \(id)"]
@@ -66,6 +71,14 @@ public struct PortalMailComposer: PortalMailComposing {
         guard !facts.attachments.isEmpty else { return text.message(fields: fields) }
         let files = facts.attachments.map { PortalMailPart.attachment($0.bytes, contentType: $0.contentType, filename: $0.filename) }
         return PortalMailPart.multipart("mixed", boundary: boundary(), parts: [text] + files).message(fields: fields)
+    }
+
+    /// The most a reply of `bytes` (text and files) with up to `attachments` files can take as a message:
+    /// base64 (4/3, lines of 76 plus CRLF; text takes quoted-printable only when that is shorter), a part
+    /// header per file, and the message's own header.
+    public static func encodedReplySize(upTo bytes: Int, attachments: Int) -> Int {
+        let base64 = (bytes + 2) / 3 * 4
+        return base64 + (base64 / 76 + 1) * 2 + (attachments + 1) * 1024 + 8192
     }
 
     /// "Re: " once, however many the subject already has.

@@ -57,7 +57,7 @@ def portal_config(gw: Sealgate, extra: dict | None = None) -> dict:
         "session_lifetime": "15m",
         "codes_per_hour": 5,
         "lockout": {"failures": 5, "duration": "1h"},
-        "reply": {"max_size": "10MB", "max_attachments": 5},
+        "reply": {"max_size": "7MB", "max_attachments": 5},   # fits the 10 MiB message limit in base64
     }
     return merge(cfg, extra or {})
 
