@@ -4,12 +4,16 @@
 import Foundation
 
 public struct ControlRequest: Codable, Sendable {
-    public var command: String          // an AdminAction raw value (hold, release, delete, flush, show_body) or ping
+    /// An AdminAction raw value (hold, release, delete, flush, show_body, reload, and the record-only
+    /// key_import, key_remove, user_add, user_remove) or ping.
+    public var command: String
     public var queueID: String?
     public var actor: String
+    /// For record-only actions: the admin event's detail (what changed, never content).
+    public var detail: String?
 
-    public init(command: String, queueID: String? = nil, actor: String) {
-        self.command = command; self.queueID = queueID; self.actor = actor
+    public init(command: String, queueID: String? = nil, actor: String, detail: String? = nil) {
+        self.command = command; self.queueID = queueID; self.actor = actor; self.detail = detail
     }
 }
 
