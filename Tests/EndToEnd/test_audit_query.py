@@ -5,10 +5,12 @@ import hashlib
 import io
 import json
 import os
+import subprocess
 
 import pytest
 
 from harness.mail import make_message
+from harness.sealgate import sealgate_bin
 from harness.mxhosts import MXWorld, mx_delivery_overrides, submit, unique_sender, wait_outcome
 
 pytestmark = pytest.mark.slow
@@ -78,8 +80,12 @@ def test_filters_find_exactly_the_expected_deliveries(run):
 def test_json_lines_and_csv_parse_back_with_the_same_records(run):
     gw, _ = run
     records = gw.audit_query()
-    out = gw.cli_ok("audit", "query", "--csv")
-    assert out.endswith("\r\n"), "RFC 4180 lines end in CRLF"
+    # Bytes, not text mode: universal newlines would hide the CRLFs.
+    p = subprocess.run([sealgate_bin(), "audit", "query", "--csv", "--config", gw.config_path], capture_output=True,
+                       timeout=30, cwd=gw.dir)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout.decode("utf-8")
+    assert out.endswith("\r\n") and out.count("\r\n") == len(records) + 1, "RFC 4180 lines end in CRLF"
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     assert [int(r["sequence"]) for r in rows] == [r["sequence"] for r in records]
     for row, rec in zip(rows, records):
