@@ -13,7 +13,7 @@ import Darwin
 public final class SQLiteAuditStore: AuditStore, AuditQuerying, @unchecked Sendable {
     public let path: String
     public let node: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let clock: WallClock
     /// Concurrent appends share a transaction: one WAL fsync for many records.
     private let group: GroupCommit<AuditEvent, AuditRecord>

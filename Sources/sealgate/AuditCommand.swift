@@ -8,14 +8,23 @@ import Gateway
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Query and verify the audit log.",
                                                     subcommands: [AuditQueryCommand.self, AuditMessageCommand.self,
-                                                                  AuditSummaryCommand.self, Verify.self])
+                                                                  AuditSummaryCommand.self, AuditExportCommand.self,
+                                                                  Verify.self])
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Recompute the hash chain over every record.")
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the hash chain over every record, or check an exported bundle (--bundle).")
         @OptionGroup var options: ConfigOption
+        @Option(help: "Check this bundle from `audit export` instead of the store.") var bundle: String?
+        @Option(help: "With --bundle: the public key (PEM) it must be signed with.") var key: String?
 
         func run() throws {
-            let check = try AuditFacade(config: try options.load()).verify()
+            let facade = AuditFacade(config: try options.load())
+            let check = try auditRun {
+                if let bundle { return try facade.verifyBundle(path: bundle, key: key) }
+                if key != nil { throw InvalidInput("--key goes with --bundle") }
+                return try facade.verify()
+            }
             print(check.text)
             if !check.intact { throw ExitCode(2) }
         }

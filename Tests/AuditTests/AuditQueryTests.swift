@@ -132,3 +132,29 @@ private extension AuditEvent {
         return .adminAction(a)
     }
 }
+
+final class AuditExportTests: XCTestCase {
+    func testAnExportIsOneUnbrokenRunThatChecksOnItsOwn() throws {
+        let path = try makeTempDir(self) + "/audit.sqlite"
+        _ = try QuerySet.build(path: path)
+        let store = try SQLiteAuditStore(path: path, node: "gw1", clock: Fixture.clock)
+        let day2 = try store.export(since: QuerySet.day2, until: nil)
+        XCTAssertEqual(day2.map(\.sequence), Array(4...11))
+        XCTAssertEqual(try store.export(since: nil, until: QuerySet.day2).map(\.sequence), [1, 2, 3])
+        XCTAssertEqual(try store.export(since: QuerySet.day2.addingTimeInterval(86_400), until: nil), [])
+        let lines = day2.map(\.canonical)
+        XCTAssertEqual(try CanonicalRun.check(lines, firstSequence: 4, previousHash: day2[0].previousHash).get(), day2.last?.hash)
+        var missing = lines
+        missing.remove(at: 3)
+        guard case .failure(let gap) = CanonicalRun.check(missing, firstSequence: 4, previousHash: day2[0].previousHash) else {
+            return XCTFail("a removed record went unnoticed")
+        }
+        XCTAssertEqual("\(gap)", "audit record 7 is corrupt: record missing (found 8)")
+        var edited = lines
+        edited[1] = edited[1].replacingOccurrences(of: "dave@partner.example", with: "dave@partner.exampl")
+        guard case .failure(let link) = CanonicalRun.check(edited, firstSequence: 4, previousHash: day2[0].previousHash) else {
+            return XCTFail("an edited record went unnoticed")
+        }
+        XCTAssertEqual("\(link)", "audit record 6 is corrupt: previous_hash does not match the previous record's hash")
+    }
+}
