@@ -38,10 +38,12 @@ extension AuditRendering {
             o["client"] = clientObject(a.client)
             o["findings"] = a.findings.map { $0.map(findingObject) } ?? NSNull()
             o["policy"] = a.policy.map { $0.map(policyObject) } ?? NSNull()
+            o["message_id"] = orNull(a.messageID)
         case .adminAction(let a):
             o["actor"] = a.actor
             o["action"] = a.action
             o["detail"] = orNull(a.detail)
+            o["files"] = a.files.map { $0.map { ["path": $0.path, "sha256": $0.sha256] } } ?? NSNull()
         case .portal(let p):
             o["portal_message_id"] = orNull(p.portalMessageID)
             o["client_address"] = orNull(p.client)

@@ -111,7 +111,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         commits.connect { manager.kick($0) }
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
-        let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger, applyDelivery: { new in
+        let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger,
+                                audit: stores.outbox, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
         // The portal binds before any SMTP listener: a message for the portal rung must find it running.
@@ -137,7 +138,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             throw error
         }
         announce("control socket \(config.controlSocketPath)")
-        let hangup = ReloadSignal.install { _ = reloader.reload() }
+        let hangup = ReloadSignal.install { _ = reloader.reload(actor: "SIGHUP") }
+        recordConfigLoaded(stores.outbox)
         announce("ready")
 
         await withTaskGroup(of: Void.self) { tasks in
@@ -236,6 +238,13 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         }
         let outbox = try AuditOutbox(store: audit, path: config.auditOutboxPath, clock: clock, log: { [logger] in logger.error("\($0)") })
         return Stores(spool: spool, audit: audit, outbox: outbox, users: try UserStore(path: config.usersPath))
+    }
+
+    /// The `config_loaded` admin record: what this start runs with (the files' SHA-256 hashes).
+    private func recordConfigLoaded(_ audit: AuditRecorder) {
+        let event = AdminEvent(actor: "sealgate serve", action: .configLoaded, detail: "node \(config.hostname)",
+                               files: ConfigFileHashes.of(config))
+        do { try audit.record(.adminAction(event)) } catch { logger.error("audit record lost for config_loaded: \(error)") }
     }
 
     /// Without a smarthost, mail goes to the MX hosts (RFC 5321 §5), as Postfix does without a relayhost.

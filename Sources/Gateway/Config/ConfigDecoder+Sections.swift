@@ -67,8 +67,9 @@ extension ConfigDecoder {
     }
 
     func decodeAudit(_ node: Node) {
-        guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit),
-              let n = audit["store"], let text = reader.string(n, "audit.store") else { return }
+        guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit) else { return }
+        if let n = audit["signing_key"], let text = reader.string(n, "audit.signing_key") { config.auditSigningKeyPath = resolve(text) }
+        guard let n = audit["store"], let text = reader.string(n, "audit.store") else { return }
         guard text.hasPrefix("sqlite:"), text.count > "sqlite:".count else {
             reader.error("audit.store: '\(text)' is not supported; expected sqlite:PATH (PostgreSQL arrives with a later issue)",
                           at: n)

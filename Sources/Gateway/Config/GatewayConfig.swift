@@ -68,6 +68,8 @@ public struct GatewayConfig: Sendable {
     public var dkimDomains: [DKIMDomainConfig] = []
     /// `keys.directory`: the recipient key store (certificates and OpenPGP keys; `sealgate keys`).
     public var keysDirectory: String = "certs/recipients"
+    /// `audit.signing_key`: the Ed25519 key that signs `audit export` bundles (made 0600 on first use).
+    public var auditSigningKeyPath: String = "certs/audit-signing.key"
     /// `smime.signing`, `smime.ciphers`, `pgp.signing`: the organisation's signing keys per sender
     /// domain and the S/MIME content cipher per recipient domain (checked at load).
     public var smimeSigning: [SMIMESigningConfig] = []

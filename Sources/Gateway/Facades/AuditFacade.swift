@@ -1,5 +1,5 @@
-// AuditFacade: the audit store as `sealgate audit query|verify` and the offline queue commands use
-// it: one message's records as Received-style lines or JSON, the chain check, an admin record (through the outbox).
+// AuditFacade: the audit store as `sealgate audit query|message|summary|verify` and the offline
+// commands use it: filtered records, one message's story, totals, the chain check, offline admin records.
 
 import Audit
 import Foundation
@@ -10,12 +10,43 @@ public struct AuditFacade {
 
     public init(config: GatewayConfig) { self.config = config }
 
-    /// The lines to print for `queueID`: one per record, or a single JSON array.
-    public func records(queueID text: String, json: Bool) throws -> [String] {
-        let id = try QueueFacade.parseID(text)
-        let records = try open().records(queueID: id)
-        if json { return [QueueReport.json(records.map(AuditRendering.jsonObject))] }
-        return records.map { AuditRendering.receivedStyleLine($0, localHostname: config.hostname) }
+    /// `sealgate audit query`: the records every filter selects, in chain order, in `format`.
+    public func query(_ filters: AuditFilters, format: AuditOutputFormat) throws -> String {
+        AuditOutput.render(try open().records(matching: try filters.query()), as: format)
+    }
+
+    /// `sealgate audit message ID`: every record of the message with this queue ID, or of every
+    /// message with this Message-ID header, in chain order: Received-style lines, or JSON lines.
+    /// Throws `InvalidInput` when nothing is on record for `id`.
+    public func message(_ id: String, json: Bool) throws -> String {
+        let store = try open()
+        var records: [AuditRecord] = []
+        if let queueID = QueueID(id) { records = try store.records(queueID: queueID) }
+        if records.isEmpty {
+            var byMessageID = AuditQuery()
+            byMessageID.messageID = id
+            records = try store.records(matching: byMessageID)
+        }
+        guard !records.isEmpty else { throw InvalidInput("no audit records for \(id) (neither a queue ID nor a Message-ID on record)") }
+        if json { return AuditOutput.render(records, as: .json) }
+        return records.map { AuditRendering.receivedStyleLine($0, localHostname: config.hostname) + "\n" }.joined()
+    }
+
+    /// `sealgate audit summary`: the delivery records between `since` and `until`, counted.
+    public func summary(since: String, until: String?, by: String?, json: Bool) throws -> String {
+        var filters = AuditFilters()
+        filters.since = since; filters.until = until
+        var query = try filters.query()
+        let grouping = try by.map { text -> AuditSummary.Grouping in
+            guard let g = AuditSummary.Grouping(rawValue: text.lowercased()) else {
+                throw AuditFilters.unknown("--by", text, AuditSummary.Grouping.allCases.map(\.rawValue))
+            }
+            return g
+        }
+        query.events = AuditSummary.countedEvents
+        let summary = AuditSummary(records: try open().records(matching: query), by: grouping)
+        if json { return AuditSummaryOutput.json(summary, by: grouping, since: query.since, until: query.until) }
+        return AuditSummaryOutput.table(summary, by: grouping)
     }
 
     /// Recomputes the hash chain over every record, and says how many records wait in the outbox
@@ -31,7 +62,7 @@ public struct AuditFacade {
     /// daemon's outbox file: records that wait there from before are appended first, and a record the
     /// store refuses waits there too. Throws when the store cannot be opened or nothing could keep it.
     @discardableResult
-    func recordAdmin(actor: String, action: String, queueID: QueueID, detail: String? = nil) throws -> OfflineAudit {
+    func recordAdmin(actor: String, action: String, queueID: QueueID?, detail: String? = nil) throws -> OfflineAudit {
         let notes = OfflineAudit.Notes()
         let outbox = try AuditOutbox(store: try open(), path: config.auditOutboxPath, clock: SystemClock(), log: notes.add)
         outbox.drain()
