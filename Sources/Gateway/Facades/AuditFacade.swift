@@ -13,18 +13,42 @@ public struct AuditFacade {
     /// The lines to print for `queueID`: one per record, or a single JSON array.
     public func records(queueID text: String, json: Bool) throws -> [String] {
         let id = try QueueFacade.parseID(text)
-        let records = try open().records(queueID: id)
+        let handle = try open()
+        defer { handle.close() }
+        let records = try handle.store.records(queueID: id)
         if json { return [QueueReport.json(records.map(AuditRendering.jsonObject))] }
         return records.map { AuditRendering.receivedStyleLine($0, localHostname: config.hostname) }
     }
 
     /// Recomputes the hash chain over every record, and says how many records wait in the outbox
     /// (not in the chain yet, so neither checked nor shown by `query`).
+    /// On PostgreSQL: one line per node (its first broken link, if any) and one per quoted head that
+    /// a node's chain no longer reaches; this node's outbox is counted as on SQLite.
     public func verify() throws -> ChainCheck {
-        let result = try open().verifyChain()
+        let handle = try open()
+        defer { handle.close() }
         let waiting = try AuditOutbox.waitingRecords(at: config.auditOutboxPath)
         let note = waiting == 0 ? "" : "\n\(waiting) record(s) wait in \(config.auditOutboxPath), not yet in the chain"
+        if let postgres = handle.postgres {
+            let result = try postgres.verifyNodes()
+            return ChainCheck(text: result.description + note, intact: result.isIntact)
+        }
+        let result = try handle.store.verifyChain()
         return ChainCheck(text: "\(result)" + note, intact: result.isIntact)
+    }
+
+    /// `sealgate audit init-db`: creates the PostgreSQL tables (idempotent) as `owner` (a URL with
+    /// owner rights; default: audit.store's own), and grants `role` SELECT and INSERT when given.
+    public func initDatabase(ownerURL: String?, ownerPasswordFile: String?, grantTo role: String?) throws -> String {
+        guard case .postgresql(let settings) = config.auditStore else {
+            throw AuditError.unsupportedStoreURL("init-db needs audit.store: postgresql://… (SQLite makes its schema itself)")
+        }
+        let location = try ownerURL.map(PostgresLocation.parse) ?? settings.location
+        let password = try ownerPasswordFile.map(PostgresLocation.readPassword(file:)) ?? (ownerURL == nil ? try settings.password() : nil)
+        let handle = try AuditStoreHandle(postgres: settings, location: location, password: password, config: config)
+        defer { handle.close() }
+        try handle.postgres?.initializeSchema(grantTo: role)
+        return "audit schema ready in \(location.description)" + (role.map { "; \($0) may SELECT and INSERT" } ?? "")
     }
 
     /// Records an admin action with the daemon stopped (this process is the one writer), through the
@@ -33,17 +57,15 @@ public struct AuditFacade {
     @discardableResult
     func recordAdmin(actor: String, action: String, queueID: QueueID, detail: String? = nil) throws -> OfflineAudit {
         let notes = OfflineAudit.Notes()
-        let outbox = try AuditOutbox(store: try open(), path: config.auditOutboxPath, clock: SystemClock(), log: notes.add)
+        let handle = try open()
+        defer { handle.close() }
+        let outbox = try AuditOutbox(store: handle.store, path: config.auditOutboxPath, clock: SystemClock(), log: notes.add)
         outbox.drain()
         try outbox.record(.adminAction(AdminEvent(actor: actor, action: action, queueID: queueID, detail: detail)))
         return OfflineAudit(waiting: outbox.waiting, outboxPath: outbox.path, log: notes.lines)
     }
 
-    func open() throws -> SQLiteAuditStore {
-        switch config.auditStore {
-        case .sqlite(let path): return try SQLiteAuditStore(path: path, node: config.hostname, clock: SystemClock())
-        }
-    }
+    func open() throws -> AuditStoreHandle { try AuditStoreHandle(config: config) }
 }
 
 /// The outcome of `sealgate audit verify`: the verifier's own words and whether the chain holds.
@@ -79,6 +101,7 @@ extension GatewayConfig {
     var auditOutboxPath: String {
         switch auditStore {
         case .sqlite(let path): return path + ".outbox"
+        case .postgresql(let settings): return settings.outboxPath
         }
     }
 }
