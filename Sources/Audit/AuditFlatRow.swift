@@ -43,6 +43,8 @@ public struct AuditFlatRow: Sendable, Equatable {
                 .joined(separator: "; ")
         case .portal(let p):
             v["actor"] = p.actor ?? ""; v["action"] = p.kind.rawValue; v["detail"] = p.detail ?? ""
+        case .chainHeads(let c):
+            v["detail"] = c.heads.map { "\($0.node) \($0.sequence) \($0.hash)" }.joined(separator: "; ")
         }
         values = Self.columns.map { v[$0] ?? "" }
     }

@@ -49,6 +49,8 @@ extension AuditRendering {
             o["client_address"] = orNull(p.client)
             o["actor"] = orNull(p.actor)
             o["detail"] = orNull(p.detail)
+        case .chainHeads(let c):
+            o["heads"] = c.heads.map { ["node": $0.node, "sequence": $0.sequence, "hash": $0.hash] as [String: Any] }
         }
         return o
     }

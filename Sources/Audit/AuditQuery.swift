@@ -1,5 +1,5 @@
 // AuditQuery: the store-independent filter behind `sealgate audit query|summary|message`. Each
-// store translates it (SQLite to SQL); `matches` is the reference meaning, used in memory and by tests.
+// store translates it (SQLite and PostgreSQL to SQL); `matches` is the reference meaning, in memory and for tests.
 
 import Foundation
 import MailCore
@@ -97,8 +97,9 @@ extension AuditQuery {
     }
 }
 
-/// A store that answers `AuditQuery` (SQLite in SQL, memory by `AuditQuery.select`; PostgreSQL later).
+/// A store that answers `AuditQuery` (SQLite and PostgreSQL in SQL, memory by `AuditQuery.select`).
 public protocol AuditQuerying: Sendable {
-    /// The records matching every filter of `query`, in sequence order.
+    /// The records matching every filter of `query`, in chain order (PostgreSQL, with a chain per
+    /// node: time order, then node, then sequence).
     func records(matching query: AuditQuery) throws -> [AuditRecord]
 }

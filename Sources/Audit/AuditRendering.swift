@@ -24,6 +24,9 @@ public enum AuditRendering {
             return line
         case .portal(let e):
             return portalLine(e, localHostname: localHostname, date: date)
+        case .chainHeads(let e):
+            let heads = e.heads.map { "\(quoted($0.node))=\($0.sequence):\($0.hash.prefix(16))" }
+            return "chain_heads by \(quoted(record.node)) (Sealgate) quoting \(heads.isEmpty ? "no other node" : heads.joined(separator: " ")); \(date)"
         }
     }
 

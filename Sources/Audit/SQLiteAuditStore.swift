@@ -91,7 +91,7 @@ public final class SQLiteAuditStore: AuditStore, AuditQuerying, @unchecked Senda
         var sql = "SELECT r.canonical, r.hash FROM audit_records r" + filter.whereClause + " ORDER BY r.sequence"
         if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
         return try pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(filter.arguments)).map { row in
+            try Row.fetchAll(db, sql: sql, arguments: filter.arguments).map { row in
                 try CanonicalRecord.decode(row["canonical"]).record(hash: row["hash"])
             }
         }

@@ -1,5 +1,6 @@
-// `sealgate audit`: query, message, summary and verify over the audit log. Bad filter values and
-// dates the wrong way round exit 2 with one line on standard error (not ArgumentParser's 64).
+// `sealgate audit`: query, message, summary, export and verify over the audit log (every node's
+// chain on PostgreSQL), and init-db, which makes the PostgreSQL tables once with the owner's rights.
+// Bad filter values and dates the wrong way round exit 2 with one line on standard error (not 64).
 
 import ArgumentParser
 import Foundation
@@ -9,7 +10,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Query and verify the audit log.",
                                                     subcommands: [AuditQueryCommand.self, AuditMessageCommand.self,
                                                                   AuditSummaryCommand.self, AuditExportCommand.self,
-                                                                  Verify.self])
+                                                                  Verify.self, InitDB.self])
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,6 +28,24 @@ struct AuditCommand: ParsableCommand {
             }
             print(check.text)
             if !check.intact { throw ExitCode(2) }
+        }
+    }
+
+    struct InitDB: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init-db",
+            abstract: "Create the PostgreSQL audit tables (run once, as the database owner).")
+        @OptionGroup var options: ConfigOption
+        @Option(name: .customLong("as"), help: "A postgresql:// URL of a role with owner rights (default: audit.store).")
+        var ownerURL: String?
+        @Option(name: .customLong("password-file"), help: "The owner role's password file (0600).")
+        var passwordFile: String?
+        @Option(help: "Grant this role SELECT and INSERT on the audit table (the gateway's own role).")
+        var grant: String?
+
+        func run() throws {
+            let audit = AuditFacade(config: try options.load())
+            print(try auditRun { try audit.initDatabase(ownerURL: ownerURL, ownerPasswordFile: passwordFile, grantTo: grant) })
         }
     }
 }

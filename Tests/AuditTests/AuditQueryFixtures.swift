@@ -1,5 +1,6 @@
 // AuditQueryFixtures: a known mixed set of records (three messages over two days and two nodes,
-// TLS 1.3/1.2/plaintext hops, S/MIME, portal, a DSN, an admin record) appended through the real store.
+// TLS 1.3/1.2/plaintext hops, S/MIME, portal, a DSN, an admin record) appended through a real store
+// (SQLite, or PostgreSQL with a chain per node).
 
 import Foundation
 import MailCore
@@ -43,12 +44,19 @@ enum QuerySet {
         MethodRecord(method: m, otherwise: otherwise, skipped: [], encryption: encryption)
     }
 
-    /// Appends the set; returns every record. Sequences: see the comments (the tests name them).
+    /// Appends the set to one SQLite file (one chain, written as nodes gw1 and gw2); returns every
+    /// record. Sequences: see the comments in `append` (the tests name the records by them).
     static func build(path: String) throws -> [AuditRecord] {
         let clock = SettableClock(day1)
         let gw1 = try SQLiteAuditStore(path: path, node: "gw1", clock: clock)
-        let gw2 = try SQLiteAuditStore(path: path, node: "gw2", clock: clock)
-        func at(_ base: Date, _ minutes: Double, _ store: SQLiteAuditStore, _ e: AuditEvent) throws {
+        try append(gw1: gw1, gw2: try SQLiteAuditStore(path: path, node: "gw2", clock: clock), clock: clock)
+        return try gw1.records(matching: AuditQuery())
+    }
+
+    /// Appends the set through two stores that write as nodes gw1 and gw2, each record at its own
+    /// time (so time order is the order below, whatever the stores' sequences).
+    static func append(gw1: AuditStore, gw2: AuditStore, clock: SettableClock) throws {
+        func at(_ base: Date, _ minutes: Double, _ store: AuditStore, _ e: AuditEvent) throws {
             clock.set(base.addingTimeInterval(minutes * 60)); _ = try store.append(e)
         }
         let smime = EncryptionFacts(method: .smime, keyID: "sha256:ab12", cipher: "aes-256-cbc")
@@ -76,6 +84,5 @@ enum QuerySet {
         try at(day2, 64, gw1, .adminAction(AdminEvent(actor: "root", action: .configLoaded,
                                                       files: [FileHash(path: "/etc/sealgate.yaml", bytes: Array("a".utf8))])))
         try at(day2, 65, gw1, .delivered(attempt(dsn, "alice@gw.example", tls: nil, outcome: .delivered, method: nil)))
-        return try gw1.records(matching: AuditQuery())
     }
 }

@@ -4,26 +4,11 @@ import io
 import os
 import re
 import stat
-import subprocess
 import tarfile
 
+from harness.bundle import run_recipe
 from harness.mail import make_message
-from harness.sealgate import REPO
 from harness.smtp import RawSMTP, queue_id
-
-
-def _recipe() -> str:
-    with open(os.path.join(REPO, "docs", "audit.md")) as f:
-        doc = f.read()
-    m = re.search(r"<!-- bundle-recipe -->\n```sh\n(.*?)```\n<!-- /bundle-recipe -->", doc, re.S)
-    assert m, "docs/audit.md has no bundle recipe between its markers"
-    return m.group(1)
-
-
-def _run_recipe(bundle: str, workdir: str) -> subprocess.CompletedProcess:
-    os.makedirs(workdir)
-    script = _recipe().replace("../audit-2026-11.tar", bundle)
-    return subprocess.run(["bash", "-c", script], cwd=workdir, capture_output=True, text=True, timeout=60)
 
 
 def _send(g, n):
@@ -70,10 +55,11 @@ def test_export_verifies_with_sealgate_and_with_the_documented_recipe(sealgate, 
     pem.write_bytes(pub)
     assert g.cli("audit", "verify", "--bundle", bundle, "--key", str(pem)).returncode == 0
 
-    r = _run_recipe(bundle, str(tmp_path / "offline"))
+    r = run_recipe(bundle, str(tmp_path / "offline"))
     assert r.returncode == 0, f"recipe failed:\n{r.stdout}\n{r.stderr}"
     assert "records.jsonl: OK" in r.stdout and "Signature Verified Successfully" in r.stdout, r.stdout
     assert f"signing key: {fingerprint}" in r.stdout and f"chain intact: {len(records)} record(s)" in r.stdout, r.stdout
+    assert f"all intact: {len(records)} record(s)" in r.stdout, r.stdout
 
     # A second export is signed by the same key.
     again = g.cli_ok("audit", "export", "--out", str(tmp_path / "again.tar"))
@@ -90,7 +76,7 @@ def test_tampered_bundles_fail_sealgate_and_the_recipe(sealgate, tmp_path):
     _retar(bundle, edited, lambda n, b: b.replace(b"rcpt@example.net", b"rcpt@example.org") if n == "records.jsonl" else b)
     v = g.cli("audit", "verify", "--bundle", edited)
     assert v.returncode == 2 and "records_sha256" in v.stdout, v.stdout
-    assert _run_recipe(edited, str(tmp_path / "r1")).returncode != 0
+    assert run_recipe(edited, str(tmp_path / "r1")).returncode != 0
 
     # Records and sums rewritten consistently, but the signed manifest still names the old hash.
     import hashlib
@@ -105,11 +91,11 @@ def test_tampered_bundles_fail_sealgate_and_the_recipe(sealgate, tmp_path):
     consistent = str(tmp_path / "consistent.tar")
     _retar(bundle, consistent, rewrite)
     assert g.cli("audit", "verify", "--bundle", consistent).returncode == 2
-    r = _run_recipe(consistent, str(tmp_path / "r2"))
+    r = run_recipe(consistent, str(tmp_path / "r2"))
     assert r.returncode != 0 and "BROKEN: manifest names other records" in r.stdout, (r.stdout, r.stderr)
 
     resigned = str(tmp_path / "sig.tar")
     _retar(bundle, resigned, lambda n, b: bytes(64) if n == "manifest.json.sig" else b)
     v = g.cli("audit", "verify", "--bundle", resigned)
     assert v.returncode == 2 and "signature does not verify" in v.stdout, v.stdout
-    assert _run_recipe(resigned, str(tmp_path / "r3")).returncode != 0
+    assert run_recipe(resigned, str(tmp_path / "r3")).returncode != 0

@@ -51,6 +51,35 @@ final class AuditBundleTests: XCTestCase {
         XCTAssertTrue(check.intact, "the file itself was not changed: \(check.text)")
     }
 
+    /// PostgreSQL's export: a run per node's chain, each checked on its own and against its node.
+    func testABundleOfTwoNodesChainsVerifiesEachAndNamesAMovedRecord() throws {
+        let dir = NSTemporaryDirectory() + "bundle-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let chains = try ["gw1", "gw2"].map { node -> ExportedChain in
+            let store = try SQLiteAuditStore(path: "\(dir)/\(node).sqlite", node: node, clock: SystemClock())
+            for n: UInt64 in 1...(node == "gw1" ? 3 : 2) {
+                _ = try store.append(.adminAction(AdminEvent(actor: "alice", action: .hold, queueID: FacadeFixtures.queueID(n))))
+            }
+            let head = try XCTUnwrap(try store.head())
+            return ExportedChain(node: node, records: try store.export(since: nil, until: nil), headSequence: head.sequence,
+                                 headHash: head.hash)
+        }
+        let key = try AuditSigningKey.loadOrCreate(path: dir + "/signing.key")
+        let (archive, manifest) = try AuditBundle.make(chains: chains, since: nil, until: nil, key: key, now: Date())
+        XCTAssertEqual(manifest.chains.map(\.span), ["node gw1 sequence 1-3", "node gw2 sequence 1-2"])
+        guard case .success(let text) = AuditBundle.verify(archive, pinned: nil) else { return XCTFail("\(manifest)") }
+        XCTAssertTrue(text.hasPrefix("intact bundle: 5 record(s), node gw1 sequence 1-3 of a chain whose head was 3 "), text)
+        XCTAssertTrue(text.contains("; node gw2 sequence 1-2 of a chain whose head was 2 "), text)
+        // gw2's first record given as gw1's (re-signed, so only the chain check can tell).
+        var moved = chains
+        moved[0].records.append(moved[1].records.removeFirst())
+        let (bad, _) = try AuditBundle.make(chains: moved, since: nil, until: nil, key: key, now: Date())
+        guard case .failure(let error) = AuditBundle.verify(bad, pinned: nil) else { return XCTFail("a moved record verified") }
+        XCTAssertTrue(error.description.hasPrefix("node gw1's chain broken: audit record 4 is corrupt: a record of node gw2"),
+                      error.description)
+    }
+
     func testTarRoundTripsAndADamagedHeaderIsRefused() throws {
         let members = [TarArchive.Member(name: "a.txt", bytes: Array("hello".utf8)),
                        TarArchive.Member(name: "empty", bytes: []),

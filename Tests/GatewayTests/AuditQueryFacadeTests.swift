@@ -177,7 +177,7 @@ final class AuditQueryFacadeTests: XCTestCase {
         let audit = AdminAudit(config: config, actor: "alice")
         XCTAssertEqual(audit.userAdded("bob", addresses: try SenderAddresses(["bob@example.org"])), .recorded(note: nil))
         XCTAssertEqual(audit.userRemoved("bob"), .recorded(note: nil))
-        let records = try AuditFacade(config: config).open().records(matching: AuditQuery())
+        let records = try AuditFacade(config: config).open().store.records(matching: AuditQuery())
         XCTAssertEqual(records.map(\.event), [
             .adminAction(AdminEvent(actor: "alice", action: .userAdd, detail: "user=bob addresses=bob@example.org")),
             .adminAction(AdminEvent(actor: "alice", action: .userRemove, detail: "user=bob")),

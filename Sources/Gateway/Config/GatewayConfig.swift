@@ -1,5 +1,6 @@
 // GatewayConfig: the typed, validated configuration the daemon and every CLI command run on.
 // Built only by ConfigLoader (from YAML) or builtInDefaults; all paths in it are absolute.
+import Audit
 import Foundation
 import MailCore
 import MessageCrypto
@@ -125,6 +126,8 @@ public struct HostPort: Sendable, Equatable, CustomStringConvertible {
 
 public enum AuditStoreLocation: Sendable, Equatable {
     case sqlite(path: String)
+    /// `audit.store: postgresql://…`: the log shared by several nodes (docs/operations.md).
+    case postgresql(PostgresAuditConfig)
 }
 
 public enum LogFormat: String, Sendable, CaseIterable {

@@ -14,14 +14,15 @@ extension AuditFacade {
         var filters = AuditFilters()
         filters.since = since; filters.until = until
         let range = try filters.query()
-        let store = try open()
+        let handle = try open()
+        defer { handle.close() }
         let key = try AuditSigningKey.loadOrCreate(path: config.auditSigningKeyPath)
-        let (archive, manifest) = try AuditBundle.make(records: try store.export(since: range.since, until: range.until),
-                                                       head: try store.head(), since: range.since, until: range.until,
-                                                       key: key, now: now)
+        let (archive, manifest) = try AuditBundle.make(chains: try handle.store.exportChains(since: range.since, until: range.until),
+                                                       since: range.since, until: range.until, key: key, now: now)
         try SafeIO.writeFile(out, archive, mode: 0o600)
-        let span = manifest.firstSequence.map { "sequence \($0)-\(manifest.lastSequence ?? $0)" } ?? "no records"
-        return "\(out): \(manifest.count) record(s), \(span), head \(manifest.headSequence ?? 0); signed by \(manifest.signingKey)"
+        let chains = manifest.chains.map { "\($0.span), head \($0.headSequence)" }
+        return "\(out): \(manifest.count) record(s), " + (chains.isEmpty ? "no records" : chains.joined(separator: "; "))
+            + "; signed by \(manifest.signingKey)"
     }
 
     /// `sealgate audit verify --bundle FILE [--key PEM]`: the bundle checked on its own.
