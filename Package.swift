@@ -24,6 +24,7 @@ let hummingbirdTLS = Target.Dependency.product(name: "HummingbirdTLS", package: 
 let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
 let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 
 let package = Package(
     name: "Sealgate",
@@ -47,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "SafeIO", swiftSettings: settings),
@@ -97,9 +99,9 @@ let package = Package(
 
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
-        .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, grdb],
+        .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, grdb, postgres, logging, nioCore, nioSSL],
                 swiftSettings: settings),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", grdb], swiftSettings: settings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", grdb, logging, nioPosix], swiftSettings: settings),
 
         .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
                                                    nioCore, nioPosix, nioSSL, nioTLS, logging, concurrency],

@@ -13,10 +13,12 @@ public enum AuditEvent: Sendable, Codable, Equatable {
     case adminAction(AdminEvent)
     /// A step of the secure pickup portal: named `portal_<kind>` (`portal_view`, `portal_login_failed` ...).
     case portal(PortalEvent)
+    /// A node quotes the other nodes' chain heads (several nodes on one PostgreSQL).
+    case chainHeads(ChainHeadsEvent)
 
     /// Every stable event name, in declaration order (the portal's in its kinds' order).
     public static let allNames = ["accepted", "delivery_attempt", "delivered", "deferred", "bounced", "admin_action"]
-        + PortalEvent.Kind.allCases.map(\.eventName)
+        + PortalEvent.Kind.allCases.map(\.eventName) + ["chain_heads"]
 
     /// The stable name stored in the `event` column and the canonical JSON.
     public var name: String {
@@ -28,6 +30,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .bounced: return "bounced"
         case .adminAction: return "admin_action"
         case .portal(let e): return e.kind.eventName
+        case .chainHeads: return "chain_heads"
         }
     }
 
@@ -37,6 +40,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .deliveryAttempt(let e), .delivered(let e), .deferred(let e), .bounced(let e): return e.queueID
         case .adminAction(let e): return e.queueID
         case .portal(let e): return e.queueID
+        case .chainHeads: return nil
         }
     }
 
@@ -44,7 +48,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
     public var attempt: AttemptEvent? {
         switch self {
         case .deliveryAttempt(let e), .delivered(let e), .deferred(let e), .bounced(let e): return e
-        case .accepted, .adminAction, .portal: return nil
+        case .accepted, .adminAction, .portal, .chainHeads: return nil
         }
     }
 
@@ -61,7 +65,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .deferred(let e): return e.outcome ?? .deferred
         case .bounced(let e): return e.outcome ?? .bounced
         case .deliveryAttempt(let e): return e.outcome
-        case .accepted, .adminAction, .portal: return nil
+        case .accepted, .adminAction, .portal, .chainHeads: return nil
         }
     }
 
@@ -78,6 +82,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case "deferred": self = .deferred(try AttemptEvent(from: decoder))
         case "bounced": self = .bounced(try AttemptEvent(from: decoder))
         case "admin_action": self = .adminAction(try AdminEvent(from: decoder))
+        case "chain_heads": self = .chainHeads(try ChainHeadsEvent(from: decoder))
         case _ where PortalEvent.kind(named: name) != nil: self = .portal(try PortalEvent(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(forKey: .event, in: c, debugDescription: "unknown audit event \(name)")
@@ -92,6 +97,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .deliveryAttempt(let e), .delivered(let e), .deferred(let e), .bounced(let e): try e.encode(to: encoder)
         case .adminAction(let e): try e.encode(to: encoder)
         case .portal(let e): try e.encode(to: encoder)
+        case .chainHeads(let e): try e.encode(to: encoder)
         }
     }
 }

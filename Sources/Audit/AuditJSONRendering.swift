@@ -38,15 +38,19 @@ extension AuditRendering {
             o["client"] = clientObject(a.client)
             o["findings"] = a.findings.map { $0.map(findingObject) } ?? NSNull()
             o["policy"] = a.policy.map { $0.map(policyObject) } ?? NSNull()
+            o["message_id"] = orNull(a.messageID)
         case .adminAction(let a):
             o["actor"] = a.actor
             o["action"] = a.action
             o["detail"] = orNull(a.detail)
+            o["files"] = a.files.map { $0.map { ["path": $0.path, "sha256": $0.sha256] } } ?? NSNull()
         case .portal(let p):
             o["portal_message_id"] = orNull(p.portalMessageID)
             o["client_address"] = orNull(p.client)
             o["actor"] = orNull(p.actor)
             o["detail"] = orNull(p.detail)
+        case .chainHeads(let c):
+            o["heads"] = c.heads.map { ["node": $0.node, "sequence": $0.sequence, "hash": $0.hash] as [String: Any] }
         }
         return o
     }

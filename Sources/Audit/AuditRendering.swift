@@ -5,6 +5,9 @@ import Foundation
 import MailCore
 
 public enum AuditRendering {
+    /// A time as the records store it: `2026-11-23T10:00:00.000Z`.
+    public static func iso8601(_ date: Date) -> String { AuditTime.iso8601(date) }
+
     /// One line, never wrapped; values that could hold spaces or quotes are quoted.
     public static func receivedStyleLine(_ record: AuditRecord, localHostname: String) -> String {
         let date = AuditTime.rfc5322(record.time)
@@ -21,6 +24,9 @@ public enum AuditRendering {
             return line
         case .portal(let e):
             return portalLine(e, localHostname: localHostname, date: date)
+        case .chainHeads(let e):
+            let heads = e.heads.map { "\(quoted($0.node))=\($0.sequence):\($0.hash.prefix(16))" }
+            return "chain_heads by \(quoted(record.node)) (Sealgate) quoting \(heads.isEmpty ? "no other node" : heads.joined(separator: " ")); \(date)"
         }
     }
 

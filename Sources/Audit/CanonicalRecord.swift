@@ -39,8 +39,11 @@ struct CanonicalRecord: Codable {
         try JSONDecoder().decode(CanonicalRecord.self, from: Data(text.utf8))
     }
 
-    static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { byte in
+    static func sha256Hex(_ text: String) -> String { sha256Hex(bytes: Data(text.utf8)) }
+
+    /// Lower-case hex SHA-256, as `sha256sum` prints it.
+    static func sha256Hex<D: DataProtocol>(bytes: D) -> String {
+        SHA256.hash(data: bytes).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()

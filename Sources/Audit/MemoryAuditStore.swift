@@ -4,7 +4,7 @@
 import Foundation
 import MailCore
 
-public final class MemoryAuditStore: AuditStore, @unchecked Sendable {
+public final class MemoryAuditStore: AuditStore, AuditQuerying, @unchecked Sendable {
     public let node: String
     private let lock = NSLock()
     private var rows: [StoredAuditRow] = []
@@ -27,6 +27,10 @@ public final class MemoryAuditStore: AuditStore, @unchecked Sendable {
 
     public func records(queueID: QueueID) throws -> [AuditRecord] {
         try allRecords().filter { $0.event.queueID == queueID }
+    }
+
+    public func records(matching query: AuditQuery) throws -> [AuditRecord] {
+        query.select(from: try allRecords())
     }
 
     /// Every record, in sequence order.

@@ -10,10 +10,10 @@ import Glibc
 import Darwin
 #endif
 
-public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
+public final class SQLiteAuditStore: AuditStore, AuditQuerying, @unchecked Sendable {
     public let path: String
     public let node: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let clock: WallClock
     /// Concurrent appends share a transaction: one WAL fsync for many records.
     private let group: GroupCommit<AuditEvent, AuditRecord>
@@ -85,21 +85,13 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
         try records(matching: AuditQuery(queueID: queueID))
     }
 
-    /// Records matching every given criterion, in sequence order.
+    /// Records matching every given criterion, in sequence order (AuditQuerySQL translates it).
     public func records(matching query: AuditQuery) throws -> [AuditRecord] {
-        var clauses: [String] = [], arguments: [DatabaseValueConvertible?] = []
-        if let q = query.queueID { clauses.append("queue_id = ?"); arguments.append(q.value) }
-        if let r = query.recipient { clauses.append("recipient = ?"); arguments.append(r.description) }
-        if let e = query.event { clauses.append("event = ?"); arguments.append(e) }
-        if let s = query.since { clauses.append("time >= ?"); arguments.append(AuditTime.iso8601(s)) }
-        if let u = query.until { clauses.append("time < ?"); arguments.append(AuditTime.iso8601(u)) }
-        if let a = query.afterSequence { clauses.append("sequence > ?"); arguments.append(a) }
-        var sql = "SELECT canonical, hash FROM audit_records"
-        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-        sql += " ORDER BY sequence"
+        let filter = AuditQuerySQL(query)
+        var sql = "SELECT r.canonical, r.hash FROM audit_records r" + filter.whereClause + " ORDER BY r.sequence"
         if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
         return try pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            try Row.fetchAll(db, sql: sql, arguments: filter.arguments).map { row in
                 try CanonicalRecord.decode(row["canonical"]).record(hash: row["hash"])
             }
         }
@@ -153,23 +145,5 @@ public final class SQLiteAuditStore: AuditStore, @unchecked Sendable {
         guard fd >= 0 else { throw AuditError.cannotCreateFile(path: path, errno: errno) }
         defer { close(fd) }
         guard fchmod(fd, 0o600) == 0 else { throw AuditError.cannotCreateFile(path: path, errno: errno) }
-    }
-}
-
-/// Filters for `SQLiteAuditStore.records(matching:)`; nil means "any".
-public struct AuditQuery: Sendable, Equatable {
-    public var queueID: QueueID?
-    public var recipient: MailAddress?
-    /// A stable event name, e.g. "delivered".
-    public var event: String?
-    public var since: Date?
-    public var until: Date?
-    public var afterSequence: Int64?
-    public var limit: Int?
-
-    public init(queueID: QueueID? = nil, recipient: MailAddress? = nil, event: String? = nil, since: Date? = nil,
-                until: Date? = nil, afterSequence: Int64? = nil, limit: Int? = nil) {
-        self.queueID = queueID; self.recipient = recipient; self.event = event; self.since = since; self.until = until
-        self.afterSequence = afterSequence; self.limit = limit
     }
 }

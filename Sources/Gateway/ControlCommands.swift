@@ -32,16 +32,15 @@ final class ControlCommands: @unchecked Sendable {
         if request.queueID != nil && id == nil { return ControlResponse(ok: false, message: "malformed queue ID") }
         do {
             if request.command == "ping" { return ControlResponse(ok: true, message: "pong") }
-            if request.command == "reload" {
-                let (ok, message) = try await pool.runIfActive { [reloader] in reloader.reload() }
-                _ = try? await pool.runIfActive { [audit] in
-                    try audit.record(.adminAction(AdminEvent(actor: request.actor, action: "reload", detail: ok ? "applied" : "refused")))
-                }
+            if request.command == AdminAction.reload.rawValue {
+                // The reloader records the reload (applied or refused, with the files' hashes).
+                let (ok, message) = try await pool.runIfActive { [reloader] in reloader.reload(actor: request.actor) }
                 return ControlResponse(ok: ok, message: message)
             }
             guard let action = AdminAction(rawValue: request.command) else {
                 return ControlResponse(ok: false, message: "unknown command \(request.command)")
             }
+            if action.isRecordOnly { return try await recordOnly(action, request) }
             let message: String = try await pool.runIfActive { [self] in try self.run(action, id) }
             let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: action, queueID: id))
             do {
@@ -54,6 +53,15 @@ final class ControlCommands: @unchecked Sendable {
         } catch {
             return ControlResponse(ok: false, message: "\(error)")
         }
+    }
+
+    /// A change a CLI process made (a key, a user) that the daemon records, so that the record goes
+    /// through the daemon's outbox in order. Fails when it could not be kept: the CLI says so.
+    private func recordOnly(_ action: AdminAction, _ request: ControlRequest) async throws -> ControlResponse {
+        let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: action, detail: request.detail))
+        try await pool.runIfActive { [audit] in try audit.record(event) }
+        logger.info("admin \(request.actor): \(action.rawValue) \(request.detail ?? "")")
+        return ControlResponse(ok: true, message: "recorded")
     }
 
     private func run(_ action: AdminAction, _ id: QueueID?) throws -> String {
@@ -79,6 +87,8 @@ final class ControlCommands: @unchecked Sendable {
         case .showBody:
             _ = try need()
             return "recorded"
+        case .configLoaded, .reload, .keyImport, .keyRemove, .userAdd, .userRemove:
+            throw ControlClientError.protocolError("\(action.rawValue) is not a queue command")
         }
     }
 }

@@ -4,7 +4,8 @@
 import Foundation
 
 public struct ControlRequest: Codable, Sendable {
-    /// An AdminAction raw value (hold, release, delete, flush, show_body), reload, ping, or a portal_* command.
+    /// An AdminAction raw value (hold, release, delete, flush, show_body, reload, and the record-only
+    /// key_import, key_remove, user_add, user_remove), ping, or a portal_* command.
     public var command: String
     public var queueID: String?
     public var actor: String
@@ -12,9 +13,14 @@ public struct ControlRequest: Codable, Sendable {
     /// the synthesized coding uses decodeIfPresent/encodeIfPresent, so requests without it (older
     /// clients, queue commands) read and write exactly as before.
     public var argument: String?
+    /// For record-only actions: the admin event's detail (what changed, never content). Optional on
+    /// the wire like `argument`.
+    public var detail: String?
 
-    public init(command: String, queueID: String? = nil, actor: String, argument: String? = nil) {
-        self.command = command; self.queueID = queueID; self.actor = actor; self.argument = argument
+    public init(command: String, queueID: String? = nil, actor: String, argument: String? = nil,
+                detail: String? = nil) {
+        self.command = command; self.queueID = queueID; self.actor = actor
+        self.argument = argument; self.detail = detail
     }
 }
 

@@ -77,7 +77,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let (policy, warnings) = try PolicyLoading.load(config)
         warnings.forEach { logger.warning("policy: \($0)") }
         let scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: clock)
-        let stores = try openStores(clock: clock)
+        let stores = try openStores(clock: clock, group: group)
+        defer { stores.postgres?.close() }
         let resolver = makeResolver(pool: dnsPool, clock: clock)
         let mtaSTS = MTASTSClient(resolver: resolver,
                                   fetcher: try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
@@ -112,7 +113,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         commits.connect { manager.kick($0) }
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
         let registry = ConnectionRegistry()
-        let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger, applyDelivery: { new in
+        let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger,
+                                audit: stores.outbox, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
         // The portal binds before any SMTP listener: a message for the portal rung must find it running.
@@ -138,13 +140,22 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             throw error
         }
         announce("control socket \(config.controlSocketPath)")
-        let hangup = ReloadSignal.install { _ = reloader.reload() }
+        let hangup = ReloadSignal.install { _ = reloader.reload(actor: "SIGHUP") }
+        recordConfigLoaded(stores.outbox)
         announce("ready")
 
         var portalFailed = false
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await manager.run() }
             tasks.addTask { await AuditOutboxDrainer(outbox: stores.outbox, pool: pool, clock: clock).run() }
+            if let postgres = stores.postgres, case .postgresql(let settings) = config.auditStore {
+                // The pool (reads: the other nodes' heads); the writer has its own, locked, connection.
+                tasks.addTask { await postgres.client.run() }
+                tasks.addTask {
+                    await ChainHeadsPublisher(store: postgres, outbox: stores.outbox, pool: pool, clock: clock,
+                                              interval: settings.chainHeadsInterval, logger: self.logger).run()
+                }
+            }
             if let portalRuntime { tasks.addTask { await portalRuntime.sweeper.run() } }
             // Suspends until SIGTERM/SIGINT (ServiceLifecycle), cancellation, or the portal's server ending.
             portalFailed = await Self.untilShutdown(orEndOf: portalServer, ended: portalRuntime?.ended.stream, logger: logger)
@@ -252,12 +263,14 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     private struct Stores {
         let spool: Spool
         let audit: AuditStore
+        /// The same store when it is PostgreSQL (its pool runs as a task; it quotes the other nodes' heads).
+        let postgres: PostgresAuditStore?
         /// Every audit write goes through it: a record the store refuses waits here, in order.
         let outbox: AuditOutbox
         let users: UserStore
     }
 
-    private func openStores(clock: WallClock) throws -> Stores {
+    private func openStores(clock: WallClock, group: EventLoopGroup) throws -> Stores {
         for dir in [config.spoolPath, SafeIO.directory(of: config.spoolKeyPath)] {
             try SafeIO.makeDirectory(dir, mode: 0o700, parents: true)
         }
@@ -266,11 +279,41 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let recovery = try spool.recover()
         logger.info("spool \(config.spoolPath): \(recovery.committed.count) message(s) to resume, \(recovery.discarded) incomplete file(s) discarded")
         let audit: AuditStore
+        var postgres: PostgresAuditStore?
         switch config.auditStore {
         case .sqlite(let path): audit = try SQLiteAuditStore(path: path, node: config.hostname, clock: clock)
+        case .postgresql(let settings):
+            let store = try openPostgres(settings, clock: clock, group: group)
+            audit = store; postgres = store
         }
         let outbox = try AuditOutbox(store: audit, path: config.auditOutboxPath, clock: clock, log: { [logger] in logger.error("\($0)") })
-        return Stores(spool: spool, audit: audit, outbox: outbox, users: try UserStore(path: config.usersPath))
+        return Stores(spool: spool, audit: audit, postgres: postgres, outbox: outbox, users: try UserStore(path: config.usersPath))
+    }
+
+    /// Opens the shared audit log and takes this node's locks. A second process with this node's
+    /// name or node_id stops the start; PostgreSQL unreachable does not (the outbox keeps the records).
+    private func openPostgres(_ settings: PostgresAuditConfig, clock: WallClock, group: EventLoopGroup) throws -> PostgresAuditStore {
+        let store = try PostgresAuditStore(location: settings.location, password: try settings.password(), node: config.hostname,
+                                           nodeID: config.nodeID, clock: clock, eventLoopGroup: group, logger: logger)
+        do {
+            if let error = try store.connectAtStart() {
+                announce("audit store \(settings.location.description) unreachable (\(PostgresAuditError.describe(error))); "
+                         + "records wait in \(settings.outboxPath)")
+            } else {
+                announce("audit store \(settings.location.description) (node \(config.hostname), node_id \(config.nodeID))")
+            }
+        } catch {
+            store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// The `config_loaded` admin record: what this start runs with (the files' SHA-256 hashes).
+    private func recordConfigLoaded(_ audit: AuditRecorder) {
+        let event = AdminEvent(actor: "sealgate serve", action: .configLoaded, detail: "node \(config.hostname)",
+                               files: ConfigFileHashes.of(config))
+        do { try audit.record(.adminAction(event)) } catch { logger.error("audit record lost for config_loaded: \(error)") }
     }
 
     /// Without a smarthost, mail goes to the MX hosts (RFC 5321 §5), as Postfix does without a relayhost.

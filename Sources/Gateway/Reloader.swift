@@ -1,7 +1,9 @@
 // Reloader: SIGHUP and `sealgate reload`. Re-reads the config file and the policies, checks them,
 // and swaps certificate, policy, trusted networks and TLS levels in atomically; a broken file
 // keeps the old configuration running and says why. Listener addresses and storage need a restart.
+// Each reload, applied or refused, is an audit record with the files' SHA-256 hashes.
 
+import Audit
 import DNS
 import Foundation
 import Logging
@@ -17,17 +19,32 @@ final class Reloader: @unchecked Sendable {
     private let clock: WallClock
     private let logger: Logger
     private let applyDelivery: @Sendable (GatewayConfig) -> Void
+    private let audit: AuditRecorder
     private let lock = NSLock()
 
     init(running: GatewayConfig, live: LiveInboundSettings, resolver: Resolver?, clock: WallClock, logger: Logger,
-         applyDelivery: @escaping @Sendable (GatewayConfig) -> Void) {
+         audit: AuditRecorder, applyDelivery: @escaping @Sendable (GatewayConfig) -> Void) {
         self.running = running; self.live = live; self.resolver = resolver; self.clock = clock; self.logger = logger
-        self.applyDelivery = applyDelivery
+        self.audit = audit; self.applyDelivery = applyDelivery
     }
 
-    /// Returns (ok, message); never leaves a half-applied state.
-    func reload() -> (ok: Bool, message: String) {
+    /// Reloads and records a `reload` admin event (`applied` or `refused`, with the hashes of the files
+    /// read); `actor` is who asked ("SIGHUP" for the signal). Returns (ok, message).
+    func reload(actor: String) -> (ok: Bool, message: String) {
         lock.lock(); defer { lock.unlock() }
+        let result = reloadLocked()
+        let files = ConfigFileHashes.of(running)
+        do {
+            try audit.record(.adminAction(AdminEvent(actor: actor, action: .reload, detail: result.ok ? "applied" : "refused",
+                                                     files: files)))
+        } catch {
+            logger.error("audit record lost for reload: \(error)")
+        }
+        return result
+    }
+
+    /// Never leaves a half-applied state.
+    private func reloadLocked() -> (ok: Bool, message: String) {
         let loaded = ConfigLoader.load(explicitPath: running.sourcePath,
                                        currentDirectory: FileManager.default.currentDirectoryPath, now: clock.now())
         let config: GatewayConfig

@@ -2,6 +2,7 @@
 // spool on a thread pool (fsync is blocking), records the `accepted` audit event, and wakes delivery.
 
 import Audit
+import Foundation
 import Delivery
 import Logging
 import MailCore
@@ -37,7 +38,7 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
             }
             do {
                 // The recorder keeps the record in its outbox when the store fails.
-                try audit.record(.accepted(AcceptedEvent(envelope: envelope)))
+                try audit.record(.accepted(AcceptedEvent(envelope: envelope, messageID: SpoolSink.messageID(of: message))))
             } catch {
                 // Neither the store nor the outbox took it: the message is safe on disk, the loss is loud.
                 logger.error("\(envelope.queueID): audit record lost: \(error)")
@@ -67,6 +68,15 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
         } catch {
             logger.error("\(envelope.queueID): cannot queue the policy notice: \(error)")
         }
+    }
+
+    /// The Message-ID header for the audit record (an identifier, like the queue ID): `<…>` as
+    /// written, at most 255 characters, printable ASCII; nil when absent or not of that form.
+    static func messageID(of message: [UInt8]) -> String? {
+        guard let id = MessageHeaders(headerOf: message)["Message-ID"]?.trimmingCharacters(in: .whitespaces),
+              id.count > 2, id.count <= 255, id.hasPrefix("<"), id.hasSuffix(">"),
+              id.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else { return nil }
+        return id
     }
 
     /// Policy `hold` and `quarantine`: those recipients start held (committed that way, so no

@@ -2,6 +2,9 @@
 // Linear in the input (however many folds), non-UTF-8 bytes read as Windows-1252, stray lines kept.
 
 extension MessageHeaders {
+    /// The header section of a whole message, parsed; the body is not read.
+    public init(headerOf message: [UInt8]) { self.init(parsing: Self.splitEntity(message[...]).header) }
+
     /// Splits an entity at its first empty line. An entity whose first line is not a header field has
     /// no header section at all (its text is body, so nothing is dropped unscanned).
     static func splitEntity(_ bytes: ArraySlice<UInt8>) -> (header: ArraySlice<UInt8>, body: ArraySlice<UInt8>) {

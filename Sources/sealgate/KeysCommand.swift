@@ -21,13 +21,15 @@ struct KeysCommand: ParsableCommand {
         @Flag(help: "Print what was filed as JSON.") var json = false
 
         func run() throws {
-            let facade = KeysFacade(config: try options.load())
+            let config = try options.load()
+            let facade = KeysFacade(config: config)
             let rows = try keysRun {
                 try validated { try facade.importKey(path: file, cipher: cipher, currentDirectory: FileManager.default.currentDirectoryPath) }
             }
             if json { print(KeysFacade.json(rows)) } else {
                 for line in KeysFacade.text(rows) { print("imported \(line)") }
             }
+            try recordAdminChange(config) { $0.keysImported(rows) }
         }
     }
 
@@ -62,9 +64,10 @@ struct KeysCommand: ParsableCommand {
         @Argument(help: "An address or a fingerprint.") var what: String
 
         func run() throws {
-            let facade = KeysFacade(config: try options.load())
-            let rows = try keysRun { try facade.remove(what) }
+            let config = try options.load()
+            let rows = try keysRun { try KeysFacade(config: config).remove(what) }
             for line in KeysFacade.text(rows) { print("removed \(line)") }
+            try recordAdminChange(config) { $0.keysRemoved(rows) }
         }
     }
 }

@@ -24,6 +24,7 @@ struct UserCommand: ParsableCommand {
             guard !password.isEmpty else { throw ValidationError("empty password") }
             try UserFacade(config: config).add(name: name, password: password, addresses: parsed)
             print("user \(name) saved with \(parsed.count) address(es)")
+            try recordAdminChange(config) { $0.userAdded(name, addresses: parsed) }
         }
 
         private func readPassword() throws -> String {
@@ -50,6 +51,7 @@ struct UserCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             print("user \(name) removed")
+            try recordAdminChange(config) { $0.userRemoved(name) }
         }
     }
 

@@ -14,7 +14,8 @@ final class AuditEventTests: XCTestCase {
                                     .bounced(attempt), Fixture.admin()]
         XCTAssertEqual(events.map(\.name), ["accepted", "delivery_attempt", "delivered", "deferred", "bounced", "admin_action"])
         XCTAssertEqual(Array(AuditEvent.allNames.prefix(events.count)), events.map(\.name), "the portal names follow (PortalEventTests)")
-        XCTAssertEqual(AdminAction.allCases.map(\.rawValue), ["hold", "release", "delete", "flush", "show_body"])
+        XCTAssertEqual(AdminAction.allCases.map(\.rawValue), ["hold", "release", "delete", "flush", "show_body", "config_loaded",
+                                                             "reload", "key_import", "key_remove", "user_add", "user_remove"])
     }
 
     func testEveryEventRoundTripsThroughJSON() throws {

@@ -34,7 +34,8 @@ final class SQLiteAuditStoreTests: XCTestCase {
         _ = try store.append(try Fixture.delivered())
         _ = try store.append(try Fixture.deferred())
         let carol = try Fixture.address("carol@partner.example")
-        XCTAssertEqual(try store.records(matching: AuditQuery(recipient: carol)).map(\.sequence), [3])
+        // The accepted record lists carol too.
+        XCTAssertEqual(try store.records(matching: AuditQuery(recipient: carol)).map(\.sequence), [1, 3])
         XCTAssertEqual(try store.records(matching: AuditQuery(event: "delivered")).map(\.sequence), [2])
         XCTAssertEqual(try store.records(matching: AuditQuery(afterSequence: 1, limit: 1)).map(\.sequence), [2])
         XCTAssertEqual(try store.records(matching: AuditQuery(since: Fixture.time.addingTimeInterval(1))).count, 0)

@@ -124,5 +124,5 @@ def test_audit_records_chain_their_hashes(deferred):
     for a, b in zip(recs, recs[1:]):
         if int(b["sequence"]) == int(a["sequence"]) + 1:
             assert b["previous_hash"] == a["hash"], "consecutive records do not chain"
-    text = g.cli_ok("audit", "query", "--queue-id", qid)
+    text = g.cli_ok("audit", "message", qid)
     assert qid in text and len(text.strip().splitlines()) == len(recs)

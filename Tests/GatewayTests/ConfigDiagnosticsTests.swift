@@ -189,7 +189,7 @@ final class ConfigDiagnosticsTests: XCTestCase {
         check(yaml, [
             "sealgate.yaml:1:14: error: log.level: 'loud' is not allowed; expected one of: trace, debug, info, notice, warning, error, critical",
             "sealgate.yaml:2:1: error: unknown key 'hostnme'; did you mean 'hostname'?",
-            "sealgate.yaml:3:16: error: audit.store: 'postgres://db' is not supported; expected sqlite:PATH (PostgreSQL arrives with a later issue)",
+            "sealgate.yaml:3:16: error: audit.store: 'postgres://db': no user (postgresql://USER@HOST/DB)",
         ])
     }
 }

@@ -74,7 +74,7 @@ class PortalControlTestCase: XCTestCase {
                                       trustedNetworks: [], normalizeBareNewlineNetworks: [], commandTimeout: 30, dataTimeout: 30,
                                       maxConnections: 1, maxConnectionsPerIP: 1, tlsContext: nil)
         let reloader = Reloader(running: config, live: LiveInboundSettings(inbound), resolver: nil, clock: clock, logger: logger,
-                                applyDelivery: { _ in })
+                                audit: audit, applyDelivery: { _ in })
         return ControlCommands(manager: manager, reloader: reloader, audit: audit, pool: pool, logger: logger, portal: portal)
     }
 

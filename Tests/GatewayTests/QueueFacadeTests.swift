@@ -37,7 +37,7 @@ final class QueueFacadeTests: XCTestCase {
     func testShowingTheBodyOfflineIsAudited() throws {
         let (facade, config, id) = try spoolWithOneMessage()
         XCTAssertTrue(try facade.show(id: id.description, json: false, body: true).contains("hello"))
-        let lines = try AuditFacade(config: config).records(queueID: id.description, json: false)
+        let lines = try AuditFacade(config: config).messageLines(id)
         XCTAssertEqual(lines.count, 1)
         XCTAssertTrue(lines[0].contains("show_body"), lines[0])
     }
@@ -46,7 +46,7 @@ final class QueueFacadeTests: XCTestCase {
         let (facade, config, id) = try spoolWithOneMessage()
         XCTAssertEqual(try facade.admin("hold", id: id.description), .done("\(id): held 2 recipient(s) (offline)"))
         XCTAssertTrue(try facade.list(json: false)[0].hasSuffix("held=2"))
-        let audit = try AuditFacade(config: config).records(queueID: id.description, json: false)
+        let audit = try AuditFacade(config: config).messageLines(id)
         XCTAssertTrue(audit.count == 1 && audit[0].contains("hold"), "\(audit)")
         XCTAssertEqual(try facade.admin("flush", id: nil),
                        .refused("the daemon is not running (\(config.controlSocketPath)); nothing to flush"))

@@ -1,5 +1,6 @@
 // Decoding the small sections: relay networks, the inbound TLS files, limits, audit store,
 // log and dns. Each key that is absent keeps its built-in default.
+import Audit
 import MailCore
 import Yams
 import YAMLSyntax
@@ -67,14 +68,41 @@ extension ConfigDecoder {
     }
 
     func decodeAudit(_ node: Node) {
-        guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit),
-              let n = audit["store"], let text = reader.string(n, "audit.store") else { return }
+        guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit) else { return }
+        if let n = audit["signing_key"], let text = reader.string(n, "audit.signing_key") { config.auditSigningKeyPath = resolve(text) }
+        let postgresOnly = ["password_file", "outbox", "chain_heads_interval"]
+        guard let n = audit["store"], let text = reader.string(n, "audit.store") else {
+            for key in postgresOnly where audit[key] != nil { reader.error("audit.\(key) needs audit.store: postgresql://…", at: node) }
+            return
+        }
+        if text.hasPrefix("postgresql://") || text.hasPrefix("postgres://") {
+            decodePostgresAudit(audit, url: text, at: n)
+            return
+        }
         guard text.hasPrefix("sqlite:"), text.count > "sqlite:".count else {
-            reader.error("audit.store: '\(text)' is not supported; expected sqlite:PATH (PostgreSQL arrives with a later issue)",
+            reader.error("audit.store: '\(PostgresLocation.redacted(text))' is not supported; expected sqlite:PATH or postgresql://USER@HOST:PORT/DB",
                           at: n)
             return
         }
+        for key in postgresOnly where audit[key] != nil { reader.error("audit.\(key) is for audit.store: postgresql://… only", at: n) }
         config.auditStore = .sqlite(path: resolve(String(text.dropFirst("sqlite:".count))))
+    }
+
+    /// `audit.store: postgresql://…` with its password file, outbox and chain-heads interval.
+    private func decodePostgresAudit(_ audit: YAMLMapping, url: String, at n: Node) {
+        let location: PostgresLocation
+        do { location = try PostgresLocation.parse(url) } catch {
+            let reason = (error as? PostgresLocationError)?.reason ?? "\(error)"
+            reader.error("audit.store: '\(PostgresLocation.redacted(url))': \(reason)", at: n)
+            return
+        }
+        var settings = PostgresAuditConfig(location: location, passwordFile: nil, outboxPath: resolve("var/audit.outbox"))
+        if let p = audit["password_file"], let file = reader.string(p, "audit.password_file") { settings.passwordFile = resolve(file) }
+        if let o = audit["outbox"], let file = reader.string(o, "audit.outbox") { settings.outboxPath = resolve(file) }
+        if let i = audit["chain_heads_interval"], let v = reader.duration(i, "audit.chain_heads_interval") {
+            if v < 1 { reader.error("audit.chain_heads_interval: at least 1s", at: i) } else { settings.chainHeadsInterval = v }
+        }
+        config.auditStore = .postgresql(settings)
     }
 
     func decodeLog(_ node: Node) {

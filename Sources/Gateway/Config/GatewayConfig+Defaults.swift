@@ -46,6 +46,7 @@ extension GatewayConfig {
         config.observationsPath = path("var/tls-observations")
         config.mtaSTSCachePath = path("var/mta-sts")
         config.keysDirectory = path("certs/recipients")
+        config.auditSigningKeyPath = path("certs/audit-signing.key")
         return config
     }
 

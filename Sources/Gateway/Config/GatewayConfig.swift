@@ -1,5 +1,6 @@
 // GatewayConfig: the typed, validated configuration the daemon and every CLI command run on.
 // Built only by ConfigLoader (from YAML) or builtInDefaults; all paths in it are absolute.
+import Audit
 import Foundation
 import MailCore
 import MessageCrypto
@@ -68,6 +69,8 @@ public struct GatewayConfig: Sendable {
     public var dkimDomains: [DKIMDomainConfig] = []
     /// `keys.directory`: the recipient key store (certificates and OpenPGP keys; `sealgate keys`).
     public var keysDirectory: String = "certs/recipients"
+    /// `audit.signing_key`: the Ed25519 key that signs `audit export` bundles (made 0600 on first use).
+    public var auditSigningKeyPath: String = "certs/audit-signing.key"
     /// `smime.signing`, `smime.ciphers`, `pgp.signing`: the organisation's signing keys per sender
     /// domain and the S/MIME content cipher per recipient domain (checked at load).
     public var smimeSigning: [SMIMESigningConfig] = []
@@ -123,6 +126,8 @@ public struct HostPort: Sendable, Equatable, CustomStringConvertible {
 
 public enum AuditStoreLocation: Sendable, Equatable {
     case sqlite(path: String)
+    /// `audit.store: postgresql://…`: the log shared by several nodes (docs/operations.md).
+    case postgresql(PostgresAuditConfig)
 }
 
 public enum LogFormat: String, Sendable, CaseIterable {

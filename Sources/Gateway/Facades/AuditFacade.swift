@@ -1,5 +1,6 @@
-// AuditFacade: the audit store as `sealgate audit query|verify` and the offline queue commands use
-// it: one message's records as Received-style lines or JSON, the chain check, an admin record (through the outbox).
+// AuditFacade: the audit store (SQLite, or PostgreSQL for several nodes) as `sealgate audit query|message|
+// summary|verify|init-db` and the offline commands use it: filtered records, one message's story,
+// totals, the chain check (per node on PostgreSQL), the PostgreSQL schema, offline admin records.
 
 import Audit
 import Foundation
@@ -10,40 +11,98 @@ public struct AuditFacade {
 
     public init(config: GatewayConfig) { self.config = config }
 
-    /// The lines to print for `queueID`: one per record, or a single JSON array.
-    public func records(queueID text: String, json: Bool) throws -> [String] {
-        let id = try QueueFacade.parseID(text)
-        let records = try open().records(queueID: id)
-        if json { return [QueueReport.json(records.map(AuditRendering.jsonObject))] }
-        return records.map { AuditRendering.receivedStyleLine($0, localHostname: config.hostname) }
+    /// `sealgate audit query`: the records every filter selects, in chain order, in `format`.
+    public func query(_ filters: AuditFilters, format: AuditOutputFormat) throws -> String {
+        let query = try filters.query()
+        let handle = try open()
+        defer { handle.close() }
+        return AuditOutput.render(try handle.store.records(matching: query), as: format)
+    }
+
+    /// `sealgate audit message ID`: every record of the message with this queue ID, or of every
+    /// message with this Message-ID header, in chain order: Received-style lines, or JSON lines.
+    /// Throws `InvalidInput` when nothing is on record for `id`.
+    public func message(_ id: String, json: Bool) throws -> String {
+        let handle = try open()
+        defer { handle.close() }
+        let store = handle.store
+        var records: [AuditRecord] = []
+        if let queueID = QueueID(id) { records = try store.records(queueID: queueID) }
+        if records.isEmpty {
+            var byMessageID = AuditQuery()
+            byMessageID.messageID = id
+            records = try store.records(matching: byMessageID)
+        }
+        guard !records.isEmpty else { throw InvalidInput("no audit records for \(id) (neither a queue ID nor a Message-ID on record)") }
+        if json { return AuditOutput.render(records, as: .json) }
+        return records.map { AuditRendering.receivedStyleLine($0, localHostname: config.hostname) + "\n" }.joined()
+    }
+
+    /// `sealgate audit summary`: the delivery records between `since` and `until`, counted.
+    public func summary(since: String, until: String?, by: String?, json: Bool) throws -> String {
+        var filters = AuditFilters()
+        filters.since = since; filters.until = until
+        var query = try filters.query()
+        let grouping = try by.map { text -> AuditSummary.Grouping in
+            guard let g = AuditSummary.Grouping(rawValue: text.lowercased()) else {
+                throw AuditFilters.unknown("--by", text, AuditSummary.Grouping.allCases.map(\.rawValue))
+            }
+            return g
+        }
+        query.events = AuditSummary.countedEvents
+        let handle = try open()
+        defer { handle.close() }
+        let summary = AuditSummary(records: try handle.store.records(matching: query), by: grouping)
+        if json { return AuditSummaryOutput.json(summary, by: grouping, since: query.since, until: query.until) }
+        return AuditSummaryOutput.table(summary, by: grouping)
     }
 
     /// Recomputes the hash chain over every record, and says how many records wait in the outbox
     /// (not in the chain yet, so neither checked nor shown by `query`).
+    /// On PostgreSQL: one line per node (its first broken link, if any) and one per quoted head that
+    /// a node's chain no longer reaches; this node's outbox is counted as on SQLite.
     public func verify() throws -> ChainCheck {
-        let result = try open().verifyChain()
+        let handle = try open()
+        defer { handle.close() }
         let waiting = try AuditOutbox.waitingRecords(at: config.auditOutboxPath)
         let note = waiting == 0 ? "" : "\n\(waiting) record(s) wait in \(config.auditOutboxPath), not yet in the chain"
+        if let postgres = handle.postgres {
+            let result = try postgres.verifyNodes()
+            return ChainCheck(text: result.description + note, intact: result.isIntact)
+        }
+        let result = try handle.store.verifyChain()
         return ChainCheck(text: "\(result)" + note, intact: result.isIntact)
+    }
+
+    /// `sealgate audit init-db`: creates the PostgreSQL tables (idempotent) as `owner` (a URL with
+    /// owner rights; default: audit.store's own), and grants `role` SELECT and INSERT when given.
+    public func initDatabase(ownerURL: String?, ownerPasswordFile: String?, grantTo role: String?) throws -> String {
+        guard case .postgresql(let settings) = config.auditStore else {
+            throw AuditError.unsupportedStoreURL("init-db needs audit.store: postgresql://… (SQLite makes its schema itself)")
+        }
+        let location = try ownerURL.map(PostgresLocation.parse) ?? settings.location
+        let password = try ownerPasswordFile.map(PostgresLocation.readPassword(file:)) ?? (ownerURL == nil ? try settings.password() : nil)
+        let handle = try AuditStoreHandle(postgres: settings, location: location, password: password, config: config)
+        defer { handle.close() }
+        try handle.postgres?.initializeSchema(grantTo: role)
+        return "audit schema ready in \(location.description)" + (role.map { "; \($0) may SELECT and INSERT" } ?? "")
     }
 
     /// Records an admin action with the daemon stopped (this process is the one writer), through the
     /// daemon's outbox file: records that wait there from before are appended first, and a record the
     /// store refuses waits there too. Throws when the store cannot be opened or nothing could keep it.
     @discardableResult
-    func recordAdmin(actor: String, action: String, queueID: QueueID, detail: String? = nil) throws -> OfflineAudit {
+    func recordAdmin(actor: String, action: String, queueID: QueueID?, detail: String? = nil) throws -> OfflineAudit {
         let notes = OfflineAudit.Notes()
-        let outbox = try AuditOutbox(store: try open(), path: config.auditOutboxPath, clock: SystemClock(), log: notes.add)
+        let handle = try open()
+        defer { handle.close() }
+        let outbox = try AuditOutbox(store: handle.store, path: config.auditOutboxPath, clock: SystemClock(), log: notes.add)
         outbox.drain()
         try outbox.record(.adminAction(AdminEvent(actor: actor, action: action, queueID: queueID, detail: detail)))
         return OfflineAudit(waiting: outbox.waiting, outboxPath: outbox.path, log: notes.lines)
     }
 
-    func open() throws -> SQLiteAuditStore {
-        switch config.auditStore {
-        case .sqlite(let path): return try SQLiteAuditStore(path: path, node: config.hostname, clock: SystemClock())
-        }
-    }
+    func open() throws -> AuditStoreHandle { try AuditStoreHandle(config: config) }
 }
 
 /// The outcome of `sealgate audit verify`: the verifier's own words and whether the chain holds.
@@ -79,6 +138,7 @@ extension GatewayConfig {
     var auditOutboxPath: String {
         switch auditStore {
         case .sqlite(let path): return path + ".outbox"
+        case .postgresql(let settings): return settings.outboxPath
         }
     }
 }

@@ -225,8 +225,16 @@ class Sealgate:
         return next((e for e in self.queue_list() if e.get("queue_id") == qid), None)
 
     def audit(self, qid: str) -> list:
-        recs = self.cli_json("audit", "query", "--queue-id", qid)
-        assert isinstance(recs, list), f"audit query --json must print an array, got {recs!r}"
+        return self.audit_query("--queue-id", qid)
+
+    def audit_query(self, *filters) -> list:
+        """`sealgate audit query FILTERS --json`: one JSON object per line, parsed."""
+        out = self.cli_ok("audit", "query", *filters, "--json")
+        try:
+            recs = [json.loads(line) for line in out.splitlines() if line.strip()]
+        except json.JSONDecodeError as e:
+            raise AssertionError(f"audit query {' '.join(filters)} --json printed a line that is not JSON ({e}):\n{out}")
+        assert all(isinstance(r, dict) for r in recs), f"audit query --json must print one object per line: {out}"
         return recs
 
     def wait_audit(self, qid: str, event: str, timeout: float = 30) -> list:
