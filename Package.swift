@@ -25,6 +25,8 @@ let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", p
 let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 
 let package = Package(
     name: "Sealgate",
@@ -49,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "SafeIO", swiftSettings: settings),
@@ -136,10 +140,13 @@ let package = Package(
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
             "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), metrics, prometheus, hummingbird,
+            hummingbirdTLS, httpTypes,
         ], swiftSettings: settings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax",
-                                                        "Delivery", "MessageCrypto", "Portal", "SMTPServer", "TestSupport", nioPosix, nioSSL, logging], swiftSettings: settings),
+                                                        "Delivery", "MessageCrypto", "Portal", "SMTPServer", "TestSupport", nioPosix, nioSSL, logging,
+                                                        prometheus, hummingbird, hummingbirdTesting, httpTypes, nioCore],
+                    swiftSettings: settings),
 
         .executableTarget(name: "sealgate", dependencies: [
             "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -50,12 +50,15 @@ public enum AdminAction: String, Sendable, Codable, CaseIterable {
     case keyRemove = "key_remove"
     case userAdd = "user_add"
     case userRemove = "user_remove"
+    /// `sealgate admin token add|remove`: the token's name and role (never the token or its hash).
+    case tokenAdd = "token_add"
+    case tokenRemove = "token_remove"
 
     /// Actions a CLI process reports to the daemon only to have them recorded (the change itself
     /// was made by the CLI in files the daemon reads).
     public var isRecordOnly: Bool {
         switch self {
-        case .keyImport, .keyRemove, .userAdd, .userRemove: return true
+        case .keyImport, .keyRemove, .userAdd, .userRemove, .tokenAdd, .tokenRemove: return true
         default: return false
         }
     }

@@ -87,7 +87,7 @@ final class ControlCommands: @unchecked Sendable {
         case .showBody:
             _ = try need()
             return "recorded"
-        case .configLoaded, .reload, .keyImport, .keyRemove, .userAdd, .userRemove:
+        case .configLoaded, .reload, .keyImport, .keyRemove, .userAdd, .userRemove, .tokenAdd, .tokenRemove:
             throw ControlClientError.protocolError("\(action.rawValue) is not a queue command")
         }
     }

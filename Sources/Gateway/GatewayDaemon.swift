@@ -13,6 +13,7 @@ import NIOPosix
 import NIOSSL
 import PHIScanner
 import Policy
+import Prometheus
 import Queue
 import SafeIO
 import ServiceLifecycle
@@ -79,9 +80,16 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: clock)
         let stores = try openStores(clock: clock, group: group)
         defer { stores.postgres?.close() }
-        let resolver = makeResolver(pool: dnsPool, clock: clock)
-        let mtaSTS = MTASTSClient(resolver: resolver,
-                                  fetcher: try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
+        // The daemon's own registry, served at the admin API's /metrics; nothing global is bootstrapped.
+        let registry = PrometheusCollectorRegistry()
+        let metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        metrics.registerAll()
+        recordCertificateExpiry(metrics)
+        // Every writer records through the outbox; this view of it also counts what it records.
+        let audit = MetricsAuditRecorder(base: stores.outbox, metrics: metrics)
+        let resolver = makeResolver(pool: dnsPool, clock: clock, metrics: metrics)
+        let fetcher = try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger)
+        let mtaSTS = MTASTSClient(resolver: resolver, fetcher: MetricsMTASTSFetcher(base: fetcher, metrics: metrics),
                                   cacheDirectory: config.mtaSTSCachePath, pool: pool, logger: logger, clock: clock)
         let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock)
         var delivery = deliverySettings()
@@ -90,52 +98,63 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         // The key store is read at each lookup (key imports and removals apply at once); the
         // organisation's signing keys are read here, once (restart to change them).
         let encryption = try RecipientEncryptionService(config: config, logger: logger)
-        let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config, resolver: resolver)
+        let inbound = LiveInboundSettings(try InboundSettingsBuilder(config: config, resolver: resolver, metrics: metrics)
             .build(policy: policy, scanner: scanner))
         // The sink wakes the queue manager, which is made after it: the portal's mail goes through the
         // sink, and the manager's portal rung needs the portal.
         let commits = CommitSignal()
-        let sink = SpoolSink(spool: stores.spool, audit: stores.outbox, pool: pool, logger: logger,
+        let sink = SpoolSink(spool: stores.spool, audit: audit, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, clock: clock,
                              onCommitted: { commits.fire($0) })
         let portalBound = AsyncStream<Bool>.makeStream()
         let portalRuntime = try config.portal.map { portal in
             try PortalRuntime.make(config: portal, mailer: SpoolPortalMailer(sink: sink, inbound: inbound, hostname: config.hostname,
                                                                              node: config.nodeID, clock: clock, logger: logger),
-                                   audit: stores.outbox, pool: pool, group: group, clock: clock, logger: logger,
+                                   audit: audit, pool: pool, group: group, clock: clock, logger: logger,
                                    onRunning: { portalBound.continuation.yield(true) })
         }
         defer { portalRuntime?.passwordPool.shutdownGracefully { _ in } }
         let portalSink = portal ?? portalRuntime.map { StorePortalSink(intake: $0.intake) as any PortalSink }
-        let manager = try QueueManager(spool: stores.spool, audit: stores.outbox, settings: delivery,
+        let manager = try QueueManager(spool: stores.spool, audit: audit, settings: delivery,
                                        group: group, pool: pool, clock: clock, logger: logger, routing: routing,
                                        methods: MethodServices(encryption: encryption, portal: portalSink))
         commits.connect { manager.kick($0) }
         let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
-        let registry = ConnectionRegistry()
+        let connections = ConnectionRegistry()
         let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger,
-                                audit: stores.outbox, applyDelivery: { new in
+                                audit: audit, metrics: metrics, applyDelivery: { new in
             routing.replaceTLSLevels(DomainTLSLevels(default: new.tlsDefaultLevel, domains: new.tlsDomainLevels))
         })
         // The portal binds before any SMTP listener: a message for the portal rung must find it running.
         let portalServer = try await startPortal(portalRuntime, bound: portalBound)
-        let listeners: [SMTPListener]
+        let adminData = DaemonAdminData(config: config, spool: stores.spool, manager: manager, outbox: stores.outbox, audit: audit,
+                                        pool: pool, registry: registry, metrics: metrics, clock: clock)
+        let adminServer: Task<Void, Error>?
         do {
-            listeners = try await startListeners(settings: inbound, sink: sink, authenticator: authenticator,
-                                                 registry: registry, group: group, clock: clock)
+            adminServer = try await startAdmin(data: adminData, group: group)
         } catch {
             await Self.stop(portal: portalServer)
             throw error
         }
+        let listeners: [SMTPListener]
+        do {
+            listeners = try await startListeners(settings: inbound, sink: sink, authenticator: authenticator,
+                                                 registry: connections, group: group, clock: clock)
+        } catch {
+            await Self.stop(portal: portalServer)
+            await Self.stop(portal: adminServer)
+            throw error
+        }
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
-                                                              audit: stores.outbox, pool: pool, logger: logger,
+                                                              audit: audit, pool: pool, logger: logger,
                                                               portal: portalRuntime?.admin),
                                     group: group, logger: logger)
         do {
             try await control.start()
         } catch {
-            await Self.stop(listeners, registry: registry)
+            await Self.stop(listeners, registry: connections)
+            await Self.stop(portal: adminServer)
             await Self.stop(portal: portalServer)
             throw error
         }
@@ -161,9 +180,10 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             portalFailed = await Self.untilShutdown(orEndOf: portalServer, ended: portalRuntime?.ended.stream, logger: logger)
             logger.info("shutting down: no new connections; finishing sessions in progress")
             for listener in listeners { await listener.stopAccepting() }
-            registry.shutdownAll()
-            await waitForSessions(registry)
+            connections.shutdownAll()
+            await waitForSessions(connections)
             await control.stop()
+            await Self.stop(portal: adminServer)
             await Self.stop(portal: portalServer)
             tasks.cancelAll()
         }
@@ -248,6 +268,38 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         return task
     }
 
+    /// Starts the admin API's HTTPS server and waits until it is bound (nil: no `admin:` section).
+    private func startAdmin(data: DaemonAdminData, group: any EventLoopGroup) async throws -> Task<Void, Error>? {
+        guard let admin = config.admin else { return nil }
+        let bound = AsyncStream<Bool>.makeStream()
+        let server = try AdminServer.make(config: admin, data: data, logger: logger, eventLoopGroup: group,
+                                          onServerRunning: { _ in bound.continuation.yield(true) })
+        let task = Task {
+            defer { bound.continuation.yield(false) }
+            try await server.run()
+        }
+        var events = bound.stream.makeAsyncIterator()
+        guard await events.next() == true else {
+            var detail: String?
+            if case .failure(let error) = await task.result { detail = "\(error)" }
+            throw AdminStartError(address: admin.listenDescription, detail: detail)
+        }
+        announce("admin API on https://\(admin.listenDescription) (tokens: \(admin.tokensPath))")
+        return task
+    }
+
+    /// The listeners' certificates' notAfter as gauges (the alert rules warn 14 days ahead).
+    private func recordCertificateExpiry(_ metrics: GatewayMetrics) {
+        var files: [(String, String)] = []
+        if config.listeners.contains(where: { $0.tls != .none }) { files.append(("smtp", config.tlsCertificatePath)) }
+        if let portal = config.portal { files.append(("portal", portal.certificatePath)) }
+        if let admin = config.admin { files.append(("admin", admin.certificatePath)) }
+        for (listener, path) in files {
+            guard let leaf = try? NIOSSLCertificate.fromPEMFile(path).first else { continue }
+            metrics.certificateNotAfter(listener: listener, unixSeconds: Double(leaf.notValidAfter))
+        }
+    }
+
     private static func stop(portal: Task<Void, Error>?) async {
         guard let portal else { return }
         portal.cancel()
@@ -328,11 +380,11 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
     }
 
     /// One cached resolver for everything: the configured (validating, loopback) server; its
-    /// exchanges run on `pool`, the daemon's DNS-only pool.
-    private func makeResolver(pool: NIOThreadPool, clock: WallClock) -> DNS.Resolver {
+    /// exchanges run on `pool`, the daemon's DNS-only pool. Failed exchanges are counted.
+    private func makeResolver(pool: NIOThreadPool, clock: WallClock, metrics: GatewayMetrics) -> DNS.Resolver {
         let server = config.effectiveDNSResolver() ?? "127.0.0.1:53"
-        return CachingResolver(LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
-                                            pool: pool, logger: logger), clock: clock)
+        let ldns = LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD, pool: pool, logger: logger)
+        return CachingResolver(MetricsResolver(base: ldns, metrics: metrics), clock: clock)
     }
 
     /// DNS through the given resolver; TLS levels per domain;

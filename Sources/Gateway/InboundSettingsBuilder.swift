@@ -13,6 +13,8 @@ struct InboundSettingsBuilder {
     let config: GatewayConfig
     /// For reverse lookups of clients (nil: every client is "unknown").
     let resolver: Resolver?
+    /// Counts rejections and PHI findings at each inspection (nil: none kept, as in the CLI).
+    var metrics: GatewayMetrics? = nil
 
     func build(policy: PolicySet, scanner: PHIScanner) throws -> InboundSettings {
         InboundSettings(hostname: config.hostname, nodeID: config.nodeID, maxMessageSize: config.maxMessageSize,
@@ -22,8 +24,12 @@ struct InboundSettingsBuilder {
                         commandTimeout: config.commandTimeout, dataTimeout: config.dataTimeout,
                         maxConnections: config.maxConnections, maxConnectionsPerIP: config.maxConnectionsPerIP,
                         tlsContext: try tlsContext(),
-                        inspector: PolicyInspector(scanner: scanner, evaluator: PolicyEvaluator(policy: policy)),
+                        inspector: inspector(PolicyInspector(scanner: scanner, evaluator: PolicyEvaluator(policy: policy))),
                         clientNames: config.reverseLookup ? resolver.map(ForwardConfirmedClientName.init) : nil)
+    }
+
+    private func inspector(_ base: PolicyInspector) -> any MessageInspector {
+        metrics.map { MetricsInspector(base: base, metrics: $0) } ?? base
     }
 
     /// The inbound certificate; nil when no listener uses TLS.

@@ -20,12 +20,13 @@ final class Reloader: @unchecked Sendable {
     private let logger: Logger
     private let applyDelivery: @Sendable (GatewayConfig) -> Void
     private let audit: AuditRecorder
+    private let metrics: GatewayMetrics?
     private let lock = NSLock()
 
     init(running: GatewayConfig, live: LiveInboundSettings, resolver: Resolver?, clock: WallClock, logger: Logger,
-         audit: AuditRecorder, applyDelivery: @escaping @Sendable (GatewayConfig) -> Void) {
+         audit: AuditRecorder, metrics: GatewayMetrics? = nil, applyDelivery: @escaping @Sendable (GatewayConfig) -> Void) {
         self.running = running; self.live = live; self.resolver = resolver; self.clock = clock; self.logger = logger
-        self.audit = audit; self.applyDelivery = applyDelivery
+        self.audit = audit; self.metrics = metrics; self.applyDelivery = applyDelivery
     }
 
     /// Reloads and records a `reload` admin event (`applied` or `refused`, with the hashes of the files
@@ -60,7 +61,7 @@ final class Reloader: @unchecked Sendable {
         let settings: InboundSettings
         do {
             let scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: clock)
-            settings = try InboundSettingsBuilder(config: config, resolver: resolver).build(policy: policy.0, scanner: scanner)
+            settings = try InboundSettingsBuilder(config: config, resolver: resolver, metrics: metrics).build(policy: policy.0, scanner: scanner)
         } catch {
             return refuse(["\(error)"])
         }
@@ -97,6 +98,9 @@ enum RestartOnlyKeys {
         if a.smimeSigning != b.smimeSigning || a.smimeDomainCiphers != b.smimeDomainCiphers { out.append("smime") }
         // The portal's listener, certificate, store, pepper and limits are opened once, at start.
         if a.portal != b.portal { out.append("portal") }
+        // The admin listener, its certificate and its token file's path are opened once (the file's
+        // contents are read at each request: a removed token stops working at once).
+        if a.admin != b.admin { out.append("admin") }
         if a.pgpSigning != b.pgpSigning { out.append("pgp") }
         if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
         if a.smarthost != b.smarthost || a.deliveryPort != b.deliveryPort || a.retrySteps != b.retrySteps

@@ -1,4 +1,4 @@
-// The sealgate command line: serve, check-config, user, queue, portal, audit, policy, scan, probe, dkim and keys subcommands.
+// The sealgate command line: serve, check-config, user, queue, portal, audit, policy, scan, probe, dkim, keys and admin subcommands.
 // Each subcommand is a thin shell over the Gateway target.
 
 import ArgumentParser
@@ -12,7 +12,7 @@ struct Sealgate: AsyncParsableCommand {
         abstract: "A secure SMTP relay for protected health information.",
         subcommands: [Serve.self, CheckConfig.self, Reload.self, UserCommand.self, QueueCommand.self, PortalCommand.self, AuditCommand.self,
                       PolicyCommand.self, Scan.self, Probe.self, DKIMCommand.self,
-                      KeysCommand.self])
+                      KeysCommand.self, AdminCommand.self])
 }
 
 /// `--config FILE`, shared by every subcommand.

@@ -4,7 +4,7 @@
 enum ConfigSchema {
     static let topLevel = ["hostname", "node_id", "listeners", "relay", "tls", "spool", "spool_key", "delivery",
                            "limits", "audit", "control_socket", "log", "policies", "users", "dns", "scanner", "dkim",
-                           "keys", "smime", "pgp", "portal"]
+                           "keys", "smime", "pgp", "portal", "admin"]
     static let scanner = ["mrn_context_words", "mrn_pattern", "health_terms", "context_window"]
     static let listener = ["name", "address", "tls", "auth"]
     static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
@@ -29,6 +29,7 @@ enum ConfigSchema {
     static let portal = ["listen", "base_url", "tls", "store", "pepper_file", "organisation", "notice_from", "templates",
                          "password_cost", "code_lifetime", "session_lifetime", "codes_per_hour", "lockout", "reply",
                          "sweep_interval"]
+    static let admin = ["listen", "tls", "tokens_file"]
     static let portalLockout = ["failures", "duration"]
     static let portalReply = ["max_size", "max_attachments"]
 

@@ -47,6 +47,7 @@ extension GatewayConfig {
         config.mtaSTSCachePath = path("var/mta-sts")
         config.keysDirectory = path("certs/recipients")
         config.auditSigningKeyPath = path("certs/audit-signing.key")
+        config.defaultAdminTokensPath = path("var/admin.tokens")
         return config
     }
 

@@ -78,6 +78,10 @@ public struct GatewayConfig: Sendable {
     public var pgpSigning: [PGPSigningConfig] = []
     /// `portal:`; nil when the file has no such section (then the portal rung is not configured).
     public var portal: PortalConfig? = nil
+    /// `admin:`; nil when the file has no such section (then no admin listener runs).
+    public var admin: AdminConfig? = nil
+    /// `var/admin.tokens` under the config's directory: the token file when `admin.tokens_file` is not set.
+    public var defaultAdminTokensPath: String = "var/admin.tokens"
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {

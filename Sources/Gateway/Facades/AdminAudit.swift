@@ -30,6 +30,12 @@ public struct AdminAudit {
     /// `user_remove`: the name.
     public func userRemoved(_ name: String) -> AdminAuditOutcome { record(.userRemove, detail: "user=\(name)") }
 
+    /// `token_add`: the admin API token's name and role (never the token or its hash).
+    public func tokenAdded(_ name: String, role: String) -> AdminAuditOutcome { record(.tokenAdd, detail: "token=\(name) role=\(role)") }
+
+    /// `token_remove`: the name.
+    public func tokenRemoved(_ name: String) -> AdminAuditOutcome { record(.tokenRemove, detail: "token=\(name)") }
+
     static func keys(_ rows: [RecipientKeyRow]) -> String {
         rows.map { "\($0.address) \($0.kind) \($0.fingerprint)" }.joined(separator: "; ")
     }
