@@ -101,7 +101,7 @@ let package = Package(
 
         .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, grdb, postgres, logging, nioCore, nioSSL],
                 swiftSettings: settings),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", grdb, logging, nioPosix], swiftSettings: settings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", crypto, grdb, logging, nioPosix], swiftSettings: settings),
 
         .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
                                                    nioCore, nioPosix, nioSSL, nioTLS, logging, concurrency],

@@ -10,6 +10,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Query and verify the audit log.",
                                                     subcommands: [AuditQueryCommand.self, AuditMessageCommand.self,
                                                                   AuditSummaryCommand.self, AuditExportCommand.self,
+                                                                  AuditHoldCommand.self, AuditPruneCommand.self,
                                                                   Verify.self, InitDB.self])
 
     struct Verify: ParsableCommand {

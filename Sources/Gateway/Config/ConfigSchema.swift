@@ -16,7 +16,7 @@ enum ConfigSchema {
     static let deliveryTLS = ["default", "domains"]
     static let limits = ["max_message_size", "max_recipients", "max_connections", "max_connections_per_ip",
                          "max_data_line_length", "command_timeout", "data_timeout"]
-    static let audit = ["store", "signing_key", "password_file", "outbox", "chain_heads_interval"]
+    static let audit = ["store", "signing_key", "retention", "password_file", "outbox", "chain_heads_interval"]
     static let log = ["format", "level"]
     static let dns = ["resolver", "dnssec", "reverse_lookup"]
     static let dkim = ["domains"]
