@@ -73,7 +73,7 @@ struct ChainWalker {
         }
         if row.previousHash != expectedPrevious {
             if count == 1, checkpoint != nil {
-                return broken("previous_hash does not match the checkpoint's last_hash (the hash of pruned record \(row.sequence - 1))")
+                return broken("previous_hash does not match the checkpoint last_hash (the hash of pruned record \(row.sequence - 1))")
             }
             return broken("previous_hash does not match the hash of record \(row.sequence - 1)")
         }

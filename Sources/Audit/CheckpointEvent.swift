@@ -60,14 +60,14 @@ public struct CheckpointEvent: Sendable, Codable, Equatable {
     /// Nil when the signature verifies (with `pinned`, when given, as the only acceptable key), else why not.
     public func signatureProblem(node: String, pinned: Curve25519.Signing.PublicKey?) -> String? {
         guard let raw = Data(base64Encoded: signingKey), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
-            return "the checkpoint's signing_key is not an Ed25519 public key"
+            return "the checkpoint signing_key is not an Ed25519 public key"
         }
         if let pinned, pinned.rawRepresentation != key.rawRepresentation {
             return "the checkpoint is signed by \(Self.fingerprint(key)), not by this node's audit.signing_key \(Self.fingerprint(pinned))"
         }
         guard let text = signature, let sig = Data(base64Encoded: text), let bytes = try? signedBytes(node: node),
               key.isValidSignature(sig, for: bytes) else {
-            return "the checkpoint's signature does not verify"
+            return "the checkpoint signature does not verify"
         }
         return nil
     }

@@ -177,7 +177,7 @@ final class AuditPruneTests: XCTestCase {
         cp.lastHash = String(repeating: "ab", count: 32)
         try cp.sign(node: "gw1", key: key)   // even signed with the right key
         try rewrite(raw, sequence: 6, previousHash: CanonicalRecord.genesisHash, event: .checkpoint(cp))
-        try assertBroken(store, at: 7, "the checkpoint's last_hash")
+        try assertBroken(store, at: 7, "the checkpoint last_hash")
     }
 
     func testACheckpointAnywhereButTheStartIsNamed() throws {

@@ -71,7 +71,7 @@ final class PostgresPruneTests: XCTestCase {
         try tamper(db, "UPDATE audit_records SET canonical = '\(canonical)', hash = '\(forged.hash)' WHERE node = 'mx1' AND sequence = 5")
         var result = try mx2.verifyNodes()
         XCTAssertEqual(result.chains.first { $0.node == "mx1" }?.result,
-                       .broken(atSequence: 5, reason: "checkpoint: the checkpoint's signature does not verify"))
+                       .broken(atSequence: 5, reason: "checkpoint: the checkpoint signature does not verify"))
         // A truncated tail: mx2 quoted mx1's head at 7.
         try tamper(db, "UPDATE audit_records SET canonical = '\(try canonicalText(db, 5, original: checkpoint))', hash = '\(checkpoint.hash)' WHERE node = 'mx1' AND sequence = 5")
         XCTAssertTrue(try mx2.verifyNodes().isIntact)

@@ -70,10 +70,10 @@ public struct AuditFacade {
         let checkpoints = try checkpointLines(handle, pinned: pinned)
         if let postgres = handle.postgres {
             let result = try postgres.verifyNodes(pinnedKey: pinned)
-            return ChainCheck(text: result.description + checkpoints + note, intact: result.isIntact)
+            return ChainCheck(text: result.description + (result.isIntact ? checkpoints : "") + note, intact: result.isIntact)
         }
         let result = try (handle.store as? SQLiteAuditStore)?.verifyChain(pinnedKey: pinned) ?? handle.store.verifyChain()
-        return ChainCheck(text: "\(result)" + checkpoints + note, intact: result.isIntact)
+        return ChainCheck(text: "\(result)" + (result.isIntact ? checkpoints : "") + note, intact: result.isIntact)
     }
 
     /// `sealgate audit init-db`: creates the PostgreSQL tables (idempotent) as `owner` (a URL with
