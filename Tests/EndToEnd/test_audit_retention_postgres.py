@@ -34,6 +34,8 @@ def test_each_node_prunes_its_own_chain_and_a_hold_spans_nodes(sealgate_factory,
     owner = ["--as", pg.url("postgres", audit_db), "--password-file", pg.superuser_password_file(str(tmp_path))]
     refused = a.cli("audit", "prune")
     assert refused.returncode != 0, "the gateway's INSERT/SELECT role cannot prune"
+    assert "pruning needs the table's owner: pass --as" in refused.stderr, refused.stderr
+    assert "must be owner of table audit_records" in refused.stderr, refused.stderr
     out_a = a.cli_ok("audit", "prune", *owner)
     assert out_a.startswith("node mx1.example.test: removed "), out_a
     out_b = b.cli_ok("audit", "prune", *owner)

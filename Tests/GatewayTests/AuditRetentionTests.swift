@@ -83,6 +83,13 @@ final class AuditRetentionTests: XCTestCase {
         let all = try facade.query(AuditFilters(), format: .json)
         XCTAssertTrue(all.contains("\"action\":\"hold_add\"") && all.contains("\"action\":\"prune\""), all)
 
+        // An export after the prune starts with the checkpoint and still verifies.
+        let bundle = NSTemporaryDirectory() + "pruned-\(UUID().uuidString).tar"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: bundle) }
+        _ = try facade.export(since: nil, until: nil, out: bundle)
+        let exported = try facade.verifyBundle(path: bundle, key: nil)
+        XCTAssertTrue(exported.intact, exported.text)
+
         // Lifted, the hold no longer stops the next prune; the checkpoint keeps the count of both.
         XCTAssertTrue(try facade.removeHold(id: hold.id, actor: "alice").hasSuffix("removed (sender Bob@example.org)"))
         XCTAssertEqual(try facade.listHolds(json: false), "no legal holds\n")

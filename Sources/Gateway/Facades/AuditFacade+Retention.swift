@@ -70,8 +70,13 @@ extension AuditFacade {
         let heldBy: @Sendable (String, Int64) -> String? = { node, sequence in held[sqlite ? "/\(sequence)" : "\(node)/\(sequence)"] }
         let key = dryRun ? Curve25519.Signing.PrivateKey() : try AuditSigningKey.loadOrCreate(path: config.auditSigningKeyPath)
         let pinned = try AuditSigningKey.existing(path: config.auditSigningKeyPath)?.publicKey
-        let plan = try handle.store.prune(retention: retention, heldBy: heldBy, holds: holds, key: key, pinnedKey: pinned,
+        let plan: PrunePlan
+        do {
+            plan = try handle.store.prune(retention: retention, heldBy: heldBy, holds: holds, key: key, pinnedKey: pinned,
                                           now: now, dryRun: dryRun)
+        } catch let error as PostgresAuditError where ownerURL == nil {
+            throw PostgresAuditError.server("\(error) (pruning needs the table's owner: pass --as postgresql://OWNER@… and --password-file)")
+        }
         var out = plan.line(dryRun: dryRun) + "\n"
         if !holds.isEmpty { out += "\(holds.count) legal hold(s) in force, \(held.count) record(s) held\n" }
         guard !dryRun, plan.checkpoint != nil else { return out }
