@@ -126,3 +126,59 @@ def test_reference_tools_judge_the_zones_as_intended(world):
     assert f.tls and f.tls["trust"] != "Verified", f"insecure.test cannot be DANE-verified:\n{f.output}"
     f = reftools.posttls_finger(rc, "bogus.test", "dane")
     assert f.tls is None, f"bogus.test must not resolve (SERVFAIL), yet posttls-finger connected:\n{f.output}"
+
+
+def _check_rfc8460_shape(report):
+    """The RFC 8460 §4.4 structure: required members and types (the RFC's JSON schema, by hand)."""
+    assert set(report) >= {"organization-name", "date-range", "contact-info", "report-id", "policies"}, report
+    assert set(report["date-range"]) == {"start-datetime", "end-datetime"}, report["date-range"]
+    for entry in report["policies"]:
+        p = entry["policy"]
+        assert p["policy-type"] in ("sts", "tlsa", "no-policy-found"), p
+        assert isinstance(p["policy-domain"], str) and p["policy-domain"], p
+        assert all(isinstance(s, str) for s in p.get("policy-string", [])), p
+        s = entry["summary"]
+        assert set(s) == {"total-successful-session-count", "total-failure-session-count"}, s
+        assert all(isinstance(v, int) and v >= 0 for v in s.values()), s
+        failed = sum(d["failed-session-count"] for d in entry.get("failure-details", []))
+        assert failed == s["total-failure-session-count"], entry
+        for d in entry.get("failure-details", []):
+            assert {"result-type", "receiving-mx-hostname", "failed-session-count"} <= set(d), d
+
+
+def test_the_tls_report_counts_each_domains_sessions_under_its_policy(world, start_gw):
+    import datetime
+    import json
+    gw = start_gw()
+    outcomes = {}
+    for domain in ("dane.test", "danebad.test", "insecure.test"):
+        _, _, qid = _send(gw, domain, "tlsrpt")
+        outcomes[domain] = wait_outcome(gw, qid)[0]
+    assert outcomes == {"dane.test": "delivered", "danebad.test": "deferred", "insecure.test": "delivered"}, outcomes
+    day = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    out = gw.cli_ok("audit", "tls-report", "--day", day, "--organisation", "Test Clinic", "--contact", "mailto:tls@gw.test")
+    reports = {}
+    for line in out.splitlines():
+        r = json.loads(line)
+        _check_rfc8460_shape(r)
+        reports[r["policies"][0]["policy"]["policy-domain"]] = r
+    assert set(reports) >= {"dane.test", "danebad.test", "insecure.test"}, sorted(reports)
+    assert reports["dane.test"]["organization-name"] == "Test Clinic"
+    assert reports["dane.test"]["date-range"]["start-datetime"] == f"{day}T00:00:00Z"
+    good = reports["dane.test"]["policies"][0]
+    assert good["policy"]["policy-type"] == "tlsa", good
+    tlsa = world.hosts["mx.dane.test"].tlsa_record(3, 1, 1).split("TLSA", 1)[1].split()
+    assert good["policy"]["policy-string"] == [" ".join(tlsa[:3] + ["".join(tlsa[3:]).upper()])], (good, tlsa)
+    assert good["summary"] == {"total-successful-session-count": 1, "total-failure-session-count": 0}, good
+    bad = reports["danebad.test"]["policies"][0]
+    assert bad["policy"]["policy-type"] == "tlsa" and bad["summary"]["total-successful-session-count"] == 0, bad
+    assert bad["summary"]["total-failure-session-count"] >= 1, bad
+    assert bad["failure-details"][0]["result-type"] == "validation-failure", bad
+    assert bad["failure-details"][0]["receiving-mx-hostname"].rstrip(".") == "mx.danebad.test", bad
+    plain = reports["insecure.test"]["policies"][0]
+    assert plain["policy"]["policy-type"] == "no-policy-found", plain
+    assert plain["summary"]["total-successful-session-count"] == 1, plain
+    only = gw.cli_ok("audit", "tls-report", "--day", day, "--domain", "dane.test")
+    assert [json.loads(l)["policies"][0]["policy"]["policy-domain"] for l in only.splitlines()] == ["dane.test"], only
+    bad_day = gw.cli("audit", "tls-report", "--day", "12/02/2026")
+    assert bad_day.returncode == 2 and "bad --day" in bad_day.stderr, (bad_day.returncode, bad_day.stderr)
