@@ -103,8 +103,9 @@ let package = Package(
                 swiftSettings: settings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", grdb, logging, nioPosix], swiftSettings: settings),
 
-        .target(name: "TLSReporting", dependencies: ["Audit", "MailCore"], swiftSettings: settings),
-        .testTarget(name: "TLSReportingTests", dependencies: ["TLSReporting", "Audit", "MailCore"], swiftSettings: settings),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TLSReporting", dependencies: ["Audit", "MailCore", "MIME", "CZlib"], swiftSettings: settings),
+        .testTarget(name: "TLSReportingTests", dependencies: ["TLSReporting", "Audit", "MailCore", "MIME"], swiftSettings: settings),
 
         .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
                                                    nioCore, nioPosix, nioSSL, nioTLS, logging, concurrency],

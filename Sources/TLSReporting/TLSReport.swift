@@ -11,6 +11,12 @@ public struct TLSReport: Sendable, Equatable {
         public var receivingIP: String?
         public var failureReason: String?
         public var count: Int
+
+        public init(resultType: TLSReportFacts.ResultType, receivingMXHostname: String, receivingIP: String?,
+                    failureReason: String?, count: Int) {
+            self.resultType = resultType; self.receivingMXHostname = receivingMXHostname; self.receivingIP = receivingIP
+            self.failureReason = failureReason; self.count = count
+        }
     }
 
     public struct PolicyResult: Sendable, Equatable {
@@ -21,6 +27,10 @@ public struct TLSReport: Sendable, Equatable {
         public var successCount = 0
         public var failureCount = 0
         public var failures: [FailureDetail] = []
+
+        public init(policyType: TLSReportFacts.PolicyType, policyDomain: String, policyStrings: [String], mxHost: [String]) {
+            self.policyType = policyType; self.policyDomain = policyDomain; self.policyStrings = policyStrings; self.mxHost = mxHost
+        }
     }
 
     public var organisation: String
@@ -30,6 +40,11 @@ public struct TLSReport: Sendable, Equatable {
     public var contact: String
     public var reportID: String
     public var policies: [PolicyResult]
+
+    public init(organisation: String, start: Date, end: Date, contact: String, reportID: String, policies: [PolicyResult]) {
+        self.organisation = organisation; self.start = start; self.end = end; self.contact = contact
+        self.reportID = reportID; self.policies = policies
+    }
 
     /// The domain this report is for (every policy entry names it).
     public var policyDomain: String { policies.first?.policyDomain ?? "" }
