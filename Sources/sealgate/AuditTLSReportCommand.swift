@@ -13,11 +13,19 @@ struct AuditTLSReportCommand: ParsableCommand {
     @Option(help: "Only this recipient domain's report.") var domain: String?
     @Option(help: "organization-name (default: portal.organisation, else the hostname).") var organisation: String?
     @Option(help: "contact-info (default: mailto:postmaster@HOSTNAME).") var contact: String?
+    @Flag(help: "Have the running daemon mail the day's reports to each domain's rua now (needs tls_reporting:).")
+    var send = false
 
     func run() throws {
         let config = try options.load()
-        writeOut(try auditRun {
-            try AuditFacade(config: config).tlsReports(day: day, domain: domain, organisation: organisation, contact: contact)
-        })
+        let facade = AuditFacade(config: config)
+        if send {
+            guard domain == nil, organisation == nil, contact == nil else {
+                throw ValidationError("--send mails every domain's report with the names in tls_reporting:")
+            }
+            writeOut(try auditRun { try facade.sendTLSReports(day: day, actor: QueueCommand.actor) })
+            return
+        }
+        writeOut(try auditRun { try facade.tlsReports(day: day, domain: domain, organisation: organisation, contact: contact) })
     }
 }

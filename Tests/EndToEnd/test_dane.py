@@ -22,9 +22,11 @@ def world(certs, tmp_path_factory):
     bogus = w.host("mx.bogus.test", "ca")
     # danebad's TLSA names a key the server does not have (the test CA's).
     wrong = spki_sha256(os.path.join(certs, "ca.pem"))
-    w.zone("dane.test", "signed", ["@ MX 10 mx", dane.a_record(), dane.tlsa_record(3, 1, 1)])
+    # RFC 8460 §3: both DANE domains ask for TLS reports, mailed to a mailbox on mx.dane.test.
+    rua = '_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tlsrpt@dane.test"'
+    w.zone("dane.test", "signed", ["@ MX 10 mx", dane.a_record(), dane.tlsa_record(3, 1, 1), rua])
     w.zone("daneta.test", "signed", ["@ MX 10 mx", daneta.a_record(), daneta.tlsa_record(2, 0, 1)])
-    w.zone("danebad.test", "signed", ["@ MX 10 mx", bad.a_record(), bad.tlsa_record(3, 1, 1, data=wrong)])
+    w.zone("danebad.test", "signed", ["@ MX 10 mx", bad.a_record(), bad.tlsa_record(3, 1, 1, data=wrong), rua])
     w.zone("insecure.test", "unsigned", ["@ MX 10 mx-ca", insecure.a_record()])
     w.zone("bogus.test", "bogus", ["@ MX 10 mx", bogus.a_record(), bogus.tlsa_record(3, 1, 1)])
     w.start()
@@ -146,10 +148,17 @@ def _check_rfc8460_shape(report):
             assert {"result-type", "receiving-mx-hostname", "failed-session-count"} <= set(d), d
 
 
-def test_the_tls_report_counts_each_domains_sessions_under_its_policy(world, start_gw):
+def test_the_tls_report_counts_each_domains_sessions_under_its_policy(world, sealgate_factory):
     import datetime
     import json
-    gw = start_gw()
+    overrides = mx_delivery_overrides(world, LEVELS)
+    overrides["tls_reporting"] = {"from": "tlsrpt@reports.test", "organisation": "Test Clinic", "contact": "mailto:tls@gw.test"}
+    gw = sealgate_factory(None, overrides, start=False)
+    gw.write_config()
+    owner, txt = gw.dkim_keygen("reports.test", "r2026", "ed25519")
+    gw.config["dkim"] = {"domains": {"reports.test": {"selector": "r2026", "key": "certs/dkim/reports.test.r2026.key"}}}
+    gw.write_config()
+    gw.start()
     outcomes = {}
     for domain in ("dane.test", "danebad.test", "insecure.test"):
         _, _, qid = _send(gw, domain, "tlsrpt")
@@ -182,3 +191,27 @@ def test_the_tls_report_counts_each_domains_sessions_under_its_policy(world, sta
     assert [json.loads(l)["policies"][0]["policy"]["policy-domain"] for l in only.splitlines()] == ["dane.test"], only
     bad_day = gw.cli("audit", "tls-report", "--day", "12/02/2026")
     assert bad_day.returncode == 2 and "bad --day" in bad_day.stderr, (bad_day.returncode, bad_day.stderr)
+
+    # --send: the daemon mails each report to its domain's rua (insecure.test publishes none).
+    sent = gw.cli_ok("audit", "tls-report", "--day", day, "--send")
+    assert "dane.test: report" in sent and "danebad.test: report" in sent, sent
+    assert "insecure.test: no report: no TLSRPTv1 record" in sent, sent
+    import gzip
+    from email import message_from_bytes, policy as email_policy
+    import dkim
+    mailbox = world.hosts["mx.dane.test"]
+    raw = mailbox.wait_marker("TLS-Report-Domain: danebad.test")
+    signed = raw[raw.index(b"DKIM-Signature:"):]
+    assert dkim.verify(signed, dnsfunc=lambda name, timeout=5: {owner: txt}.get(name.decode().rstrip("."))), \
+        "the report's DKIM signature does not verify (RFC 8460 §5.3 asks for one)"
+    m = message_from_bytes(raw, policy=email_policy.default)
+    assert m.get_content_type() == "multipart/report" and m.get_param("report-type") == "tlsrpt", m["Content-Type"]
+    assert str(m["Subject"]).startswith("Report Domain: danebad.test Submitter: "), m["Subject"]
+    [part] = [p for p in m.walk() if p.get_content_type() == "application/tlsrpt+gzip"]
+    assert part.get_filename().endswith(".json.gz") and "!danebad.test!" in part.get_filename(), part.get_filename()
+    mailed = json.loads(gzip.decompress(part.get_payload(decode=True)))
+    _check_rfc8460_shape(mailed)
+    assert mailed["policies"][0]["policy"]["policy-domain"] == "danebad.test", mailed
+    assert mailed["organization-name"] == "Test Clinic" and mailed["contact-info"] == "mailto:tls@gw.test", mailed
+    no_day = gw.cli("audit", "tls-report", "--day", day, "--send", "--domain", "dane.test")
+    assert no_day.returncode != 0, "--send takes no --domain"

@@ -78,6 +78,8 @@ public struct GatewayConfig: Sendable {
     public var pgpSigning: [PGPSigningConfig] = []
     /// `portal:`; nil when the file has no such section (then the portal rung is not configured).
     public var portal: PortalConfig? = nil
+    /// `tls_reporting:`; nil: no TLS reports are mailed (`sealgate audit tls-report` still prints them).
+    public var tlsReporting: TLSReportingConfig? = nil
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {
