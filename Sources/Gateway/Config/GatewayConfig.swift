@@ -55,6 +55,11 @@ public struct GatewayConfig: Sendable {
     public var maxRecipients: Int
     public var maxConnections: Int
     public var maxConnectionsPerIP: Int
+    /// `limits.reserved_connections`: slots of max_connections kept for trusted networks and
+    /// `auth: required` listeners; when the key is absent, 10% of max_connections (at least 1).
+    public var reservedConnections: Int = 20
+    /// `limits.stress_command_timeout`: the timeout for untrusted sessions under stress.
+    public var stressCommandTimeout: TimeInterval = 10
     public var maxDataLineLength: Int
     public var commandTimeout: TimeInterval
     public var dataTimeout: TimeInterval
