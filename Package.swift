@@ -103,6 +103,10 @@ let package = Package(
                 swiftSettings: settings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", crypto, grdb, logging, nioPosix], swiftSettings: settings),
 
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TLSReporting", dependencies: ["Audit", "MailCore", "MIME", "CZlib"], swiftSettings: settings),
+        .testTarget(name: "TLSReportingTests", dependencies: ["TLSReporting", "Audit", "MailCore", "MIME"], swiftSettings: settings),
+
         .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
                                                    nioCore, nioPosix, nioSSL, nioTLS, logging, concurrency],
                 swiftSettings: settings),
@@ -134,7 +138,7 @@ let package = Package(
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", "TLSReporting", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: settings),

@@ -98,6 +98,7 @@ enum RestartOnlyKeys {
         // The portal's listener, certificate, store, pepper and limits are opened once, at start.
         if a.portal != b.portal { out.append("portal") }
         if a.pgpSigning != b.pgpSigning { out.append("pgp") }
+        if a.tlsReporting != b.tlsReporting { out.append("tls_reporting") }
         if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
         if a.smarthost != b.smarthost || a.deliveryPort != b.deliveryPort || a.retrySteps != b.retrySteps
             || a.retryAfter != b.retryAfter || a.maxLifetime != b.maxLifetime || a.deliveryCAFile != b.deliveryCAFile

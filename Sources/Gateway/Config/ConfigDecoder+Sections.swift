@@ -65,6 +65,37 @@ extension ConfigDecoder {
         }
         if let n = limits["command_timeout"], let v = reader.duration(n, "limits.command_timeout") { config.commandTimeout = v }
         if let n = limits["data_timeout"], let v = reader.duration(n, "limits.data_timeout") { config.dataTimeout = v }
+        decodeStressLimits(limits)
+    }
+
+    /// The reserve and the stress timeout, checked against max_connections and command_timeout
+    /// (whichever order the keys come in).
+    private func decodeStressLimits(_ limits: YAMLMapping) {
+        let maxConnections = config.maxConnections
+        if let n = limits["reserved_connections"] {
+            if let v = reader.integer(n, "limits.reserved_connections", minimum: 0) {
+                if v < maxConnections {
+                    config.reservedConnections = v
+                } else {
+                    reader.error("limits.reserved_connections: \(v) must be less than limits.max_connections (\(maxConnections)); "
+                                 + "the rest is what untrusted clients may use", at: n)
+                }
+            }
+        } else {
+            config.reservedConnections = GatewayConfig.defaultReservedConnections(maxConnections: maxConnections)
+        }
+        if let n = limits["stress_command_timeout"], let v = reader.duration(n, "limits.stress_command_timeout") {
+            if v < 1 {
+                reader.error("limits.stress_command_timeout: must be at least 1s", at: n)
+            } else if v > config.commandTimeout {
+                reader.error("limits.stress_command_timeout: \(DurationSyntax.format(v)) is longer than limits.command_timeout "
+                             + "(\(DurationSyntax.format(config.commandTimeout))); stress mode shortens the timeout", at: n)
+            } else {
+                config.stressCommandTimeout = v
+            }
+        } else if config.stressCommandTimeout > config.commandTimeout {
+            config.stressCommandTimeout = config.commandTimeout   // a command_timeout below the default 10s
+        }
     }
 
     func decodeAudit(_ node: Node) {

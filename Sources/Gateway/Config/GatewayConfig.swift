@@ -55,6 +55,11 @@ public struct GatewayConfig: Sendable {
     public var maxRecipients: Int
     public var maxConnections: Int
     public var maxConnectionsPerIP: Int
+    /// `limits.reserved_connections`: slots of max_connections kept for trusted networks and
+    /// `auth: required` listeners; when the key is absent, 10% of max_connections (at least 1).
+    public var reservedConnections: Int = 20
+    /// `limits.stress_command_timeout`: the timeout for untrusted sessions under stress.
+    public var stressCommandTimeout: TimeInterval = 10
     public var maxDataLineLength: Int
     public var commandTimeout: TimeInterval
     public var dataTimeout: TimeInterval
@@ -81,6 +86,8 @@ public struct GatewayConfig: Sendable {
     public var pgpSigning: [PGPSigningConfig] = []
     /// `portal:`; nil when the file has no such section (then the portal rung is not configured).
     public var portal: PortalConfig? = nil
+    /// `tls_reporting:`; nil: no TLS reports are mailed (`sealgate audit tls-report` still prints them).
+    public var tlsReporting: TLSReportingConfig? = nil
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {
