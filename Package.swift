@@ -101,7 +101,7 @@ let package = Package(
 
         .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, grdb, postgres, logging, nioCore, nioSSL],
                 swiftSettings: settings),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", grdb, logging, nioPosix], swiftSettings: settings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", crypto, grdb, logging, nioPosix], swiftSettings: settings),
 
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TLSReporting", dependencies: ["Audit", "MailCore", "MIME", "CZlib"], swiftSettings: settings),

@@ -75,7 +75,8 @@ final class ControlCommands: @unchecked Sendable {
     /// A change a CLI process made (a key, a user) that the daemon records, so that the record goes
     /// through the daemon's outbox in order. Fails when it could not be kept: the CLI says so.
     private func recordOnly(_ action: AdminAction, _ request: ControlRequest) async throws -> ControlResponse {
-        let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: action, detail: request.detail))
+        let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: action, detail: request.detail,
+                                                         hold: request.hold))
         try await pool.runIfActive { [audit] in try audit.record(event) }
         logger.info("admin \(request.actor): \(action.rawValue) \(request.detail ?? "")")
         return ControlResponse(ok: true, message: "recorded")
@@ -104,7 +105,7 @@ final class ControlCommands: @unchecked Sendable {
         case .showBody:
             _ = try need()
             return "recorded"
-        case .configLoaded, .reload, .keyImport, .keyRemove, .userAdd, .userRemove:
+        case .configLoaded, .reload, .keyImport, .keyRemove, .userAdd, .userRemove, .holdAdd, .holdRemove, .prune:
             throw ControlClientError.protocolError("\(action.rawValue) is not a queue command")
         }
     }

@@ -11,6 +11,7 @@ struct AuditCommand: ParsableCommand {
                                                     subcommands: [AuditQueryCommand.self, AuditMessageCommand.self,
                                                                   AuditSummaryCommand.self, AuditExportCommand.self,
                                                                   AuditTLSReportCommand.self,
+                                                                  AuditHoldCommand.self, AuditPruneCommand.self,
                                                                   Verify.self, InitDB.self])
 
     struct Verify: ParsableCommand {

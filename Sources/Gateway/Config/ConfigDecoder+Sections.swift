@@ -101,6 +101,7 @@ extension ConfigDecoder {
     func decodeAudit(_ node: Node) {
         guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit) else { return }
         if let n = audit["signing_key"], let text = reader.string(n, "audit.signing_key") { config.auditSigningKeyPath = resolve(text) }
+        if let n = audit["retention"] { decodeRetention(n) }
         let postgresOnly = ["password_file", "outbox", "chain_heads_interval"]
         guard let n = audit["store"], let text = reader.string(n, "audit.store") else {
             for key in postgresOnly where audit[key] != nil { reader.error("audit.\(key) needs audit.store: postgresql://…", at: node) }
@@ -117,6 +118,40 @@ extension ConfigDecoder {
         }
         for key in postgresOnly where audit[key] != nil { reader.error("audit.\(key) is for audit.store: postgresql://… only", at: n) }
         config.auditStore = .sqlite(path: resolve(String(text.dropFirst("sqlite:".count))))
+    }
+
+    /// `audit.retention: {deliveries: 6y, admin: 10y, default: 6y}`: a group, an event name or `default`
+    /// to `forever`, whole years (`6y`) or a duration (`90d`).
+    private func decodeRetention(_ node: Node) {
+        guard let entries = reader.stringMapping(node, "audit.retention") else { return }
+        var retention = AuditRetention()
+        let names = AuditRetention.entryNames
+        for entry in entries {
+            let name = "audit.retention.\(entry.key)"
+            guard names.contains(entry.key) else {
+                var message = "audit.retention: unknown group or event '\(entry.key)'; expected default, "
+                    + AuditRetention.groups.map(\.name).joined(separator: ", ") + " or an event name (docs/audit.md)"
+                if let guess = NameSuggestion.closest(to: entry.key, among: names) { message += "; did you mean '\(guess)'?" }
+                reader.error(message, at: entry.keyNode)
+                continue
+            }
+            let period: AuditRetention.Period
+            if entry.value == "forever" {
+                period = .forever
+            } else if entry.value.hasSuffix("y"), let years = Int(entry.value.dropLast()), entry.value.first?.isNumber == true {
+                guard (1...100).contains(years) else { reader.error("\(name): '\(entry.value)': between 1y and 100y", at: entry.valueNode); continue }
+                period = .years(years)
+            } else {
+                switch DurationSyntax.parse(entry.value) {
+                case .success(let seconds) where seconds >= 1: period = .seconds(seconds)
+                case .success: reader.error("\(name): at least 1s", at: entry.valueNode); continue
+                case .failure(let e):
+                    reader.error("\(name): \(e.message); or whole years (6y), or forever", at: entry.valueNode); continue
+                }
+            }
+            if entry.key == "default" { retention.defaultPeriod = period } else { retention.periods[entry.key] = period }
+        }
+        config.auditRetention = retention
     }
 
     /// `audit.store: postgresql://…` with its password file, outbox and chain-heads interval.

@@ -76,6 +76,9 @@ public struct GatewayConfig: Sendable {
     public var keysDirectory: String = "certs/recipients"
     /// `audit.signing_key`: the Ed25519 key that signs `audit export` bundles (made 0600 on first use).
     public var auditSigningKeyPath: String = "certs/audit-signing.key"
+    /// `audit.retention`: how long each kind of record is kept before `audit prune` may remove it;
+    /// nil (no section) keeps every record forever.
+    public var auditRetention: AuditRetention?
     /// `smime.signing`, `smime.ciphers`, `pgp.signing`: the organisation's signing keys per sender
     /// domain and the S/MIME content cipher per recipient domain (checked at load).
     public var smimeSigning: [SMIMESigningConfig] = []
