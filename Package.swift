@@ -105,7 +105,11 @@ let package = Package(
 
         .target(name: "Audit", dependencies: ["MailCore", "SafeIO", crypto, grdb, postgres, logging, nioCore, nioSSL],
                 swiftSettings: settings),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", grdb, logging, nioPosix], swiftSettings: settings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "MailCore", "TestSupport", crypto, grdb, logging, nioPosix], swiftSettings: settings),
+
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TLSReporting", dependencies: ["Audit", "MailCore", "MIME", "CZlib"], swiftSettings: settings),
+        .testTarget(name: "TLSReportingTests", dependencies: ["TLSReporting", "Audit", "MailCore", "MIME"], swiftSettings: settings),
 
         .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
                                                    nioCore, nioPosix, nioSSL, nioTLS, logging, concurrency],
@@ -138,7 +142,7 @@ let package = Package(
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", "TLSReporting", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), metrics, prometheus, hummingbird,
             hummingbirdTLS, httpTypes,

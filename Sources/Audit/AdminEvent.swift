@@ -13,16 +13,21 @@ public struct AdminEvent: Sendable, Codable, Equatable {
     public var detail: String?
     /// The files in force after a config load or reload, each with its content hash; nil for other actions.
     public var files: [FileHash]?
+    /// The legal hold added or removed (`hold_add`, `hold_remove`); nil for other actions.
+    public var hold: LegalHold?
 
-    public init(actor: String, action: String, queueID: QueueID? = nil, detail: String? = nil, files: [FileHash]? = nil) {
+    public init(actor: String, action: String, queueID: QueueID? = nil, detail: String? = nil, files: [FileHash]? = nil,
+                hold: LegalHold? = nil) {
         self.actor = actor; self.action = action; self.queueID = queueID; self.detail = detail; self.files = files
+        self.hold = hold
     }
 
-    public init(actor: String, action: AdminAction, queueID: QueueID? = nil, detail: String? = nil, files: [FileHash]? = nil) {
-        self.init(actor: actor, action: action.rawValue, queueID: queueID, detail: detail, files: files)
+    public init(actor: String, action: AdminAction, queueID: QueueID? = nil, detail: String? = nil, files: [FileHash]? = nil,
+                hold: LegalHold? = nil) {
+        self.init(actor: actor, action: action.rawValue, queueID: queueID, detail: detail, files: files, hold: hold)
     }
 
-    private enum CodingKeys: String, CodingKey { case actor, action, queueID = "queue_id", detail, files }
+    private enum CodingKeys: String, CodingKey { case actor, action, queueID = "queue_id", detail, files, hold }
 }
 
 /// One file and the lower-case hex SHA-256 of its bytes, as `sha256sum FILE` prints it.
@@ -53,12 +58,17 @@ public enum AdminAction: String, Sendable, Codable, CaseIterable {
     /// `sealgate admin token add|remove`: the token's name and role (never the token or its hash).
     case tokenAdd = "token_add"
     case tokenRemove = "token_remove"
+    /// `sealgate audit hold add` / `hold remove`: `hold` is the hold, `detail` says what it covers.
+    case holdAdd = "hold_add"
+    case holdRemove = "hold_remove"
+    /// `sealgate audit prune`: recorded after the checkpoint; `detail` names the range removed.
+    case prune
 
     /// Actions a CLI process reports to the daemon only to have them recorded (the change itself
     /// was made by the CLI in files the daemon reads).
     public var isRecordOnly: Bool {
         switch self {
-        case .keyImport, .keyRemove, .userAdd, .userRemove, .tokenAdd, .tokenRemove: return true
+        case .keyImport, .keyRemove, .userAdd, .userRemove, .tokenAdd, .tokenRemove, .holdAdd, .holdRemove, .prune: return true
         default: return false
         }
     }

@@ -24,6 +24,8 @@ public struct AttemptEvent: Sendable, Codable, Equatable {
     public var delay: TimeInterval?
     /// The method ladder's choice for this recipient (nil for mail without a policy decision).
     public var method: MethodRecord?
+    /// What this session tells an RFC 8460 TLS report (nil: no TLS policy recorded for the hop).
+    public var tlsReport: TLSReportFacts?
 
     public init(queueID: QueueID, recipient: MailAddress, attempt: Int, relayHost: String? = nil, relayIP: String? = nil,
                 relayPort: Int? = nil, tls: TLSFacts? = nil, reply: String? = nil, status: EnhancedStatus? = nil,
@@ -36,7 +38,7 @@ public struct AttemptEvent: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case queueID = "queue_id", recipient, attempt, relayHost = "relay_host", relayIP = "relay_ip"
-        case relayPort = "relay_port", tls, reply, status, outcome, reason, delay, method
+        case relayPort = "relay_port", tls, reply, status, outcome, reason, delay, method, tlsReport = "tls_report"
     }
 
     public init(from decoder: Decoder) throws {
@@ -54,6 +56,7 @@ public struct AttemptEvent: Sendable, Codable, Equatable {
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         delay = try c.decodeIfPresent(Double.self, forKey: .delay)
         method = try c.decodeIfPresent(MethodRecord.self, forKey: .method)
+        tlsReport = try c.decodeIfPresent(TLSReportFacts.self, forKey: .tlsReport)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -71,5 +74,6 @@ public struct AttemptEvent: Sendable, Codable, Equatable {
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encodeIfPresent(delay, forKey: .delay)
         try c.encodeIfPresent(method, forKey: .method)
+        try c.encodeIfPresent(tlsReport, forKey: .tlsReport)
     }
 }

@@ -15,10 +15,13 @@ public enum AuditEvent: Sendable, Codable, Equatable {
     case portal(PortalEvent)
     /// A node quotes the other nodes' chain heads (several nodes on one PostgreSQL).
     case chainHeads(ChainHeadsEvent)
+    /// `audit_checkpoint`: the signed stand-in for the records `sealgate audit prune` removed; only
+    /// ever the first record of a chain.
+    case checkpoint(CheckpointEvent)
 
     /// Every stable event name, in declaration order (the portal's in its kinds' order).
     public static let allNames = ["accepted", "delivery_attempt", "delivered", "deferred", "bounced", "admin_action"]
-        + PortalEvent.Kind.allCases.map(\.eventName) + ["chain_heads"]
+        + PortalEvent.Kind.allCases.map(\.eventName) + ["chain_heads", "audit_checkpoint"]
 
     /// The stable name stored in the `event` column and the canonical JSON.
     public var name: String {
@@ -31,6 +34,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .adminAction: return "admin_action"
         case .portal(let e): return e.kind.eventName
         case .chainHeads: return "chain_heads"
+        case .checkpoint: return "audit_checkpoint"
         }
     }
 
@@ -40,7 +44,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .deliveryAttempt(let e), .delivered(let e), .deferred(let e), .bounced(let e): return e.queueID
         case .adminAction(let e): return e.queueID
         case .portal(let e): return e.queueID
-        case .chainHeads: return nil
+        case .chainHeads, .checkpoint: return nil
         }
     }
 
@@ -48,7 +52,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
     public var attempt: AttemptEvent? {
         switch self {
         case .deliveryAttempt(let e), .delivered(let e), .deferred(let e), .bounced(let e): return e
-        case .accepted, .adminAction, .portal, .chainHeads: return nil
+        case .accepted, .adminAction, .portal, .chainHeads, .checkpoint: return nil
         }
     }
 
@@ -65,7 +69,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .deferred(let e): return e.outcome ?? .deferred
         case .bounced(let e): return e.outcome ?? .bounced
         case .deliveryAttempt(let e): return e.outcome
-        case .accepted, .adminAction, .portal, .chainHeads: return nil
+        case .accepted, .adminAction, .portal, .chainHeads, .checkpoint: return nil
         }
     }
 
@@ -83,6 +87,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case "bounced": self = .bounced(try AttemptEvent(from: decoder))
         case "admin_action": self = .adminAction(try AdminEvent(from: decoder))
         case "chain_heads": self = .chainHeads(try ChainHeadsEvent(from: decoder))
+        case "audit_checkpoint": self = .checkpoint(try CheckpointEvent(from: decoder))
         case _ where PortalEvent.kind(named: name) != nil: self = .portal(try PortalEvent(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(forKey: .event, in: c, debugDescription: "unknown audit event \(name)")
@@ -98,6 +103,7 @@ public enum AuditEvent: Sendable, Codable, Equatable {
         case .adminAction(let e): try e.encode(to: encoder)
         case .portal(let e): try e.encode(to: encoder)
         case .chainHeads(let e): try e.encode(to: encoder)
+        case .checkpoint(let e): try e.encode(to: encoder)
         }
     }
 }

@@ -87,6 +87,18 @@ public enum CanonicalRun {
             guard record.previousHash == previous else {
                 return .failure(.corruptRecord(sequence: expected, reason: "previous_hash does not match the previous record's hash"))
             }
+            if case .checkpoint(let cp) = record.event {
+                // A prune's checkpoint, only as the run's first line: the next record follows the last pruned one.
+                guard expected == firstSequence else {
+                    return .failure(.corruptRecord(sequence: expected, reason: "a checkpoint inside the run"))
+                }
+                if let problem = cp.signatureProblem(node: record.node, pinned: nil) {
+                    return .failure(.corruptRecord(sequence: expected, reason: problem))
+                }
+                previous = cp.lastHash
+                expected += 1
+                continue
+            }
             previous = CanonicalRecord.sha256Hex(line)
             expected += 1
         }

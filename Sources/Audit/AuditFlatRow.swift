@@ -45,6 +45,8 @@ public struct AuditFlatRow: Sendable, Equatable {
             v["actor"] = p.actor ?? ""; v["action"] = p.kind.rawValue; v["detail"] = p.detail ?? ""
         case .chainHeads(let c):
             v["detail"] = c.heads.map { "\($0.node) \($0.sequence) \($0.hash)" }.joined(separator: "; ")
+        case .checkpoint(let c):
+            v["detail"] = "sequence \(c.firstSequence)-\(c.lastSequence) count \(c.count) last_hash \(c.lastHash) signed by \(c.signerFingerprint)"
         }
         values = Self.columns.map { v[$0] ?? "" }
     }

@@ -44,6 +44,7 @@ extension AuditRendering {
             o["action"] = a.action
             o["detail"] = orNull(a.detail)
             o["files"] = a.files.map { $0.map { ["path": $0.path, "sha256": $0.sha256] } } ?? NSNull()
+            o["hold"] = a.hold.map(holdObject) ?? NSNull()
         case .portal(let p):
             o["portal_message_id"] = orNull(p.portalMessageID)
             o["client_address"] = orNull(p.client)
@@ -51,8 +52,19 @@ extension AuditRendering {
             o["detail"] = orNull(p.detail)
         case .chainHeads(let c):
             o["heads"] = c.heads.map { ["node": $0.node, "sequence": $0.sequence, "hash": $0.hash] as [String: Any] }
+        case .checkpoint(let c):
+            o["first_sequence"] = c.firstSequence; o["last_sequence"] = c.lastSequence; o["count"] = c.count
+            o["first_previous_hash"] = c.firstPreviousHash; o["last_hash"] = c.lastHash; o["pruned"] = c.pruned
+            o["previous_checkpoint"] = orNull(c.previousCheckpoint)
+            o["holds"] = (c.holds ?? []).map(holdObject)
+            o["signing_key"] = c.signerFingerprint; o["signature"] = orNull(c.signature)
         }
         return o
+    }
+
+    /// A legal hold: id, scope, value, reason.
+    public static func holdObject(_ h: LegalHold) -> [String: Any] {
+        ["id": h.id, "scope": h.scope.rawValue, "value": h.value, "reason": orNull(h.reason)]
     }
 
     /// A finding as recorded: type, masked sample, part, confidence (never the value itself).

@@ -27,6 +27,9 @@ public enum AuditRendering {
         case .chainHeads(let e):
             let heads = e.heads.map { "\(quoted($0.node))=\($0.sequence):\($0.hash.prefix(16))" }
             return "chain_heads by \(quoted(record.node)) (Sealgate) quoting \(heads.isEmpty ? "no other node" : heads.joined(separator: " ")); \(date)"
+        case .checkpoint(let c):
+            return "checkpoint by \(quoted(record.node)) (Sealgate) for sequence \(c.firstSequence)-\(c.lastSequence)"
+                + " (\(c.count) record(s) pruned, last hash \(c.lastHash.prefix(16))) signed by \(c.signerFingerprint); \(date)"
         }
     }
 

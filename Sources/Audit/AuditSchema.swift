@@ -6,6 +6,12 @@ import GRDB
 enum AuditSchema {
     static let table = "audit_records"
 
+    /// Refuses DELETE; `sealgate audit prune` drops and re-creates it inside its one transaction.
+    static let noDeleteTrigger = """
+        CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
+        BEGIN SELECT RAISE(ABORT, 'audit_records is append-only: DELETE refused'); END
+        """
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-audit-records") { db in
@@ -27,9 +33,8 @@ enum AuditSchema {
                 CREATE INDEX audit_records_time ON audit_records(time);
                 CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records
                 BEGIN SELECT RAISE(ABORT, 'audit_records is append-only: UPDATE refused'); END;
-                CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records
-                BEGIN SELECT RAISE(ABORT, 'audit_records is append-only: DELETE refused'); END;
                 """)
+            try db.execute(sql: noDeleteTrigger)
         }
         return migrator
     }

@@ -1,6 +1,7 @@
 // NodeChainsVerification: `audit verify` over a log of several nodes: each node's chain walked on its
 // own (first broken link of each), then every quoted head (chain_heads) checked against the chain it names.
 
+import Crypto
 import Foundation
 
 public struct NodeChainsVerification: Sendable, Equatable, CustomStringConvertible {
@@ -57,17 +58,26 @@ struct NodeChainsWalker {
     private(set) var chains: [NodeChainsVerification.Chain] = []
     private(set) var quotes: [Quote] = []
     private var current: (node: String, walker: ChainWalker, broken: ChainVerification?, head: Int64)?
+    /// Per node, the key its checkpoint must be signed with (this node's own audit.signing_key).
+    var pinnedKeys: [String: Curve25519.Signing.PublicKey] = [:]
+    /// Per node, the sequence of the checkpoint its chain starts with: quotes of records at or below it
+    /// name pruned records, which can no longer be compared.
+    private var checkpointAt: [String: Int64] = [:]
+
+    init(pinnedKeys: [String: Curve25519.Signing.PublicKey] = [:]) { self.pinnedKeys = pinnedKeys }
 
     mutating func check(_ row: StoredAuditRow) {
         if current?.node != row.node {
             finishNode()
-            current = (row.node, ChainWalker(), nil, 0)
+            current = (row.node, ChainWalker(pinnedKey: pinnedKeys[row.node]), nil, 0)
         }
         guard var state = current else { return }
         state.head = max(state.head, row.sequence)
         if state.broken == nil {
             if let broken = state.walker.check(row) {
                 state.broken = broken
+            } else if row.event == "audit_checkpoint" {
+                checkpointAt[row.node] = row.sequence
             } else if row.event == "chain_heads", let canonical = try? CanonicalRecord.decode(row.canonical),
                       case .chainHeads(let heads) = canonical.event {
                 quotes += heads.heads.map { Quote(node: $0.node, sequence: $0.sequence, hash: $0.hash, by: row.node, inRecord: row.sequence) }
@@ -87,13 +97,13 @@ struct NodeChainsWalker {
         finishNode()
         return quotes.filter { q in
             guard let chain = chains.first(where: { $0.node == q.node }) else { return false }
-            return q.sequence <= intactLength(chain)
+            return q.sequence <= intactLength(chain) && q.sequence > checkpointAt[q.node, default: 0]
         }
     }
 
     private func intactLength(_ chain: NodeChainsVerification.Chain) -> Int64 {
         switch chain.result {
-        case .intact(let count): return Int64(count)
+        case .intact: return chain.storedHead
         case .broken(let at, _): return at - 1
         }
     }
@@ -111,7 +121,7 @@ struct NodeChainsWalker {
             }
             if q.sequence > chain.storedHead {
                 add("the chain ends at sequence \(chain.storedHead), but its head was quoted at sequence \(q.sequence)")
-            } else if q.sequence <= intactLength(chain), let stored = hashes[Self.key(q.node, q.sequence)], stored != q.hash {
+            } else if q.sequence <= intactLength(chain), q.sequence > checkpointAt[q.node, default: 0], let stored = hashes[Self.key(q.node, q.sequence)], stored != q.hash {
                 add("record \(q.sequence) has hash \(stored.prefix(16))…, not the quoted \(q.hash.prefix(16))… (the chain was rewritten)")
             }
         }

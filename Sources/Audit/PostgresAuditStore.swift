@@ -2,6 +2,7 @@
 // its own chain through its locked writer; reads (queries, verify, the other nodes' heads) use the pool.
 // AuditQuery and export: PostgresAuditStore+Query.swift.
 
+import Crypto
 import Foundation
 import Logging
 import MailCore
@@ -16,7 +17,7 @@ public final class PostgresAuditStore: AuditStore, AuditRecorder, @unchecked Sen
     public let client: PostgresClient
     private let writer: PostgresChainWriter
     private let clock: WallClock
-    private let logger: Logger
+    let logger: Logger
     private let group: GroupCommit<AuditEvent, AuditRecord>
     private let lock = NSLock()
     private var unreachableSince: Date?
@@ -168,9 +169,12 @@ public final class PostgresAuditStore: AuditStore, AuditRecorder, @unchecked Sen
     public func verifyChain() throws -> ChainVerification { try verifyNodes().summary }
 
     /// Walks every node's chain and checks every quoted head.
-    public func verifyNodes() throws -> NodeChainsVerification {
+    public func verifyNodes() throws -> NodeChainsVerification { try verifyNodes(pinnedKeys: [:]) }
+
+    /// Like `verifyNodes()`; a node's checkpoint must be signed by its key in `pinnedKeys` when given.
+    func verifyNodes(pinnedKeys: [String: Curve25519.Signing.PublicKey]) throws -> NodeChainsVerification {
         try read("verifying the audit chains") { client in
-            var walker = NodeChainsWalker()
+            var walker = NodeChainsWalker(pinnedKeys: pinnedKeys)
             let rows = try await client.query("""
                 SELECT node, sequence, time, event, queue_id, recipient, outcome, previous_hash, hash, canonical
                 FROM audit_records ORDER BY node, sequence

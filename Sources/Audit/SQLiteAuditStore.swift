@@ -1,6 +1,7 @@
 // SQLiteAuditStore: the embedded audit store. One SQLite file in WAL mode, written through GRDB's
 // single pool writer inside IMMEDIATE transactions, so the chain never forks (even across processes).
 
+import Crypto
 import Foundation
 import GRDB
 import MailCore
@@ -106,9 +107,12 @@ public final class SQLiteAuditStore: AuditStore, AuditQuerying, @unchecked Senda
         }
     }
 
-    public func verifyChain() throws -> ChainVerification {
+    public func verifyChain() throws -> ChainVerification { try verifyChain(pinnedKey: nil) }
+
+    /// Like `verifyChain()`; a checkpoint at the start must be signed by `pinnedKey` when given.
+    public func verifyChain(pinnedKey: Curve25519.Signing.PublicKey?) throws -> ChainVerification {
         try pool.read { db in
-            var walker = ChainWalker()
+            var walker = ChainWalker(pinnedKey: pinnedKey)
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT sequence, time, node, event, queue_id, recipient, outcome, previous_hash, hash, canonical
                 FROM audit_records ORDER BY sequence
@@ -123,7 +127,7 @@ public final class SQLiteAuditStore: AuditStore, AuditQuerying, @unchecked Senda
         }
     }
 
-    private static func insert(_ row: StoredAuditRow, _ db: Database) throws {
+    static func insert(_ row: StoredAuditRow, _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO audit_records (sequence, time, node, event, queue_id, recipient, outcome, previous_hash, hash, canonical)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

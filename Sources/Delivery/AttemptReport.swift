@@ -57,6 +57,9 @@ public struct AttemptReport: Sendable, Equatable {
     /// (no STARTTLS, a failed handshake, the measured facts, DANE or MTA-STS): the ladder's `tls`
     /// rung is then skipped for these recipients and the next rung tried in the same pass.
     public var tlsShortfall: TLSOutcome?
+    /// The TLS policy that applied to this hop, for the RFC 8460 facts on its audit record (nil: none
+    /// recorded, as for the smarthost and `TLS-Required: No`).
+    var tlsReportPolicy: TLSReportPolicy?
 
     public init(relayHost: String, relayIP: String?, relayPort: Int, tls: TLSFacts?, tlsFallbackReason: String? = nil,
                 results: [RecipientResult]) {

@@ -61,7 +61,9 @@ enum HopPlanning {
                                      authenticate: authenticator(plan, mx: mx, domain: group.domainName, verifier: verifier,
                                                                  clock: clock),
                                      requireTLS: group.requireTLS,
-                                     notes: plan.notes + ["requirement: \(plan.requirement)"]))
+                                     notes: plan.notes + ["requirement: \(plan.requirement)"],
+                                     reportPolicy: TLSReportClassifier.policy(plan, domain: group.domainName, mx: mx,
+                                                                              attempted: attempt)))
     }
 
     /// The destination's level, then policy's floor when it names a different one. For REQUIRETLS

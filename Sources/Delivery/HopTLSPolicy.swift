@@ -16,6 +16,8 @@ struct HopTLSPolicy: Sendable {
     var requireTLS = false
     /// The plan's notes (DANE / MTA-STS outcome) for the audit record.
     var notes: [String] = []
+    /// The policy a TLS report names for this hop (nil for the smarthost and `TLS-Required: No`).
+    var reportPolicy: TLSReportPolicy?
 
     /// A plaintext retry after a failed handshake is allowed only when nothing is required (`may`).
     var allowsPlaintextFallback: Bool { !requirement.encrypted && !requireTLS }

@@ -62,6 +62,11 @@ struct MXDelivery: Sendable {
                     report.tlsShortfall = TLSOutcome(host: target.host, requirement: TLSRequirement(encrypted: true),
                                                      measured: .hopUnusable(reason: failure.reason))
                 }
+                if failure.status.subject == 7 {
+                    // A policy failure is a TLS report's failure session too (RFC 8460 §4.3).
+                    report.tlsReportPolicy = TLSReportClassifier.unplannedPolicy(domain: group.domainName, mtaSTS: context.mtaSTS,
+                                                                                 reason: failure.reason)
+                }
                 attempts.append(report)
                 continue
             case .success(var p):
@@ -89,6 +94,7 @@ struct MXDelivery: Sendable {
             await client.deliver(envelope: envelope, recipients: group.recipients, message: message, hop: hop, tls: tls)
         }
         outcome.report.domain = group.domainName
+        outcome.report.tlsReportPolicy = tls.reportPolicy
         if outcome.report.relayIP != nil { await observe(outcome.report, domain: group.domainName) }
         return outcome
     }

@@ -125,18 +125,22 @@ enum AttemptAudit {
     static func events(_ id: QueueID, result: RecipientResult, report: AttemptReport, attempt: Int,
                        delay: TimeInterval) -> [AuditEvent] {
         var events: [AuditEvent] = []
+        let tlsReport = TLSReportClassifier.facts(report)
         if let why = report.tlsFallbackReason {
-            events.append(.deliveryAttempt(AttemptEvent(
+            var fallback = AttemptEvent(
                 queueID: id, recipient: result.recipient.address, attempt: attempt, relayHost: report.relayHost,
                 relayIP: report.relayIP, relayPort: report.relayPort, tls: nil, status: EnhancedStatus(4, 7, 5),
-                outcome: nil, reason: "TLS handshake failed (\(why)); retried in plaintext", delay: delay)))
+                outcome: nil, reason: "TLS handshake failed (\(why)); retried in plaintext", delay: delay)
+            fallback.tlsReport = tlsReport
+            events.append(.deliveryAttempt(fallback))
         }
         let reason = ([result.reason].compactMap { $0 } + report.notes).joined(separator: "; ")
-        let event = AttemptEvent(queueID: id, recipient: result.recipient.address, attempt: attempt,
+        var event = AttemptEvent(queueID: id, recipient: result.recipient.address, attempt: attempt,
                                  relayHost: report.relayHost, relayIP: report.relayIP, relayPort: report.relayPort,
                                  tls: report.tls, reply: result.reply?.description, status: result.status,
                                  outcome: result.outcome, reason: reason.isEmpty ? nil : reason, delay: delay,
                                  method: result.choice.map { MethodRecord($0, encryption: result.encryption) })
+        event.tlsReport = tlsReport
         if report.superseded {
             events.append(.deliveryAttempt(event))
             return events

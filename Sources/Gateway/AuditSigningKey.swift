@@ -24,6 +24,9 @@ enum AuditSigningKey {
         }
     }
 
+    /// The key when its file exists (verify never makes one).
+    static func existing(path: String) throws -> Curve25519.Signing.PrivateKey? { try read(path) }
+
     private static func read(_ path: String) throws -> Curve25519.Signing.PrivateKey? {
         guard let bytes = try SafeIO.readPrivate(path) else { return nil }
         do { return try Curve25519.Signing.PrivateKey(pemRepresentation: String(decoding: bytes, as: UTF8.self)) } catch {

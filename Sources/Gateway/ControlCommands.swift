@@ -18,12 +18,15 @@ final class ControlCommands: @unchecked Sendable {
     private let pool: NIOThreadPool
     private let logger: Logger
     private let portal: PortalControlCommands
+    private let tlsReports: TLSReportSender?
 
-    /// `portal`: the daemon's PortalAdmin, nil when the config has no portal: section.
+    /// `portal`: the daemon's PortalAdmin, nil when the config has no portal: section; `tlsReports` nil
+    /// without tls_reporting:.
     init(manager: QueueManager, reloader: Reloader, audit: AuditRecorder, pool: NIOThreadPool, logger: Logger,
-         portal: PortalAdmin? = nil) {
+         portal: PortalAdmin? = nil, tlsReports: TLSReportSender? = nil) {
         self.manager = manager; self.reloader = reloader; self.audit = audit; self.pool = pool; self.logger = logger
         self.portal = PortalControlCommands(admin: portal, logger: logger)
+        self.tlsReports = tlsReports
     }
 
     func execute(_ request: ControlRequest) async -> ControlResponse {
@@ -32,6 +35,7 @@ final class ControlCommands: @unchecked Sendable {
         if request.queueID != nil && id == nil { return ControlResponse(ok: false, message: "malformed queue ID") }
         do {
             if request.command == "ping" { return ControlResponse(ok: true, message: "pong") }
+            if request.command == "tls_report_send" { return try await sendTLSReports(request) }
             if request.command == AdminAction.reload.rawValue {
                 // The reloader records the reload (applied or refused, with the files' hashes).
                 let (ok, message) = try await pool.runIfActive { [reloader] in reloader.reload(actor: request.actor) }
@@ -55,10 +59,24 @@ final class ControlCommands: @unchecked Sendable {
         }
     }
 
+    /// `sealgate audit tls-report --day D --send`: the day's reports mailed now, one line per domain.
+    private func sendTLSReports(_ request: ControlRequest) async throws -> ControlResponse {
+        guard let tlsReports else {
+            return ControlResponse(ok: false, message: "TLS reports are not mailed: the config has no tls_reporting: section")
+        }
+        guard let text = request.argument, let day = TLSReportSender.day(text) else {
+            return ControlResponse(ok: false, message: "tls_report_send needs a day, YYYY-MM-DD")
+        }
+        let lines = try await tlsReports.send(day: day)
+        logger.info("admin \(request.actor): tls-report send \(text)")
+        return ControlResponse(ok: true, message: lines.joined(separator: "\n"))
+    }
+
     /// A change a CLI process made (a key, a user) that the daemon records, so that the record goes
     /// through the daemon's outbox in order. Fails when it could not be kept: the CLI says so.
     private func recordOnly(_ action: AdminAction, _ request: ControlRequest) async throws -> ControlResponse {
-        let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: action, detail: request.detail))
+        let event = AuditEvent.adminAction(AdminEvent(actor: request.actor, action: action, detail: request.detail,
+                                                         hold: request.hold))
         try await pool.runIfActive { [audit] in try audit.record(event) }
         logger.info("admin \(request.actor): \(action.rawValue) \(request.detail ?? "")")
         return ControlResponse(ok: true, message: "recorded")
@@ -87,7 +105,8 @@ final class ControlCommands: @unchecked Sendable {
         case .showBody:
             _ = try need()
             return "recorded"
-        case .configLoaded, .reload, .keyImport, .keyRemove, .userAdd, .userRemove, .tokenAdd, .tokenRemove:
+        case .configLoaded, .reload, .keyImport, .keyRemove, .userAdd, .userRemove, .tokenAdd, .tokenRemove, .holdAdd, .holdRemove,
+             .prune:
             throw ControlClientError.protocolError("\(action.rawValue) is not a queue command")
         }
     }

@@ -1,6 +1,7 @@
 // The control-socket protocol between `sealgate queue …|portal …` and the running daemon: one JSON
 // request line, one JSON response line, over a 0600 Unix socket under var/.
 
+import Audit
 import Foundation
 
 public struct ControlRequest: Codable, Sendable {
@@ -16,11 +17,13 @@ public struct ControlRequest: Codable, Sendable {
     /// For record-only actions: the admin event's detail (what changed, never content). Optional on
     /// the wire like `argument`.
     public var detail: String?
+    /// For `hold_add` and `hold_remove`: the legal hold (optional on the wire like `detail`).
+    public var hold: LegalHold?
 
     public init(command: String, queueID: String? = nil, actor: String, argument: String? = nil,
-                detail: String? = nil) {
+                detail: String? = nil, hold: LegalHold? = nil) {
         self.command = command; self.queueID = queueID; self.actor = actor
-        self.argument = argument; self.detail = detail
+        self.argument = argument; self.detail = detail; self.hold = hold
     }
 }
 

@@ -114,6 +114,12 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                                    onRunning: { portalBound.continuation.yield(true) })
         }
         defer { portalRuntime?.passwordPool.shutdownGracefully { _ in } }
+        let tlsReports = config.tlsReporting.flatMap { reporting -> TLSReportSender? in
+            guard let store = stores.audit as? any AuditQuerying else { return nil }
+            return TLSReportSender(config: reporting, builder: AuditFacade.tlsReportBuilder(config), hostname: config.hostname,
+                                   node: config.nodeID, store: store, resolver: resolver, sink: sink, pool: pool, clock: clock,
+                                   logger: logger)
+        }
         let portalSink = portal ?? portalRuntime.map { StorePortalSink(intake: $0.intake) as any PortalSink }
         let manager = try QueueManager(spool: stores.spool, audit: audit, settings: delivery,
                                        group: group, pool: pool, clock: clock, logger: logger, routing: routing,
@@ -148,7 +154,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let control = ControlServer(path: config.controlSocketPath,
                                     commands: ControlCommands(manager: manager, reloader: reloader,
                                                               audit: audit, pool: pool, logger: logger,
-                                                              portal: portalRuntime?.admin),
+                                                              portal: portalRuntime?.admin, tlsReports: tlsReports),
                                     group: group, logger: logger)
         do {
             try await control.start()
@@ -176,6 +182,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                 }
             }
             if let portalRuntime { tasks.addTask { await portalRuntime.sweeper.run() } }
+            if let tlsReports { tasks.addTask { await tlsReports.run() } }
             // Suspends until SIGTERM/SIGINT (ServiceLifecycle), cancellation, or the portal's server ending.
             portalFailed = await Self.untilShutdown(orEndOf: portalServer, ended: portalRuntime?.ended.stream, logger: logger)
             logger.info("shutting down: no new connections; finishing sessions in progress")

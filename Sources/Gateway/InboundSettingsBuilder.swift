@@ -23,6 +23,7 @@ struct InboundSettingsBuilder {
                         normalizeBareNewlineNetworks: config.normalizeBareNewlineNetworks,
                         commandTimeout: config.commandTimeout, dataTimeout: config.dataTimeout,
                         maxConnections: config.maxConnections, maxConnectionsPerIP: config.maxConnectionsPerIP,
+                        reservedConnections: config.reservedConnections, stressCommandTimeout: config.stressCommandTimeout,
                         tlsContext: try tlsContext(),
                         inspector: inspector(PolicyInspector(scanner: scanner, evaluator: PolicyEvaluator(policy: policy))),
                         clientNames: config.reverseLookup ? resolver.map(ForwardConfirmedClientName.init) : nil)

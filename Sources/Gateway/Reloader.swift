@@ -102,6 +102,7 @@ enum RestartOnlyKeys {
         // contents are read at each request: a removed token stops working at once).
         if a.admin != b.admin { out.append("admin") }
         if a.pgpSigning != b.pgpSigning { out.append("pgp") }
+        if a.tlsReporting != b.tlsReporting { out.append("tls_reporting") }
         if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
         if a.smarthost != b.smarthost || a.deliveryPort != b.deliveryPort || a.retrySteps != b.retrySteps
             || a.retryAfter != b.retryAfter || a.maxLifetime != b.maxLifetime || a.deliveryCAFile != b.deliveryCAFile

@@ -1,5 +1,5 @@
 // LocalEnvelope: the one envelope factory for mail the gateway writes itself (bounces, policy
-// notices, portal mail): one recipient, a null sender by default, and the local client Postfix uses.
+// notices, portal mail, TLS reports): one recipient, a null sender by default, and the local client Postfix uses.
 
 import struct Foundation.Date
 
@@ -13,6 +13,8 @@ public enum LocalMailKind: String, Sendable, CaseIterable {
     case portalCode = "portal-code"
     case portalReadReceipt = "portal-read-receipt"
     case portalReply = "portal-reply"
+    /// An RFC 8460 TLS report to a recipient domain's rua (Gateway's TLSReportSender).
+    case tlsReport = "tls-report"
 }
 
 public enum LocalEnvelope {

@@ -33,6 +33,10 @@ public struct InboundSettings: Sendable {
     public var dataTimeout: Double
     public var maxConnections: Int
     public var maxConnectionsPerIP: Int
+    /// Slots of `maxConnections` only trusted clients and `auth: required` listeners may use.
+    public var reservedConnections: Int
+    /// The one timeout (commands and DATA, per line) for untrusted sessions under stress.
+    public var stressCommandTimeout: Double
     /// The server certificate; nil when no listener uses TLS.
     public var tlsContext: NIOSSLContext?
     /// Scan and policy at the end of DATA; nil: every recipient is delivered with no policy.
@@ -42,26 +46,44 @@ public struct InboundSettings: Sendable {
 
     public init(hostname: String, nodeID: UInt16, maxMessageSize: Int, maxRecipients: Int, maxDataLineLength: Int,
                 trustedNetworks: [IPNetwork], normalizeBareNewlineNetworks: [IPNetwork], commandTimeout: Double,
-                dataTimeout: Double, maxConnections: Int, maxConnectionsPerIP: Int, tlsContext: NIOSSLContext?,
+                dataTimeout: Double, maxConnections: Int, maxConnectionsPerIP: Int, reservedConnections: Int = 0,
+                stressCommandTimeout: Double = 10, tlsContext: NIOSSLContext?,
                 inspector: MessageInspector? = nil, clientNames: (any ClientNameLookup)? = nil) {
         self.hostname = hostname; self.nodeID = nodeID; self.maxMessageSize = maxMessageSize
         self.maxRecipients = maxRecipients; self.maxDataLineLength = maxDataLineLength
         self.trustedNetworks = trustedNetworks; self.normalizeBareNewlineNetworks = normalizeBareNewlineNetworks
         self.commandTimeout = commandTimeout; self.dataTimeout = dataTimeout
         self.maxConnections = maxConnections; self.maxConnectionsPerIP = maxConnectionsPerIP; self.tlsContext = tlsContext
+        self.reservedConnections = reservedConnections; self.stressCommandTimeout = stressCommandTimeout
         self.inspector = inspector
         self.clientNames = clientNames
     }
 
-    /// The protocol machine's settings for one client of one listener.
-    func machineConfig(listener: ListenerSettings, client: IPAddress?) -> SMTPServerConfig {
+    var connectionLimits: ConnectionLimits {
+        ConnectionLimits(maxTotal: maxConnections, reserved: reservedConnections, maxPerIP: maxConnectionsPerIP)
+    }
+
+    func isTrusted(_ client: IPAddress?) -> Bool {
+        client.map { ip in trustedNetworks.contains { $0.contains(ip) } } ?? false
+    }
+
+    /// Trusted clients and listeners that require AUTH (submission) may use the reserved slots and
+    /// keep the normal timeouts and error limit under stress.
+    func isPrivileged(listener: ListenerSettings, client: IPAddress?) -> Bool {
+        listener.auth == .required || isTrusted(client)
+    }
+
+    /// The protocol machine's settings for one client of one listener. A session that starts under
+    /// stress and is not privileged may make one error (Postfix: `smtpd_hard_error_limit = ${stress?1}{20}`).
+    func machineConfig(listener: ListenerSettings, client: IPAddress?, underStress: Bool = false) -> SMTPServerConfig {
         var c = SMTPServerConfig(hostname: hostname)
         c.maxMessageSize = maxMessageSize
         c.maxRecipients = maxRecipients
         c.maxDataLineLength = maxDataLineLength
         c.starttlsAvailable = listener.tls == .starttls && tlsContext != nil
         c.auth = listener.auth
-        c.clientIsTrusted = client.map { ip in trustedNetworks.contains { $0.contains(ip) } } ?? false
+        c.clientIsTrusted = isTrusted(client)
+        if underStress && !isPrivileged(listener: listener, client: client) { c.maxErrors = 1 }
         let normalize = client.map { ip in normalizeBareNewlineNetworks.contains { $0.contains(ip) } } ?? false
         c.bareNewline = normalize ? .normalize : .reject
         return c

@@ -34,6 +34,8 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     /// A commit or an AUTH check is running off the loop: the client is waiting for us, not we for it.
     private var awaitingServer = false
     private var registered = false
+    /// The session's timeouts, normal and under stress; set once the session is admitted.
+    private var idleClock: SessionIdleClock?
     private var greeted = false
     private var closing = false
 
@@ -57,19 +59,25 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             let (handler, ctx) = loopBound.value
             handler.shutdown(context: ctx)
         }
-        guard registry.register(ObjectIdentifier(self), ip: peerAddress, maxTotal: settings.maxConnections,
-                                maxPerIP: settings.maxConnectionsPerIP, handle: handle) else {
-            logger.warning("connection limit reached, refusing unknown[\(peerAddress)]")
-            write(SMTPReply(421, EnhancedStatus(4, 7, 0), "\(settings.hostname) Too many connections, try again later"), context: context)
-            context.writeAndFlush(NIOAny(ByteBuffer()), promise: nil)
-            context.close(promise: nil)
+        // Admission is decided here, by client IP and listener, before the client has said a word.
+        let client = IPAddress(peerAddress)
+        let privileged = settings.isPrivileged(listener: listener, client: client)
+        let limits = settings.connectionLimits
+        switch registry.register(ObjectIdentifier(self), ip: peerAddress, limits: limits, privileged: privileged, handle: handle) {
+        case .refused(let refusal):
+            refuse(refusal, limits: limits, context: context)
             return
+        case .admitted(let stress):
+            if let stress { logStress(stress, limits: limits) }
         }
         registered = true
         logger.info("connect from unknown[\(peerAddress)]")
         lookUpClientName(context: context)
-        let config = settings.machineConfig(listener: listener, client: IPAddress(peerAddress))
+        let config = settings.machineConfig(listener: listener, client: client, underStress: registry.underStress)
         machine = SMTPServerStateMachine(config: config, tlsActive: listener.tls == .implicit)
+        let timeouts = SessionIdleClock.Timeouts(command: settings.commandTimeout, data: settings.dataTimeout,
+                                                 stress: settings.stressCommandTimeout)
+        idleClock = SessionIdleClock(timeouts: timeouts, privileged: privileged, start: context.eventLoop.now)
         armIdleTimer(context: context)
         // With implicit TLS the greeting waits for the handshake (see userInboundEventTriggered).
         if listener.tls != .implicit, let actions = machine?.start() {
@@ -78,12 +86,28 @@ final class SMTPSessionHandler: ChannelInboundHandler {
         }
     }
 
+    /// The 421 for a connection over a limit; the same text whichever limit it was.
+    private func refuse(_ refusal: ConnectionRegistry.Refusal, limits: ConnectionLimits, context: ChannelHandlerContext) {
+        switch refusal {
+        case .full(let inUse):
+            logger.warning("connection limit reached (\(inUse) of \(limits.maxTotal) in use), refusing unknown[\(peerAddress)]")
+        case .reserved(let inUse):
+            logger.warning("connection limit reached (\(inUse) of \(limits.maxTotal) in use, \(limits.reserved) reserved for trusted networks and submission), refusing unknown[\(peerAddress)]")
+        case .perIP:
+            logger.warning("per-IP connection limit reached (\(limits.maxPerIP)), refusing unknown[\(peerAddress)]")
+        }
+        write(SMTPReply(421, EnhancedStatus(4, 7, 0), "\(settings.hostname) Too many connections, try again later"), context: context)
+        context.writeAndFlush(NIOAny(ByteBuffer()), promise: nil)
+        context.close(promise: nil)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         idleTimer?.cancel()
         if registered {
             registered = false
-            registry.unregister(ObjectIdentifier(self), ip: peerAddress)
+            let stress = registry.unregister(ObjectIdentifier(self), ip: peerAddress)
             logger.info("disconnect from unknown[\(peerAddress)]")
+            if let stress { logStress(stress, limits: settings.connectionLimits) }
         }
         context.fireChannelInactive()
     }
@@ -91,8 +115,11 @@ final class SMTPSessionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard machine != nil, !closing else { return }
         let bytes = unwrapInboundIn(data)
+        // A line end completes a record (a command line or a line of the message); under stress
+        // only that moves the deadline of an untrusted session (see SessionIdleClock).
+        let recordCompleted = bytes.readableBytesView.contains(UInt8(ascii: "\n"))
         if let actions = machine?.receive(bytes) { perform(actions, context: context) }
-        armIdleTimer(context: context)
+        noteProgress(recordCompleted: recordCompleted, context: context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -101,7 +128,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
             let actions = greeted ? machine?.tlsEstablished() : machine?.start()
             greeted = true
             perform(actions ?? [], context: context)
-            armIdleTimer(context: context)
+            noteProgress(recordCompleted: true, context: context)
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -179,7 +206,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                 guard !handler.closing, let actions = handler.machine?.authenticationResult(result) else { return }
                 if case .failure = result { handler.logger.warning("authentication failed for unknown[\(handler.peerAddress)]") }
                 handler.perform(actions, context: ctx)
-                handler.armIdleTimer(context: ctx)
+                handler.noteProgress(recordCompleted: true, context: ctx)
             }
         }
     }
@@ -208,7 +235,7 @@ final class SMTPSessionHandler: ChannelInboundHandler {
                 handler.awaitingServer = false
                 guard let actions = handler.machine?.commitResult(result) else { return }
                 handler.perform(actions, context: ctx)
-                handler.armIdleTimer(context: ctx)
+                handler.noteProgress(recordCompleted: true, context: ctx)
             }
         }
     }
@@ -256,19 +283,52 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 
     // MARK: timeouts and shutdown
 
-    /// Restarts the read timeout after input or a reply. It does not run while a commit or an AUTH
-    /// check is in progress (the wait is ours, not the client's) nor once the session is closing.
+    /// Input arrived or the server replied: the client's time starts again. `recordCompleted` is
+    /// true when a whole line is in (a line end arrived) or the server has just answered.
+    private func noteProgress(recordCompleted: Bool, context: ChannelHandlerContext) {
+        idleClock?.progress(at: context.eventLoop.now, recordCompleted: recordCompleted)
+        armIdleTimer(context: context)
+    }
+
+    /// (Re)schedules the timeout check (SessionIdleClock decides when). No timer runs while the
+    /// wait is ours (a commit or an AUTH check) nor once the session is closing.
     private func armIdleTimer(context: ChannelHandlerContext) {
         idleTimer?.cancel()
         idleTimer = nil
-        guard !closing, !awaitingServer else { return }
+        guard !closing, !awaitingServer, let clock = idleClock else { return }
+        let wake = clock.nextCheck(now: context.eventLoop.now, receivingData: machine?.isReceivingData == true,
+                                   underStress: registry.underStress)
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        // RFC 5321 §4.5.3.2: a longer allowance while a message is arriving.
-        let seconds = machine?.isReceivingData == true ? settings.dataTimeout : settings.commandTimeout
-        idleTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+        idleTimer = context.eventLoop.scheduleTask(deadline: wake) {
             let (handler, ctx) = loopBound.value
-            handler.logger.info("timeout after \(Int(seconds))s from unknown[\(handler.peerAddress)]")
-            if let actions = handler.machine?.timedOut() { handler.perform(actions, context: ctx) }
+            handler.idleTimerFired(context: ctx)
+        }
+    }
+
+    private func idleTimerFired(context: ChannelHandlerContext) {
+        idleTimer = nil
+        guard !closing, !awaitingServer, let clock = idleClock else { return }
+        let stressed = registry.underStress
+        let now = context.eventLoop.now
+        guard now >= clock.deadline(receivingData: machine?.isReceivingData == true, underStress: stressed) else {
+            armIdleTimer(context: context)   // not yet, or stress ended: look again later
+            return
+        }
+        let idle = (now - clock.lastInput).nanoseconds / 1_000_000_000
+        let why = clock.stressApplies(underStress: stressed)
+            ? " (stress mode: no complete line for \(Int(settings.stressCommandTimeout))s)" : ""
+        logger.info("timeout after \(idle)s\(why) from unknown[\(peerAddress)]")
+        if let actions = machine?.timedOut() { perform(actions, context: context) }
+    }
+
+    /// Logs stress mode beginning or ending (notice), once per transition, with the counts.
+    private func logStress(_ change: StressChange, limits: ConnectionLimits) {
+        var log = logger
+        log[metadataKey: "client"] = nil
+        if change.began {
+            log.notice("stress mode on: \(change.inUse) connections in use, threshold \(change.threshold), limit \(limits.maxTotal) with \(limits.reserved) reserved; untrusted sessions now get a \(Int(settings.stressCommandTimeout))s per-line deadline, and new ones 1 error")
+        } else {
+            log.notice("stress mode off: \(change.inUse) connections in use, below threshold \(change.threshold); connections refused while it lasted: \(change.refused)")
         }
     }
 

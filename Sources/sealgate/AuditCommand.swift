@@ -1,4 +1,4 @@
-// `sealgate audit`: query, message, summary, export and verify over the audit log (every node's
+// `sealgate audit`: query, message, summary, export, tls-report and verify over the audit log (every node's
 // chain on PostgreSQL), and init-db, which makes the PostgreSQL tables once with the owner's rights.
 // Bad filter values and dates the wrong way round exit 2 with one line on standard error (not 64).
 
@@ -10,6 +10,8 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "Query and verify the audit log.",
                                                     subcommands: [AuditQueryCommand.self, AuditMessageCommand.self,
                                                                   AuditSummaryCommand.self, AuditExportCommand.self,
+                                                                  AuditTLSReportCommand.self,
+                                                                  AuditHoldCommand.self, AuditPruneCommand.self,
                                                                   Verify.self, InitDB.self])
 
     struct Verify: ParsableCommand {

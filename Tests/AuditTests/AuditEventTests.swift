@@ -15,8 +15,9 @@ final class AuditEventTests: XCTestCase {
         XCTAssertEqual(events.map(\.name), ["accepted", "delivery_attempt", "delivered", "deferred", "bounced", "admin_action"])
         XCTAssertEqual(Array(AuditEvent.allNames.prefix(events.count)), events.map(\.name), "the portal names follow (PortalEventTests)")
         XCTAssertEqual(AdminAction.allCases.map(\.rawValue), ["hold", "release", "delete", "flush", "show_body", "config_loaded",
-                                                             "reload", "key_import", "key_remove", "user_add", "user_remove", "token_add",
-                                                             "token_remove"])
+                                                             "reload", "key_import", "key_remove", "user_add", "user_remove",
+                                                             "token_add", "token_remove", "hold_add", "hold_remove", "prune"])
+        XCTAssertEqual(Array(AuditEvent.allNames.suffix(2)), ["chain_heads", "audit_checkpoint"])
     }
 
     func testEveryEventRoundTripsThroughJSON() throws {

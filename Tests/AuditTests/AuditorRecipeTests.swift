@@ -1,6 +1,7 @@
 // AuditorRecipeTests: runs the verification recipes printed in docs/audit.md (the Python script,
 // the sqlite3 link query, sqlite3 + sha256sum) against real store files, intact and tampered.
 
+import Crypto
 import Foundation
 import GRDB
 import MailCore
@@ -103,5 +104,39 @@ final class AuditorRecipeTests: XCTestCase {
         XCTAssertEqual(clean.output, "")
         try tamper(path, "DELETE FROM audit_records WHERE sequence = 3")
         XCTAssertEqual(try run("sh", ["-c", links]).output, "4\n")
+    }
+
+    /// A store whose first three records were pruned into a checkpoint signed by `key`.
+    private func prunedDatabase(key: Curve25519.Signing.PrivateKey) throws -> (path: String, store: SQLiteAuditStore) {
+        let (path, store) = try makeDatabase()
+        let plan = try store.prune(retention: AuditRetention(defaultPeriod: .seconds(1)), heldBy: { _, s in s > 3 ? "h" : nil },
+                                   holds: [LegalHold(id: "hold-1", scope: .domain, value: "παράδειγμα.δοκιμή", reason: "matter \"7\"")],
+                                   key: key, pinnedKey: key.publicKey, now: Date().addingTimeInterval(60), dryRun: false)
+        XCTAssertEqual(plan.checkpoint?.sequence, 3)
+        return (path, store)
+    }
+
+    func testDocumentedPythonScriptAcceptsACheckpointAndTheSignatureRecipeChecksIt() throws {
+        try XCTSkipUnless(toolAvailable("python3") && toolAvailable("sqlite3") && (try? run("openssl", ["version"]).status) == 0, "tools missing")
+        let dir = try makeTempDir(self)
+        let script = dir + "/verify-audit.py"
+        try docBlock("python", after: "### The whole chain, with Python").write(toFile: script, atomically: true, encoding: .utf8)
+        let key = Curve25519.Signing.PrivateKey()
+        let (path, store) = try prunedDatabase(key: key)
+        let head = try XCTUnwrap(try store.head())
+        let intact = try run("python3", [script, path])
+        XCTAssertEqual(intact.output, "INTACT 3 \(head.hash)\n")
+
+        let recipe = try docBlock("sh", after: "### Checking a checkpoint's signature by hand")
+            .replacingOccurrences(of: "var/audit.sqlite", with: "'\(path)'")
+        let out = try run("sh", ["-c", "cd '\(dir)' && " + recipe])
+        XCTAssertEqual(out.status, 0, out.output)
+        XCTAssertTrue(out.output.contains("Signature Verified Successfully"), out.output)
+        XCTAssertTrue(out.output.hasSuffix("signed by \(CheckpointEvent.fingerprint(key.publicKey))\n"), out.output)
+
+        try tamper(path, "UPDATE audit_records SET sequence = 100 WHERE sequence = 3")
+        let moved = try run("python3", [script, path])
+        XCTAssertEqual(moved.status, 1)
+        XCTAssertEqual(moved.output, "BROKEN at 1: record missing\n", "the chain no longer starts with its checkpoint")
     }
 }

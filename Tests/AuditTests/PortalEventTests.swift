@@ -23,7 +23,7 @@ final class PortalEventTests: XCTestCase {
                         "portal_revoked", "portal_damaged"]
         XCTAssertEqual(PortalEvent.Kind.allCases.map { AuditEvent.portal(PortalEvent(kind: $0)).name }, expected)
         XCTAssertEqual(AuditEvent.allNames, ["accepted", "delivery_attempt", "delivered", "deferred", "bounced", "admin_action"]
-                       + expected + ["chain_heads"])
+                       + expected + ["chain_heads", "audit_checkpoint"])
     }
 
     func testEveryKindRoundTripsWithAllAndWithNoFields() throws {

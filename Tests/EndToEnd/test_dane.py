@@ -22,9 +22,11 @@ def world(certs, tmp_path_factory):
     bogus = w.host("mx.bogus.test", "ca")
     # danebad's TLSA names a key the server does not have (the test CA's).
     wrong = spki_sha256(os.path.join(certs, "ca.pem"))
-    w.zone("dane.test", "signed", ["@ MX 10 mx", dane.a_record(), dane.tlsa_record(3, 1, 1)])
+    # RFC 8460 §3: both DANE domains ask for TLS reports, mailed to a mailbox on mx.dane.test.
+    rua = '_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tlsrpt@dane.test"'
+    w.zone("dane.test", "signed", ["@ MX 10 mx", dane.a_record(), dane.tlsa_record(3, 1, 1), rua])
     w.zone("daneta.test", "signed", ["@ MX 10 mx", daneta.a_record(), daneta.tlsa_record(2, 0, 1)])
-    w.zone("danebad.test", "signed", ["@ MX 10 mx", bad.a_record(), bad.tlsa_record(3, 1, 1, data=wrong)])
+    w.zone("danebad.test", "signed", ["@ MX 10 mx", bad.a_record(), bad.tlsa_record(3, 1, 1, data=wrong), rua])
     w.zone("insecure.test", "unsigned", ["@ MX 10 mx-ca", insecure.a_record()])
     w.zone("bogus.test", "bogus", ["@ MX 10 mx", bogus.a_record(), bogus.tlsa_record(3, 1, 1)])
     w.start()
@@ -126,3 +128,90 @@ def test_reference_tools_judge_the_zones_as_intended(world):
     assert f.tls and f.tls["trust"] != "Verified", f"insecure.test cannot be DANE-verified:\n{f.output}"
     f = reftools.posttls_finger(rc, "bogus.test", "dane")
     assert f.tls is None, f"bogus.test must not resolve (SERVFAIL), yet posttls-finger connected:\n{f.output}"
+
+
+def _check_rfc8460_shape(report):
+    """The RFC 8460 §4.4 structure: required members and types (the RFC's JSON schema, by hand)."""
+    assert set(report) >= {"organization-name", "date-range", "contact-info", "report-id", "policies"}, report
+    assert set(report["date-range"]) == {"start-datetime", "end-datetime"}, report["date-range"]
+    for entry in report["policies"]:
+        p = entry["policy"]
+        assert p["policy-type"] in ("sts", "tlsa", "no-policy-found"), p
+        assert isinstance(p["policy-domain"], str) and p["policy-domain"], p
+        assert all(isinstance(s, str) for s in p.get("policy-string", [])), p
+        s = entry["summary"]
+        assert set(s) == {"total-successful-session-count", "total-failure-session-count"}, s
+        assert all(isinstance(v, int) and v >= 0 for v in s.values()), s
+        failed = sum(d["failed-session-count"] for d in entry.get("failure-details", []))
+        assert failed == s["total-failure-session-count"], entry
+        for d in entry.get("failure-details", []):
+            assert {"result-type", "receiving-mx-hostname", "failed-session-count"} <= set(d), d
+
+
+def test_the_tls_report_counts_each_domains_sessions_under_its_policy(world, sealgate_factory):
+    import datetime
+    import json
+    overrides = mx_delivery_overrides(world, LEVELS)
+    overrides["tls_reporting"] = {"from": "tlsrpt@reports.test", "organisation": "Test Clinic", "contact": "mailto:tls@gw.test"}
+    gw = sealgate_factory(None, overrides, start=False)
+    gw.write_config()
+    owner, txt = gw.dkim_keygen("reports.test", "r2026", "ed25519")
+    gw.config["dkim"] = {"domains": {"reports.test": {"selector": "r2026", "key": "certs/dkim/reports.test.r2026.key"}}}
+    gw.write_config()
+    gw.start()
+    outcomes = {}
+    for domain in ("dane.test", "danebad.test", "insecure.test"):
+        _, _, qid = _send(gw, domain, "tlsrpt")
+        outcomes[domain] = wait_outcome(gw, qid)[0]
+    assert outcomes == {"dane.test": "delivered", "danebad.test": "deferred", "insecure.test": "delivered"}, outcomes
+    day = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    out = gw.cli_ok("audit", "tls-report", "--day", day, "--organisation", "Test Clinic", "--contact", "mailto:tls@gw.test")
+    reports = {}
+    for line in out.splitlines():
+        r = json.loads(line)
+        _check_rfc8460_shape(r)
+        reports[r["policies"][0]["policy"]["policy-domain"]] = r
+    assert set(reports) >= {"dane.test", "danebad.test", "insecure.test"}, sorted(reports)
+    assert reports["dane.test"]["organization-name"] == "Test Clinic"
+    assert reports["dane.test"]["date-range"]["start-datetime"] == f"{day}T00:00:00Z"
+    good = reports["dane.test"]["policies"][0]
+    assert good["policy"]["policy-type"] == "tlsa", good
+    tlsa = world.hosts["mx.dane.test"].tlsa_record(3, 1, 1).split("TLSA", 1)[1].split()
+    assert good["policy"]["policy-string"] == [" ".join(tlsa[:3] + ["".join(tlsa[3:]).upper()])], (good, tlsa)
+    assert good["summary"] == {"total-successful-session-count": 1, "total-failure-session-count": 0}, good
+    bad = reports["danebad.test"]["policies"][0]
+    assert bad["policy"]["policy-type"] == "tlsa" and bad["summary"]["total-successful-session-count"] == 0, bad
+    assert bad["summary"]["total-failure-session-count"] >= 1, bad
+    assert bad["failure-details"][0]["result-type"] == "validation-failure", bad
+    assert bad["failure-details"][0]["receiving-mx-hostname"].rstrip(".") == "mx.danebad.test", bad
+    plain = reports["insecure.test"]["policies"][0]
+    assert plain["policy"]["policy-type"] == "no-policy-found", plain
+    assert plain["summary"]["total-successful-session-count"] == 1, plain
+    only = gw.cli_ok("audit", "tls-report", "--day", day, "--domain", "dane.test")
+    assert [json.loads(l)["policies"][0]["policy"]["policy-domain"] for l in only.splitlines()] == ["dane.test"], only
+    bad_day = gw.cli("audit", "tls-report", "--day", "12/02/2026")
+    assert bad_day.returncode == 2 and "bad --day" in bad_day.stderr, (bad_day.returncode, bad_day.stderr)
+
+    # --send: the daemon mails each report to its domain's rua (insecure.test publishes none).
+    sent = gw.cli_ok("audit", "tls-report", "--day", day, "--send")
+    assert "dane.test: report" in sent and "danebad.test: report" in sent, sent
+    assert "insecure.test: no report: no TLSRPTv1 record" in sent, sent
+    import gzip
+    from email import message_from_bytes, policy as email_policy
+    import dkim
+    mailbox = world.hosts["mx.dane.test"]
+    raw = mailbox.wait_marker("TLS-Report-Domain: danebad.test")
+    signed = raw[raw.index(b"DKIM-Signature:"):]
+    assert dkim.verify(signed, dnsfunc=lambda name, timeout=5: {owner: txt}.get(name.decode().rstrip("."))), \
+        "the report's DKIM signature does not verify (RFC 8460 §5.3 asks for one)"
+    m = message_from_bytes(raw, policy=email_policy.default)
+    assert m.get_content_type() == "multipart/report" and m.get_param("report-type") == "tlsrpt", m["Content-Type"]
+    assert str(m["Subject"]).startswith("Report Domain: danebad.test Submitter: "), m["Subject"]
+    [part] = [p for p in m.walk() if p.get_content_type() == "application/tlsrpt+gzip"]
+    assert part.get_filename().endswith(".json.gz") and "!danebad.test!" in part.get_filename(), part.get_filename()
+    mailed = json.loads(gzip.decompress(part.get_payload(decode=True)))
+    _check_rfc8460_shape(mailed)
+    assert mailed["policies"][0]["policy"]["policy-domain"] == "danebad.test", mailed
+    assert mailed["organization-name"] == "Test Clinic" and mailed["contact-info"] == "mailto:tls@gw.test", mailed
+    no_day = gw.cli("audit", "tls-report", "--day", day, "--send", "--domain", "dane.test")
+    assert no_day.returncode != 0, "--send takes no --domain"

@@ -184,6 +184,21 @@ final class ConfigDiagnosticsTests: XCTestCase {
         ])
     }
 
+    func testBadReserveAndStressTimeout() {
+        check(smarthost + "limits: {max_connections: 40, reserved_connections: 40, stress_command_timeout: 10x}\n", [
+            "sealgate.yaml:2:53: error: limits.reserved_connections: 40 must be less than limits.max_connections (40); the rest is what untrusted clients may use",
+            "sealgate.yaml:2:81: error: limits.stress_command_timeout: bad duration '10x': unknown unit 'x'; use a whole number followed by s, m, h, d or w (e.g. 30s, 5m, 2h, 5d, 1w)",
+        ])
+        check(smarthost + "limits:\n  reserved_connections: -1\n  stress_command_timeout: 0s\n", [
+            "sealgate.yaml:3:25: error: limits.reserved_connections: must be at least 0, got -1",
+            "sealgate.yaml:4:27: error: limits.stress_command_timeout: must be at least 1s",
+        ])
+        check(smarthost + "limits: {command_timeout: 1m, stress_command_timeout: 2m, reserved_connections: many}\n", [
+            "sealgate.yaml:2:55: error: limits.stress_command_timeout: 2m is longer than limits.command_timeout (1m); stress mode shortens the timeout",
+            "sealgate.yaml:2:81: error: limits.reserved_connections: expected a whole number, got 'many'",
+        ])
+    }
+
     func testAllErrorsAreReportedInFileOrder() {
         let yaml = "log: {level: loud}\nhostnme: x\naudit: {store: \"postgres://db\"}\n"
         check(yaml, [

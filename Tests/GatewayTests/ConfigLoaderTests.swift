@@ -35,6 +35,8 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(c.maxDataLineLength, 65536)
         XCTAssertEqual(c.commandTimeout, 300)
         XCTAssertEqual(c.dataTimeout, 600)
+        XCTAssertEqual(c.reservedConnections, 20, "10% of max_connections")
+        XCTAssertEqual(c.stressCommandTimeout, 10)
         XCTAssertEqual(c.auditStore, .sqlite(path: dir + "/var/audit.sqlite"))
         XCTAssertEqual(c.controlSocketPath, dir + "/var/sealgate.sock")
         XCTAssertEqual(c.logFormat, .text)
@@ -95,6 +97,26 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertTrue(c.tlsRatchet)
         XCTAssertEqual(c.tlsRatchetExpiry, 10 * 86400)
         XCTAssertEqual([c.deliveryConcurrency, c.destinationConcurrency], [80, 7])
+    }
+
+    func testConnectionReserveAndStressTimeout() throws {
+        let dir = try ConfigFixtures.scratchDirectory()
+        let defaults = GatewayConfig.builtInDefaults(baseDirectory: dir)
+        XCTAssertEqual([defaults.maxConnections, defaults.reservedConnections], [200, 20])
+        XCTAssertEqual(defaults.stressCommandTimeout, 10)
+        let set = try ConfigFixtures.config(ConfigFixtures.minimal
+            + "limits: {reserved_connections: 5, max_connections: 40, stress_command_timeout: 2s}\n", in: dir)
+        XCTAssertEqual([set.maxConnections, set.reservedConnections], [40, 5], "checked against max_connections in any key order")
+        XCTAssertEqual(set.stressCommandTimeout, 2)
+        // Without the key the reserve follows max_connections: 10%, at least 1, always fewer.
+        for (max, reserve) in [(40, 4), (15, 1), (5, 1), (2, 1), (1, 0), (1000, 100)] {
+            let c = try ConfigFixtures.config(ConfigFixtures.minimal + "limits: {max_connections: \(max)}\n", in: dir)
+            XCTAssertEqual(c.reservedConnections, reserve, "max_connections \(max)")
+        }
+        let none = try ConfigFixtures.config(ConfigFixtures.minimal + "limits: {reserved_connections: 0}\n", in: dir)
+        XCTAssertEqual(none.reservedConnections, 0, "0 turns the reserve off")
+        let short = try ConfigFixtures.config(ConfigFixtures.minimal + "limits: {command_timeout: 5s}\n", in: dir)
+        XCTAssertEqual(short.stressCommandTimeout, 5, "never longer than command_timeout")
     }
 
     func testScannerSection() throws {

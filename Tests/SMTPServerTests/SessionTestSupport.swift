@@ -85,6 +85,14 @@ struct RefusingAuthenticator: Authenticator {
     func verify(username: String, password: String) async -> AuthResult { .failure }
 }
 
+/// Accepts alice with any password; she may send as alice@example.org.
+struct AcceptingAuthenticator: Authenticator {
+    func verify(username: String, password: String) async -> AuthResult {
+        username == "alice" ? .success(user: "alice", allowedSenders: [try? MailAddressParser.parse("alice@example.org", allowUTF8: false)].compactMap { $0 })
+            : .failure
+    }
+}
+
 /// One SMTP session on a testing channel: the client's side is `send`, the server's answers `replies`.
 final class SessionHarness {
     static let hostname = "mx.test"
@@ -96,23 +104,32 @@ final class SessionHarness {
     let sink: GatedSink
     private let watchdog: Task<Void, Never>
 
-    static func settings(commandTimeout: Double = 300, dataTimeout: Double = 600, tlsContext: NIOSSLContext? = nil) -> InboundSettings {
+    /// A client outside the trusted networks (192.0.2.0/24).
+    static let untrustedAddress = "198.51.100.7"
+
+    static func settings(commandTimeout: Double = 300, dataTimeout: Double = 600, tlsContext: NIOSSLContext? = nil,
+                         maxConnections: Int = 10, reservedConnections: Int = 0, maxConnectionsPerIP: Int = 10,
+                         stressCommandTimeout: Double = 10) -> InboundSettings {
         InboundSettings(hostname: hostname, nodeID: 1, maxMessageSize: 1 << 20, maxRecipients: 10, maxDataLineLength: 1000,
                         trustedNetworks: [IPNetwork("192.0.2.0/24")].compactMap { $0 }, normalizeBareNewlineNetworks: [],
-                        commandTimeout: commandTimeout, dataTimeout: dataTimeout, maxConnections: 10, maxConnectionsPerIP: 10,
-                        tlsContext: tlsContext)
+                        commandTimeout: commandTimeout, dataTimeout: dataTimeout, maxConnections: maxConnections,
+                        maxConnectionsPerIP: maxConnectionsPerIP, reservedConnections: reservedConnections,
+                        stressCommandTimeout: stressCommandTimeout, tlsContext: tlsContext)
     }
 
-    /// Connects a client to a fresh session; the greeting is left unread.
-    init(tls: ListenerTLSMode = .none, settings: InboundSettings = SessionHarness.settings(), sink: GatedSink = GatedSink()) async throws {
+    /// Connects a client to a fresh session; the greeting is left unread. Sessions that share a
+    /// `registry` count toward the same connection limits.
+    init(tls: ListenerTLSMode = .none, auth: AuthMode = .none, settings: InboundSettings = SessionHarness.settings(),
+         sink: GatedSink = GatedSink(), registry: ConnectionRegistry = ConnectionRegistry(),
+         client: String = SessionHarness.clientAddress, authenticator: Authenticator = RefusingAuthenticator(),
+         logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) async throws {
         let channel = NIOAsyncTestingChannel()
         self.channel = channel
         self.sink = sink
         let handler = SMTPSessionHandler(
-            listener: ListenerSettings(name: "mx", host: "127.0.0.1", port: 25, tls: tls, auth: .none),
-            settings: settings, sink: sink, authenticator: RefusingAuthenticator(), registry: ConnectionRegistry(),
-            now: { SessionHarness.fixedNow }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            implicitTLSObserver: nil)
+            listener: ListenerSettings(name: "mx", host: "127.0.0.1", port: 25, tls: tls, auth: auth),
+            settings: settings, sink: sink, authenticator: authenticator, registry: registry,
+            now: { SessionHarness.fixedNow }, logger: logger, implicitTLSObserver: nil)
         // Failure path only: a session that never answers closes the channel and frees the sink's
         // waiters, so the awaiting test fails instead of hanging. Passing tests finish long before.
         watchdog = Task {
@@ -121,7 +138,7 @@ final class SessionHarness {
             sink.abandon()
             channel.close(promise: nil)
         }
-        let address = try SocketAddress(ipAddress: SessionHarness.clientAddress, port: 40025)
+        let address = try SocketAddress(ipAddress: client, port: 40025)
         try await channel.testingEventLoop.executeInContext {
             channel.remoteAddress = address
             try channel.pipeline.syncOperations.addHandler(handler)
@@ -169,3 +186,31 @@ final class SessionHarness {
     }
 }
 
+
+/// Log lines as "level message", for the tests that check what a session logs.
+final class RecordedLog: Sendable {
+    private let lines = NIOLockedValueBox<[String]>([])
+    func append(_ line: String) { lines.withLockedValue { $0.append(line) } }
+    var all: [String] { lines.withLockedValue { $0 } }
+
+    var logger: Logger {
+        var logger = Logger(label: "test") { _ in RecordingLogHandler(lines: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+}
+
+struct RecordingLogHandler: LogHandler {
+    let lines: RecordedLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.append("\(event.level) \(event.message)")
+    }
+}

@@ -89,7 +89,7 @@ public struct GatewayMetrics: Sendable {
             case .view: portalPickup()
             default: break
             }
-        case .deliveryAttempt, .adminAction, .chainHeads: break
+        case .deliveryAttempt, .adminAction, .chainHeads, .checkpoint: break
         }
     }
 

@@ -65,11 +65,43 @@ extension ConfigDecoder {
         }
         if let n = limits["command_timeout"], let v = reader.duration(n, "limits.command_timeout") { config.commandTimeout = v }
         if let n = limits["data_timeout"], let v = reader.duration(n, "limits.data_timeout") { config.dataTimeout = v }
+        decodeStressLimits(limits)
+    }
+
+    /// The reserve and the stress timeout, checked against max_connections and command_timeout
+    /// (whichever order the keys come in).
+    private func decodeStressLimits(_ limits: YAMLMapping) {
+        let maxConnections = config.maxConnections
+        if let n = limits["reserved_connections"] {
+            if let v = reader.integer(n, "limits.reserved_connections", minimum: 0) {
+                if v < maxConnections {
+                    config.reservedConnections = v
+                } else {
+                    reader.error("limits.reserved_connections: \(v) must be less than limits.max_connections (\(maxConnections)); "
+                                 + "the rest is what untrusted clients may use", at: n)
+                }
+            }
+        } else {
+            config.reservedConnections = GatewayConfig.defaultReservedConnections(maxConnections: maxConnections)
+        }
+        if let n = limits["stress_command_timeout"], let v = reader.duration(n, "limits.stress_command_timeout") {
+            if v < 1 {
+                reader.error("limits.stress_command_timeout: must be at least 1s", at: n)
+            } else if v > config.commandTimeout {
+                reader.error("limits.stress_command_timeout: \(DurationSyntax.format(v)) is longer than limits.command_timeout "
+                             + "(\(DurationSyntax.format(config.commandTimeout))); stress mode shortens the timeout", at: n)
+            } else {
+                config.stressCommandTimeout = v
+            }
+        } else if config.stressCommandTimeout > config.commandTimeout {
+            config.stressCommandTimeout = config.commandTimeout   // a command_timeout below the default 10s
+        }
     }
 
     func decodeAudit(_ node: Node) {
         guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit) else { return }
         if let n = audit["signing_key"], let text = reader.string(n, "audit.signing_key") { config.auditSigningKeyPath = resolve(text) }
+        if let n = audit["retention"] { decodeRetention(n) }
         let postgresOnly = ["password_file", "outbox", "chain_heads_interval"]
         guard let n = audit["store"], let text = reader.string(n, "audit.store") else {
             for key in postgresOnly where audit[key] != nil { reader.error("audit.\(key) needs audit.store: postgresql://…", at: node) }
@@ -86,6 +118,40 @@ extension ConfigDecoder {
         }
         for key in postgresOnly where audit[key] != nil { reader.error("audit.\(key) is for audit.store: postgresql://… only", at: n) }
         config.auditStore = .sqlite(path: resolve(String(text.dropFirst("sqlite:".count))))
+    }
+
+    /// `audit.retention: {deliveries: 6y, admin: 10y, default: 6y}`: a group, an event name or `default`
+    /// to `forever`, whole years (`6y`) or a duration (`90d`).
+    private func decodeRetention(_ node: Node) {
+        guard let entries = reader.stringMapping(node, "audit.retention") else { return }
+        var retention = AuditRetention()
+        let names = AuditRetention.entryNames
+        for entry in entries {
+            let name = "audit.retention.\(entry.key)"
+            guard names.contains(entry.key) else {
+                var message = "audit.retention: unknown group or event '\(entry.key)'; expected default, "
+                    + AuditRetention.groups.map(\.name).joined(separator: ", ") + " or an event name (docs/audit.md)"
+                if let guess = NameSuggestion.closest(to: entry.key, among: names) { message += "; did you mean '\(guess)'?" }
+                reader.error(message, at: entry.keyNode)
+                continue
+            }
+            let period: AuditRetention.Period
+            if entry.value == "forever" {
+                period = .forever
+            } else if entry.value.hasSuffix("y"), let years = Int(entry.value.dropLast()), entry.value.first?.isNumber == true {
+                guard (1...100).contains(years) else { reader.error("\(name): '\(entry.value)': between 1y and 100y", at: entry.valueNode); continue }
+                period = .years(years)
+            } else {
+                switch DurationSyntax.parse(entry.value) {
+                case .success(let seconds) where seconds >= 1: period = .seconds(seconds)
+                case .success: reader.error("\(name): at least 1s", at: entry.valueNode); continue
+                case .failure(let e):
+                    reader.error("\(name): \(e.message); or whole years (6y), or forever", at: entry.valueNode); continue
+                }
+            }
+            if entry.key == "default" { retention.defaultPeriod = period } else { retention.periods[entry.key] = period }
+        }
+        config.auditRetention = retention
     }
 
     /// `audit.store: postgresql://…` with its password file, outbox and chain-heads interval.

@@ -4,7 +4,7 @@
 enum ConfigSchema {
     static let topLevel = ["hostname", "node_id", "listeners", "relay", "tls", "spool", "spool_key", "delivery",
                            "limits", "audit", "control_socket", "log", "policies", "users", "dns", "scanner", "dkim",
-                           "keys", "smime", "pgp", "portal", "admin"]
+                           "keys", "smime", "pgp", "portal", "tls_reporting", "admin"]
     static let scanner = ["mrn_context_words", "mrn_pattern", "health_terms", "context_window"]
     static let listener = ["name", "address", "tls", "auth"]
     static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
@@ -15,9 +15,11 @@ enum ConfigSchema {
                            "tls", "observations", "ratchet", "ratchet_expiry", "mta_sts_cache"]
     static let deliveryTLS = ["default", "domains"]
     static let limits = ["max_message_size", "max_recipients", "max_connections", "max_connections_per_ip",
-                         "max_data_line_length", "command_timeout", "data_timeout"]
-    static let audit = ["store", "signing_key", "password_file", "outbox", "chain_heads_interval"]
+                         "reserved_connections", "max_data_line_length", "command_timeout", "data_timeout",
+                         "stress_command_timeout"]
+    static let audit = ["store", "signing_key", "retention", "password_file", "outbox", "chain_heads_interval"]
     static let log = ["format", "level"]
+    static let tlsReporting = ["from", "organisation", "contact", "send_after", "state_file"]
     static let dns = ["resolver", "dnssec", "reverse_lookup"]
     static let dkim = ["domains"]
     static let dkimDomain = ["selector", "key", "second_selector", "second_key"]

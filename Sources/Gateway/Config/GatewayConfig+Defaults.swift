@@ -4,6 +4,12 @@ import Foundation
 import MailCore
 
 extension GatewayConfig {
+    /// `limits.reserved_connections` when the file leaves it out: 10% of max_connections, at
+    /// least 1, and always fewer than max_connections (none when max_connections is 1).
+    public static func defaultReservedConnections(maxConnections: Int) -> Int {
+        min(max(1, maxConnections / 10), maxConnections - 1)
+    }
+
     public static func builtInDefaults(baseDirectory: String) -> GatewayConfig {
         func path(_ p: String) -> String { ConfigValueParsers.resolvePath(p, base: baseDirectory) }
         var config = GatewayConfig(

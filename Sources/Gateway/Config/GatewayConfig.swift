@@ -55,6 +55,11 @@ public struct GatewayConfig: Sendable {
     public var maxRecipients: Int
     public var maxConnections: Int
     public var maxConnectionsPerIP: Int
+    /// `limits.reserved_connections`: slots of max_connections kept for trusted networks and
+    /// `auth: required` listeners; when the key is absent, 10% of max_connections (at least 1).
+    public var reservedConnections: Int = 20
+    /// `limits.stress_command_timeout`: the timeout for untrusted sessions under stress.
+    public var stressCommandTimeout: TimeInterval = 10
     public var maxDataLineLength: Int
     public var commandTimeout: TimeInterval
     public var dataTimeout: TimeInterval
@@ -71,6 +76,9 @@ public struct GatewayConfig: Sendable {
     public var keysDirectory: String = "certs/recipients"
     /// `audit.signing_key`: the Ed25519 key that signs `audit export` bundles (made 0600 on first use).
     public var auditSigningKeyPath: String = "certs/audit-signing.key"
+    /// `audit.retention`: how long each kind of record is kept before `audit prune` may remove it;
+    /// nil (no section) keeps every record forever.
+    public var auditRetention: AuditRetention?
     /// `smime.signing`, `smime.ciphers`, `pgp.signing`: the organisation's signing keys per sender
     /// domain and the S/MIME content cipher per recipient domain (checked at load).
     public var smimeSigning: [SMIMESigningConfig] = []
@@ -82,6 +90,8 @@ public struct GatewayConfig: Sendable {
     public var admin: AdminConfig? = nil
     /// `var/admin.tokens` under the config's directory: the token file when `admin.tokens_file` is not set.
     public var defaultAdminTokensPath: String = "var/admin.tokens"
+    /// `tls_reporting:`; nil: no TLS reports are mailed (`sealgate audit tls-report` still prints them).
+    public var tlsReporting: TLSReportingConfig? = nil
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {

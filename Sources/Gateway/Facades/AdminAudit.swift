@@ -35,6 +35,14 @@ public struct AdminAudit {
 
     /// `token_remove`: the name.
     public func tokenRemoved(_ name: String) -> AdminAuditOutcome { record(.tokenRemove, detail: "token=\(name)") }
+    /// `hold_add` / `hold_remove`: the hold itself, and what it covers in `detail`.
+    public func hold(_ action: AdminAction, _ hold: LegalHold) -> AdminAuditOutcome {
+        record(action, detail: "\(hold.id) \(hold.scope.rawValue)=\(hold.value)" + (hold.reason.map { " reason=\($0)" } ?? ""),
+               hold: hold)
+    }
+
+    /// `prune`: what the prune removed and where its checkpoint is.
+    public func pruned(_ detail: String) -> AdminAuditOutcome { record(.prune, detail: detail) }
 
     static func keys(_ rows: [RecipientKeyRow]) -> String {
         rows.map { "\($0.address) \($0.kind) \($0.fingerprint)" }.joined(separator: "; ")
@@ -43,15 +51,15 @@ public struct AdminAudit {
     /// The daemon, when it runs, owns the chain's writer and the outbox: it records the event in its
     /// turn. With no daemon this process is the only writer and records it as the offline queue
     /// commands do (behind any record that waits in the outbox).
-    func record(_ action: AdminAction, detail: String) -> AdminAuditOutcome {
+    func record(_ action: AdminAction, detail: String, hold: LegalHold? = nil) -> AdminAuditOutcome {
         do {
-            let response = try ControlClient.send(ControlRequest(command: action.rawValue, actor: actor, detail: detail),
+            let response = try ControlClient.send(ControlRequest(command: action.rawValue, actor: actor, detail: detail, hold: hold),
                                                   socketPath: config.controlSocketPath)
             return response.ok ? .recorded(note: nil) : .notRecorded("the daemon did not record it: \(response.message)")
         } catch ControlClientError.daemonNotRunning {
             do {
                 let offline = try AuditFacade(config: config).recordAdmin(actor: actor, action: action.rawValue, queueID: nil,
-                                                                          detail: detail)
+                                                                          detail: detail, hold: hold)
                 return .recorded(note: offline.note)
             } catch {
                 return .notRecorded("\(error)")

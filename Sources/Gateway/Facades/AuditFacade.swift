@@ -66,12 +66,14 @@ public struct AuditFacade {
         defer { handle.close() }
         let waiting = try AuditOutbox.waitingRecords(at: config.auditOutboxPath)
         let note = waiting == 0 ? "" : "\n\(waiting) record(s) wait in \(config.auditOutboxPath), not yet in the chain"
+        let pinned = try AuditSigningKey.existing(path: config.auditSigningKeyPath)?.publicKey
+        let checkpoints = try checkpointLines(handle, pinned: pinned)
         if let postgres = handle.postgres {
-            let result = try postgres.verifyNodes()
-            return ChainCheck(text: result.description + note, intact: result.isIntact)
+            let result = try postgres.verifyNodes(pinnedKey: pinned)
+            return ChainCheck(text: result.description + (result.isIntact ? checkpoints : "") + note, intact: result.isIntact)
         }
-        let result = try handle.store.verifyChain()
-        return ChainCheck(text: "\(result)" + note, intact: result.isIntact)
+        let result = try (handle.store as? SQLiteAuditStore)?.verifyChain(pinnedKey: pinned) ?? handle.store.verifyChain()
+        return ChainCheck(text: "\(result)" + (result.isIntact ? checkpoints : "") + note, intact: result.isIntact)
     }
 
     /// `sealgate audit init-db`: creates the PostgreSQL tables (idempotent) as `owner` (a URL with
@@ -92,13 +94,15 @@ public struct AuditFacade {
     /// daemon's outbox file: records that wait there from before are appended first, and a record the
     /// store refuses waits there too. Throws when the store cannot be opened or nothing could keep it.
     @discardableResult
-    func recordAdmin(actor: String, action: String, queueID: QueueID?, detail: String? = nil) throws -> OfflineAudit {
+    func recordAdmin(actor: String, action: String, queueID: QueueID?, detail: String? = nil,
+                     hold: LegalHold? = nil) throws -> OfflineAudit {
         let notes = OfflineAudit.Notes()
         let handle = try open()
         defer { handle.close() }
         let outbox = try AuditOutbox(store: handle.store, path: config.auditOutboxPath, clock: SystemClock(), log: notes.add)
         outbox.drain()
-        try outbox.record(.adminAction(AdminEvent(actor: actor, action: action, queueID: queueID, detail: detail)))
+        try outbox.record(.adminAction(AdminEvent(actor: actor, action: action, queueID: queueID, detail: detail,
+                                                         hold: hold)))
         return OfflineAudit(waiting: outbox.waiting, outboxPath: outbox.path, log: notes.lines)
     }
 

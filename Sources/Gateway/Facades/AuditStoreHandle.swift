@@ -9,7 +9,7 @@ import NIOPosix
 
 final class AuditStoreHandle {
     /// Either store: appends, `AuditQuery`, and export (a run per chain).
-    let store: any AuditStore & AuditQuerying & AuditExporting
+    let store: any AuditStore & AuditQuerying & AuditExporting & AuditPruning
     /// The PostgreSQL store, when that is the configured one (for per-node verify and init-db).
     let postgres: PostgresAuditStore?
     private let poolTask: Task<Void, Never>?
