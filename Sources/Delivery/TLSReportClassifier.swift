@@ -41,11 +41,18 @@ enum TLSReportClassifier {
         "\(record.usage) \(record.selector) \(record.matchingType) " + record.data.map { String(format: "%02X", $0) }.joined()
     }
 
-    /// The policy for a hop that could not be planned (no connection): MTA-STS when the domain has a
-    /// policy and the failure is its, else DANE.
-    static func unplannedPolicy(domain: String, mtaSTS: MTASTSPolicy?, reason: String) -> TLSReportPolicy {
-        var policy = mtaSTS.flatMap { reason.contains("MTA-STS") ? stsPolicy($0, domain: domain) : nil }
-            ?? TLSReportPolicy(type: .tlsa, domain: domain)
+    /// The policy for a hop that could not be planned (no connection): MTA-STS when the failure is the
+    /// domain's policy's, DANE when it is the TLSA records' (or DNSSEC's); nil for anything else (REQUIRETLS,
+    /// DNS trouble): no TLS policy failed, so the report says nothing of it.
+    static func unplannedPolicy(domain: String, mtaSTS: MTASTSPolicy?, reason: String) -> TLSReportPolicy? {
+        var policy: TLSReportPolicy
+        if let mtaSTS, reason.contains("MTA-STS") {
+            policy = stsPolicy(mtaSTS, domain: domain)
+        } else if reason.contains("TLSA") || reason.contains("DNSSEC-bogus") || reason.contains("dane") {
+            policy = TLSReportPolicy(type: .tlsa, domain: domain)
+        } else {
+            return nil
+        }
         policy.unplanned = reason
         return policy
     }

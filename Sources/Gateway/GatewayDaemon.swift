@@ -210,7 +210,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                 waits.addTask {
                     // Iterating ends at cancellation (awaiting the task's result would not).
                     for await _ in ended {
-                        guard !Task.isCancelled else { return false }
+                        // Hummingbird's own service group follows a SIGTERM too: that ending is no failure.
+                        guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return false }
                         if case .failure(let error) = await portal.result {
                             logger.critical("portal: the HTTPS server stopped: \(error); shutting down")
                         } else {

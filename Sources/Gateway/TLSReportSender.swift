@@ -22,17 +22,21 @@ struct TLSReportSender: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    /// Builds the reports of the UTC day starting at `day` and queues one mail per report and mailto
-    /// address; answers one line per domain (queued, or why not). Domains without a record get nothing.
+    /// Builds the reports of the UTC day starting at `day` from this node's records and queues one mail
+    /// per report and mailto address; answers one line per domain (queued, or why not). Domains without a
+    /// record get nothing; a failed lookup or a report that cannot be queued is said, logged and not retried.
     func send(day: Date) async throws -> [String] {
         var query = AuditQuery()
         query.since = day
         query.until = day.addingTimeInterval(86_400)
         query.events = ["delivery_attempt", "delivered", "deferred", "bounced"]
         let store = self.store
-        let records = try await pool.runIfActive { try store.records(matching: query) }
+        // Each node reports as the sending MTA it is: with one audit log for several nodes, summing
+        // every node's records here would count each session once per node that sends.
+        let hostname = self.hostname
+        let records = try await pool.runIfActive { try store.records(matching: query) }.filter { $0.node == hostname }
         let dayText = Self.dayText(day)
-        let reports = builder.reports(day: day, records: records) { "\(dayText)T00:00:00Z_\($0)@\(hostname)" }
+        let reports = builder.reports(day: day, records: records) { "\(dayText)T000000Z.\($0)@\(hostname)" }
         var lines: [String] = []
         for report in reports {
             let domain = report.policyDomain
@@ -48,14 +52,20 @@ struct TLSReportSender: Sendable {
                 continue
             }
             for address in record.mailto {
-                let queueID = QueueID.generate(node: node)
-                let message = try TLSReportMail.compose(report, from: config.from, to: address, submitter: hostname,
-                                                        date: clock.now(), messageID: "\(queueID)@\(hostname)")
-                let envelope = LocalEnvelope.make(queueID: queueID, to: address, message: message, hostname: hostname,
-                                                  kind: .tlsReport, now: clock.now(), sender: config.from)
-                try await sink.queueLocal(envelope: envelope, message: message)
-                lines.append("\(domain): report \(report.reportID) queued as \(queueID) to <\(address)>")
-                logger.info("\(queueID): TLS report for \(domain) (\(dayText)) queued to <\(address)>")
+                // One report that cannot be queued is said and skipped: the others still go, and none twice.
+                do {
+                    let queueID = QueueID.generate(node: node)
+                    let message = try TLSReportMail.compose(report, from: config.from, to: address, submitter: hostname,
+                                                            date: clock.now(), messageID: "\(queueID)@\(hostname)")
+                    let envelope = LocalEnvelope.make(queueID: queueID, to: address, message: message, hostname: hostname,
+                                                      kind: .tlsReport, now: clock.now(), sender: config.from)
+                    try await sink.queueLocal(envelope: envelope, message: message)
+                    lines.append("\(domain): report \(report.reportID) queued as \(queueID) to <\(address)>")
+                    logger.info("\(queueID): TLS report for \(domain) (\(dayText)) queued to <\(address)>")
+                } catch {
+                    lines.append("\(domain): report to <\(address)> not queued: \(error)")
+                    logger.error("tls-report: the report for \(domain) (\(dayText)) to <\(address)> was not queued: \(error)")
+                }
             }
         }
         if reports.isEmpty { lines.append("no TLS sessions on record for \(dayText)") }

@@ -50,7 +50,7 @@ public struct TLSReportBuilder: Sendable {
                 result.failureCount += 1
                 let type = facts.resultType ?? .validationFailure
                 if let n = result.failures.firstIndex(where: {
-                    $0.resultType == type && $0.receivingMXHostname == key.host && $0.receivingIP == key.ip
+                    $0.resultType == type && $0.receivingMXHostname == key.host && ($0.receivingIP ?? "") == key.ip
                         && $0.failureReason == facts.failureReason
                 }) {
                     result.failures[n].count += 1

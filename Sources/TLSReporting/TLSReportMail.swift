@@ -26,6 +26,9 @@ public enum TLSReportMail {
             "TLS-Report-Domain: \(domain)",
             "TLS-Report-Submitter: \(submitter)",
             "Auto-Submitted: auto-generated",
+            // RFC 8460 §5.3: reports are delivered despite TLS failures (the domains that fail TLS are the
+            // ones that need them), and their own sessions are not reported: no TLS floor for this mail.
+            "TLS-Required: No",
             "MIME-Version: 1.0",
             "Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"\(boundary)\"",
         ]
@@ -44,8 +47,8 @@ public enum TLSReportMail {
         return Array(lines.joined(separator: "\r\n").utf8)
     }
 
-    /// The report id as a file name part: letters, digits, dot, dash and underscore only.
+    /// The report id as §5.1's `unique-id`: letters and digits only.
     static func reportSuffix(_ id: String) -> String {
-        String(id.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        String(id.filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
     }
 }

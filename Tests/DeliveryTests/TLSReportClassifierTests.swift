@@ -52,7 +52,7 @@ final class TLSReportClassifierTests: XCTestCase {
             (report(policy: TLSReportPolicy(type: .noPolicyFound, domain: "example.com")), .starttlsNotSupported),
             (report(policy: TLSReportPolicy(type: .noPolicyFound, domain: "example.com"), fallback: "alert 80"), .validationFailure),
             (report(reply: false, policy: TLSReportClassifier.unplannedPolicy(domain: "example.com", mtaSTS: nil,
-                                                                             reason: "TLSA RRset _25._tcp.mx is DNSSEC-bogus")),
+                                                                             reason: "TLSA RRset _25._tcp.mx is DNSSEC-bogus")!),
              .dnssecInvalid),
         ]
         for (n, (r, expected)) in cases.enumerated() {
@@ -60,8 +60,11 @@ final class TLSReportClassifierTests: XCTestCase {
             XCTAssertEqual(f?.success, false, "case \(n)")
             XCTAssertEqual(f?.resultType, expected, "case \(n)")
         }
-        let mx = TLSReportClassifier.unplannedPolicy(domain: "example.com", mtaSTS: sts, reason: "MX mx9 not allowed by MTA-STS policy")
+        let mx = TLSReportClassifier.unplannedPolicy(domain: "example.com", mtaSTS: sts, reason: "MX mx9 not allowed by MTA-STS policy")!
         XCTAssertEqual(mx.type, .sts)
+        XCTAssertNil(TLSReportClassifier.unplannedPolicy(domain: "example.com", mtaSTS: nil,
+                                                         reason: "REQUIRETLS: MX of example.com is not DNSSEC-signed"),
+                     "a REQUIRETLS refusal is no TLS policy's failure")
         XCTAssertEqual(TLSReportClassifier.facts(report(reply: false, policy: mx))?.resultType, .validationFailure)
         // Plaintext at level none (never tried), or a connection that ended before any reply: not a TLS session.
         XCTAssertNil(TLSReportClassifier.facts(report(policy: TLSReportPolicy(type: .noPolicyFound, domain: "e", attempted: false))))

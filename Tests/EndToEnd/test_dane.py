@@ -151,12 +151,12 @@ def _check_rfc8460_shape(report):
 def test_the_tls_report_counts_each_domains_sessions_under_its_policy(world, sealgate_factory):
     import datetime
     import json
-    overrides = mx_delivery_overrides(world, LEVELS)
-    overrides["tls_reporting"] = {"from": "tlsrpt@reports.test", "organisation": "Test Clinic", "contact": "mailto:tls@gw.test"}
-    gw = sealgate_factory(None, overrides, start=False)
+    gw = sealgate_factory(None, mx_delivery_overrides(world, LEVELS), start=False)
     gw.write_config()
     owner, txt = gw.dkim_keygen("reports.test", "r2026", "ed25519")
+    # Report mail must be DKIM-signed (RFC 8460 §5.3): check-config refuses tls_reporting without the key.
     gw.config["dkim"] = {"domains": {"reports.test": {"selector": "r2026", "key": "certs/dkim/reports.test.r2026.key"}}}
+    gw.config["tls_reporting"] = {"from": "tlsrpt@reports.test", "organisation": "Test Clinic", "contact": "mailto:tls@gw.test"}
     gw.write_config()
     gw.start()
     outcomes = {}
@@ -205,6 +205,7 @@ def test_the_tls_report_counts_each_domains_sessions_under_its_policy(world, sea
     assert dkim.verify(signed, dnsfunc=lambda name, timeout=5: {owner: txt}.get(name.decode().rstrip("."))), \
         "the report's DKIM signature does not verify (RFC 8460 §5.3 asks for one)"
     m = message_from_bytes(raw, policy=email_policy.default)
+    assert m["TLS-Required"] == "No", "a report is delivered despite TLS failures (RFC 8460 §5.3)"
     assert m.get_content_type() == "multipart/report" and m.get_param("report-type") == "tlsrpt", m["Content-Type"]
     assert str(m["Subject"]).startswith("Report Domain: danebad.test Submitter: "), m["Subject"]
     [part] = [p for p in m.walk() if p.get_content_type() == "application/tlsrpt+gzip"]

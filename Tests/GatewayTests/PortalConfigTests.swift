@@ -92,6 +92,15 @@ final class PortalConfigTests: XCTestCase {
         }
     }
 
+    func testTheDefaultReplySizeMustFitALoweredMessageLimitToo() {
+        let found = ConfigFixtures.diagnostics(head + "limits: {max_message_size: 10485760}\nportal: {\(url)}\n", in: dir)
+        XCTAssertEqual(found.count, 1, found.joined(separator: "\n"))
+        XCTAssertTrue(found.first?.contains("portal.reply.max_size: 10000000 bytes is more than limits.max_message_size (10485760)") ?? false,
+                      found.joined(separator: "\n"))
+        XCTAssertTrue(ConfigFixtures.diagnostics(head + "limits: {max_message_size: 10485760}\nportal: {\(url), reply: {max_size: 7MB}}\n",
+                                                 in: dir).isEmpty, "7 MB fits 10 MiB in base64")
+    }
+
     func testThePepperMayNotSitInsideTheStore() {
         let found = ConfigFixtures.diagnostics(head + "portal: {\(url), store: var/portal, pepper_file: var/portal/pepper}\n", in: dir)
         XCTAssertEqual(found.count, 1, found.joined(separator: "\n"))

@@ -1,5 +1,5 @@
-// The `tls_reporting:` section: absent means no reports mailed; every key read; bad values at file:line:col;
-// a change needs a restart.
+// The `tls_reporting:` section: absent means no reports mailed; every key read; bad values at file:line:col
+// (a From domain without a DKIM key among them); a change needs a restart.
 import Foundation
 import MailCore
 import XCTest
@@ -7,9 +7,18 @@ import XCTest
 
 final class TLSReportingConfigTests: XCTestCase {
     private var dir = ""
-    override func setUpWithError() throws { dir = try ConfigFixtures.scratchDirectory() }
+    private var head = ""
+    override func setUpWithError() throws {
+        dir = try ConfigFixtures.scratchDirectory()
+        // Reports must be DKIM-signed (RFC 8460 §5.3): a key for both From domains the tests use.
+        let config = try ConfigFixtures.config(ConfigFixtures.minimal, in: dir)
+        let key = try DKIMFacade(config: config, currentDirectory: dir).keygen(domain: "gw.example.test", selector: "t1",
+                                                                               type: .ed25519, out: nil)
+        let path = String(key.keyPath.dropFirst(dir.count + 1))
+        head = ConfigFixtures.minimal + "hostname: gw.example.test\n"
+            + "dkim: {domains: {gw.example.test: {selector: t1, key: \(path)}, clinic.example: {selector: t1, key: \(path)}}}\n"
+    }
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
-    private let head = ConfigFixtures.minimal + "hostname: gw.example.test\n"
 
     func testAbsentDefaultsAndEveryKey() throws {
         XCTAssertNil(try ConfigFixtures.config(head, in: dir).tlsReporting)
@@ -36,7 +45,9 @@ final class TLSReportingConfigTests: XCTestCase {
             XCTAssertEqual(found.count, 1, found.joined(separator: "\n"))
             return found.first ?? ""
         }
-        XCTAssertTrue(one("  from: \"not an address\"").contains("sealgate.yaml:4:9: error: tls_reporting.from: 'not an address' is not a mail address"))
+        XCTAssertTrue(one("  from: \"not an address\"").contains("sealgate.yaml:5:9: error: tls_reporting.from: 'not an address' is not a mail address"))
+        XCTAssertTrue(one("  from: tlsrpt@unsigned.example").contains(
+            "sealgate.yaml:5:9: error: tls_reporting.from: tlsrpt@unsigned.example must be DKIM-signed (RFC 8460 §5.3): add unsigned.example to dkim.domains"))
         XCTAssertTrue(one("  send_after: 25h").contains("tls_reporting.send_after: must be from 0s to under 24h"))
         XCTAssertTrue(one("  organisation: \"\"").contains("tls_reporting.organisation: "))
         XCTAssertTrue(one("  contat: x").contains("unknown key 'contat' in tls_reporting"))

@@ -88,6 +88,33 @@ final class PickupConcurrentSignInTests: PortalPickupTestCase {
         }
     }
 
+    func testAResetRefusedByAFullPasswordPoolKeepsItsCode() async throws {
+        let session = try await readingSession(try depositMessage())
+        try await pickup.setPassword(session, password: Self.password, confirm: Self.password, client: Self.client)
+        let held = HeldExecutor()
+        let full = PortalPasswordExecutor(base: held, maxInFlight: 1)
+        let busy = makePickup(passwordExecutor: full, limiter: pickup.limiter)
+        let reset = try await busy.requestReset(address: "patient@example.org", client: Self.client)
+        let code = try XCTUnwrap(composer.lastCode)
+        // Another hash holds the pool's one place.
+        let occupant = Task { try await full.run { 0 } }
+        let holding = await held.waitUntilHolding(1)
+        XCTAssertTrue(holding)
+        await assertPickupError(.rateLimited) {
+            try await busy.completeReset(reset, code: code, password: "new passphrase", confirm: "new passphrase", client: Self.client)
+        }
+        held.releaseAll()
+        _ = try await occupant.value
+        // No verdict was reached: the same code still completes the reset.
+        let done = Task {
+            try await busy.completeReset(reset, code: code, password: "new passphrase", confirm: "new passphrase", client: Self.client)
+        }
+        for _ in 0..<5000 where held.heldCount == 0 { try? await Task.sleep(nanoseconds: 1_000_000) }
+        held.releaseAll()
+        try await done.value
+        await eq(await busy.state(of: reset), .inbox(patient))
+    }
+
     func testThePasswordExecutorRefusesBeyondItsQueueAndFreesItsPlaces() async throws {
         let held = HeldExecutor()
         let executor = PortalPasswordExecutor(base: held, maxInFlight: 2)

@@ -48,10 +48,12 @@ final class TLSReportMailTests: XCTestCase {
                        "Report Domain: example.com Submitter: gw.clinic.example Report-ID: <2026-12-02T00:00:00Z_example.com@gw.clinic.example>")
         XCTAssertEqual(root.headers["tls-report-domain"], "example.com")
         XCTAssertEqual(root.headers["tls-report-submitter"], "gw.clinic.example")
+        XCTAssertEqual(root.headers["tls-required"], "No", "delivered despite TLS failures (RFC 8460 §5.3)")
         XCTAssertEqual(root.children.count, 2)
         let attachment = root.children[1]
         XCTAssertEqual(attachment.contentType.mimeType, "application/tlsrpt+gzip")
-        XCTAssertEqual(attachment.filename, "gw.clinic.example!example.com!1796169600!1796256000!2026-12-02T00_00_00Z_example.com_gw.clinic.example.json.gz")
+        XCTAssertEqual(attachment.filename, "gw.clinic.example!example.com!1796169600!1796256000!20261202T000000Zexamplecomgwclinicexample.json.gz",
+                       "unique-id is letters and digits only (RFC 8460 §5.1)")
         let encoded = String(decoding: attachment.body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "")
         let gz = try XCTUnwrap(Data(base64Encoded: encoded))
         XCTAssertEqual(try gunzip(Array(gz)), try report.json())

@@ -51,7 +51,7 @@ extension ConfigDecoder {
                 reader.error("portal.templates: \(error)", at: n)
             }
         }
-        decodePortalLimits(section, into: &portal)
+        decodePortalLimits(section, into: &portal, sectionMark: keyMark)
         // The pepper must not sit with the store: a copy of one would then be a copy of both.
         if portal.pepperPath.hasPrefix(portal.storePath + "/") || portal.pepperPath == portal.storePath {
             reader.error("portal.pepper_file: \(portal.pepperPath) is inside portal.store (\(portal.storePath)); "
@@ -79,7 +79,7 @@ extension ConfigDecoder {
         }
     }
 
-    private func decodePortalLimits(_ section: YAMLMapping, into portal: inout PortalConfig) {
+    private func decodePortalLimits(_ section: YAMLMapping, into portal: inout PortalConfig, sectionMark: Mark?) {
         if let n = section["password_cost"], let v = reader.integer(n, "portal.password_cost", in: 10...22) { portal.passwordCost = v }
         let durations: [(String, WritableKeyPath<PortalConfig, TimeInterval>, ClosedRange<TimeInterval>)] = [
             // The issue asks 10–15 minutes; shorter is allowed, longer is not (a code is a bearer secret in a mailbox).
@@ -102,20 +102,24 @@ extension ConfigDecoder {
                 }
             }
         }
+        var sizeNode: Node?
         if let n = section["reply"], let reply = reader.section(n, name: "portal.reply", allowed: ConfigSchema.portalReply) {
             if let c = reply["max_attachments"], let v = reader.integer(c, "portal.reply.max_attachments", in: 0...100) {
                 portal.replyMaxAttachments = v
             }
             if let s = reply["max_size"], let v = reader.byteSize(s, "portal.reply.max_size", minimum: 1024) {
-                // The reply leaves as a message: its files in base64, so it must fit the message limit encoded.
-                let encoded = PortalMailComposer.encodedReplySize(upTo: v, attachments: portal.replyMaxAttachments)
-                if encoded > config.maxMessageSize {
-                    reader.error("portal.reply.max_size: \(v) bytes is more than limits.max_message_size (\(config.maxMessageSize)) "
-                                 + "allows once encoded (a reply that size is up to \(encoded) bytes as a message, in base64)", at: s)
-                } else {
-                    portal.replyMaxSize = v
-                }
+                portal.replyMaxSize = v
+                sizeNode = s
             }
+        }
+        // The reply leaves as a message, its files in base64: it must fit the message limit encoded (the
+        // default size too, under a lowered limits.max_message_size).
+        let encoded = PortalMailComposer.encodedReplySize(upTo: portal.replyMaxSize, attachments: portal.replyMaxAttachments)
+        if encoded > config.maxMessageSize {
+            let at = (sizeNode ?? section["reply"])?.mark ?? sectionMark
+            reader.error("portal.reply.max_size: \(portal.replyMaxSize) bytes is more than limits.max_message_size "
+                         + "(\(config.maxMessageSize)) allows once encoded (a reply that size is up to \(encoded) bytes as a "
+                         + "message, in base64); lower portal.reply.max_size", at: at)
         }
     }
 

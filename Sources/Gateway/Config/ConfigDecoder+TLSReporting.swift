@@ -34,6 +34,12 @@ extension ConfigDecoder {
                 reporting.statePath = ConfigValueParsers.resolvePath(text, base: baseDirectory)
             }
         }
+        // RFC 8460 §5.3: report mail MUST carry a DKIM signature of the reporting domain; receivers ignore it otherwise.
+        if case .name(let domain) = reporting.from.domain,
+           !config.dkimDomains.contains(where: { $0.domain.lowercased() == domain.ascii.lowercased() }) {
+            reader.error("tls_reporting.from: \(reporting.from) must be DKIM-signed (RFC 8460 §5.3): add \(domain.ascii) to "
+                         + "dkim.domains", at: section["from"] ?? node)
+        }
         config.tlsReporting = reporting
     }
 }

@@ -69,7 +69,7 @@ enum ConfigValueParsers {
         return (String(parts[0]), String(parts[1]), false)
     }
 
-    /// The portal's base URL: `https://HOST[:PORT][/PATH]`, no query, fragment or user; returned
+    /// The portal's base URL: `https://HOST[:PORT]`, no query, fragment or user; returned
     /// without a trailing slash. Plain http is refused: the link's token must never cross in clear.
     static func portalBaseURL(_ text: String) -> Result<String, YAMLValueError> {
         let example = "e.g. \"https://portal.clinic.example\""

@@ -1,5 +1,5 @@
 // `sealgate audit tls-report`: one UTC day's SMTP TLS Reports (RFC 8460) from the attempt records, as
-// JSON lines (one report per recipient domain); the mail to each domain's rua is not sent yet.
+// JSON lines (one report per recipient domain), and --send, which has the daemon mail them to each rua.
 
 import Audit
 import Foundation
@@ -17,11 +17,12 @@ extension AuditFacade {
         query.events = ["delivery_attempt", "delivered", "deferred", "bounced"]
         let handle = try open()
         defer { handle.close() }
-        let records = try handle.store.records(matching: query)
+        // This node's sessions: each node reports as its own sending MTA (TLSReportSender does the same).
+        let records = try handle.store.records(matching: query).filter { $0.node == config.hostname }
         let builder = Self.tlsReportBuilder(config, organisation: organisation, contact: contact)
         let hostname = config.hostname
         // RFC 8460 §4.4: a unique report-id; the day, the domain and this gateway make one.
-        var reports = builder.reports(day: start, records: records) { "\(day)T00:00:00Z_\($0)@\(hostname)" }
+        var reports = builder.reports(day: start, records: records) { "\(day)T000000Z.\($0)@\(hostname)" }
         if let domain {
             let wanted = domain.trimmingCharacters(in: CharacterSet(charactersIn: ".")).lowercased()
             reports = reports.filter { $0.policyDomain == wanted }

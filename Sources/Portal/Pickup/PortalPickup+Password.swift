@@ -124,8 +124,15 @@ extension PortalPickup {
             return true
         } ?? false
         guard spent else { throw PortalPickupError.codeExpired }
-        let key = try await storeCall(nil, client: client, started: now, on: passwordExecutor) {
-            try $0.resetPassword(recipient, newPassword: password)
+        let key: PortalRecipientKey
+        do {
+            key = try await storeCall(nil, client: client, started: now, on: passwordExecutor) {
+                try $0.resetPassword(recipient, newPassword: password)
+            }
+        } catch PortalPickupError.rateLimited {
+            // The password pool was full: no verdict, so the right code stays good for another try.
+            sessions.update(session) { $0.stage = .resetCodeSent(recipient, masked: masked, code: code) }
+            throw PortalPickupError.rateLimited
         }
         sessions.update(session) { $0.stage = .inbox(key) }
         sessions.removeInboxSessions(of: recipient, except: session)
