@@ -2,6 +2,7 @@
 // value reported at its file:line:col; the certificate and key are loaded at check time.
 import Foundation
 import MailCore
+import Portal
 import XCTest
 @testable import Gateway
 
@@ -92,13 +93,22 @@ final class PortalConfigTests: XCTestCase {
         }
     }
 
-    func testTheDefaultReplySizeMustFitALoweredMessageLimitToo() {
-        let found = ConfigFixtures.diagnostics(head + "limits: {max_message_size: 10485760}\nportal: {\(url)}\n", in: dir)
-        XCTAssertEqual(found.count, 1, found.joined(separator: "\n"))
-        XCTAssertTrue(found.first?.contains("portal.reply.max_size: 10000000 bytes is more than limits.max_message_size (10485760)") ?? false,
-                      found.joined(separator: "\n"))
-        XCTAssertTrue(ConfigFixtures.diagnostics(head + "limits: {max_message_size: 10485760}\nportal: {\(url), reply: {max_size: 7MB}}\n",
-                                                 in: dir).isEmpty, "7 MB fits 10 MiB in base64")
+    func testTheDefaultReplySizeShrinksToFitALoweredMessageLimitAndAnExplicitOneMustFit() throws {
+        let lowered = head + "limits: {max_message_size: 10485760}\n"
+        let portal = try XCTUnwrap(try ConfigFixtures.config(lowered + "portal: {\(url)}\n", in: dir).portal)
+        XCTAssertLessThan(portal.replyMaxSize, 10_000_000, "the default must shrink under a 10 MiB message limit")
+        XCTAssertGreaterThan(portal.replyMaxSize, 7_000_000, "and still allow what fits in base64")
+        XCTAssertLessThanOrEqual(PortalMailComposer.encodedReplySize(upTo: portal.replyMaxSize, attachments: 5), 10485760)
+        XCTAssertGreaterThan(PortalMailComposer.encodedReplySize(upTo: portal.replyMaxSize + 1, attachments: 5), 10485760,
+                             "the largest size that fits, not just any")
+        let explicit = ConfigFixtures.diagnostics(lowered + "portal: {\(url), reply: {max_size: 10MB}}\n", in: dir)
+        XCTAssertEqual(explicit.count, 1, explicit.joined(separator: "\n"))
+        XCTAssertTrue(explicit.first?.contains("portal.reply.max_size: 10000000 bytes is more than limits.max_message_size (10485760)") ?? false,
+                      explicit.joined(separator: "\n"))
+        XCTAssertTrue(ConfigFixtures.diagnostics(lowered + "portal: {\(url), reply: {max_size: 7MB}}\n", in: dir).isEmpty,
+                      "7 MB fits 10 MiB in base64")
+        let tiny = ConfigFixtures.diagnostics(head + "limits: {max_message_size: 8000}\nportal: {\(url)}\n", in: dir)
+        XCTAssertTrue(tiny.contains { $0.contains("leaves no room for a portal reply") }, tiny.joined(separator: "\n"))
     }
 
     func testThePepperMayNotSitInsideTheStore() {

@@ -112,8 +112,18 @@ extension ConfigDecoder {
                 sizeNode = s
             }
         }
-        // The reply leaves as a message, its files in base64: it must fit the message limit encoded (the
-        // default size too, under a lowered limits.max_message_size).
+        // The reply leaves as a message, its files in base64: it must fit the message limit encoded. Unset, the
+        // size is 10 MB or, under a lower limits.max_message_size, the most that fits it once encoded (as Postfix
+        // derives one limit from another rather than refusing its own defaults).
+        if sizeNode == nil {
+            let fitting = PortalMailComposer.largestReply(fitting: config.maxMessageSize, attachments: portal.replyMaxAttachments)
+            portal.replyMaxSize = min(portal.replyMaxSize, fitting)
+        }
+        if portal.replyMaxSize < 1024 {
+            reader.error("portal.reply: limits.max_message_size (\(config.maxMessageSize)) leaves no room for a portal "
+                         + "reply once encoded; raise limits.max_message_size", at: section["reply"]?.mark ?? sectionMark)
+            return
+        }
         let encoded = PortalMailComposer.encodedReplySize(upTo: portal.replyMaxSize, attachments: portal.replyMaxAttachments)
         if encoded > config.maxMessageSize {
             let at = (sizeNode ?? section["reply"])?.mark ?? sectionMark

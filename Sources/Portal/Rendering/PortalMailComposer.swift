@@ -81,6 +81,16 @@ public struct PortalMailComposer: PortalMailComposing {
         return base64 + (base64 / 76 + 1) * 2 + (attachments + 1) * 1024 + 8192
     }
 
+    /// The largest reply (body and files, in bytes) whose encoded message fits `messageLimit`; 0 if none does.
+    public static func largestReply(fitting messageLimit: Int, attachments: Int) -> Int {
+        var low = 0, high = max(0, messageLimit)
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if encodedReplySize(upTo: mid, attachments: attachments) <= messageLimit { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
     /// "Re: " once, however many the subject already has.
     static func replySubject(_ subject: String) -> String {
         var rest = Substring(PortalHeaderText.oneLine(subject))
