@@ -8,7 +8,6 @@
 #   stress: idle=1000 addresses=50 refused=N trusted_served_ms=M dropped_after_s=S
 # N: 421s the attacker got; M: the slowest trusted message; S: the median life of an attacker
 # session the gateway dropped (connect to the server's close). Details go to stderr.
-import argparse
 import errno
 import os
 import resource
@@ -25,7 +24,7 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__))))
 from benchlib import REPO  # noqa: E402  (also puts Tests/EndToEnd on sys.path for the harness)
 from benchlib.proc import log, vm_hwm_mb  # noqa: E402
-from benchlib.session import WorkDir, interrupt_on_sigterm, missing_prerequisite  # noqa: E402
+from benchlib.session import WorkDir, interrupt_on_sigterm, missing_prerequisite, tear_down, torture_arguments  # noqa: E402
 from harness import procs  # noqa: E402
 from harness.mail import make_message  # noqa: E402
 from harness.net import free_port, port_is_open  # noqa: E402
@@ -133,14 +132,12 @@ def trusted_client(stop: threading.Event, interval: float, results: list, failur
 
 
 def main():
-    p = argparse.ArgumentParser(prog="scripts/torture stress", description=__doc__)
-    p.add_argument("--bin", required=True, help="the sealgate binary")
+    p = torture_arguments("stress", __doc__)
     p.add_argument("--idle", type=int, default=1000, help="idle connections the attacker holds (1000)")
     p.add_argument("--addresses", type=int, default=50, help="attacker source addresses, 127.0.0.10 up (50)")
     p.add_argument("--seconds", type=float, default=90, help="how long the attack lasts (90)")
     p.add_argument("--interval", type=float, default=2, help="seconds between trusted messages (2)")
     p.add_argument("--pause", type=float, default=1, help="seconds before an attacker reconnects (1)")
-    p.add_argument("--keep", action="store_true", help="keep the work directory (config, logs)")
     a = p.parse_args()
     why = missing_prerequisite("scripts/torture stress", a.bin, tools=("smtp-sink",))
     if why:
@@ -206,15 +203,7 @@ def main():
         print(f"stress: idle={a.idle} addresses={a.addresses} refused={attacker.refused} "
               f"trusted_served_ms={max(served):.0f} dropped_after_s={dropped}", flush=True)
     finally:
-        if g:
-            try:
-                g.stop(grace=30)
-            except AssertionError as e:
-                log(str(e))
-                g.kill9()
-        if sink:
-            sink.stop()
-        work.remove(a.keep)
+        tear_down(g, sink, work, a.keep)
 
 
 if __name__ == "__main__":

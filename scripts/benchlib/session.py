@@ -30,6 +30,14 @@ def common_arguments(prog: str, description: str):
     return p
 
 
+def torture_arguments(prog: str, description: str):
+    """An ArgumentParser with what every `scripts/torture` run takes (--bin, --keep); the caller adds its own."""
+    p = argparse.ArgumentParser(prog=f"scripts/torture {prog}", description=description)
+    p.add_argument("--bin", required=True, help="the sealgate binary")
+    p.add_argument("--keep", action="store_true", help="keep the work directory (config, logs, sink output)")
+    return p
+
+
 def release_binary(given: str | None) -> str:
     """The sealgate binary to measure: `given`, or the release build's."""
     if given:
@@ -49,6 +57,20 @@ def missing_prerequisite(prog: str, binary: str, tools=("smtp-source", "smtp-sin
     if not os.access(binary, os.X_OK):
         return f"{prog}: no sealgate binary at {binary} (swift build -c release --product sealgate)"
     return None
+
+
+def tear_down(gateway, sink, work: "WorkDir", keep: bool):
+    """The end of a torture run: the gateway stopped (SIGKILL if SIGTERM does not end it in 30 s),
+    the sink stopped, the work directory removed unless kept."""
+    if gateway:
+        try:
+            gateway.stop(grace=30)
+        except AssertionError as e:
+            log(str(e))
+            gateway.kill9()
+    if sink:
+        sink.stop()
+    work.remove(keep)
 
 
 def interrupt_on_sigterm():
