@@ -26,7 +26,8 @@ struct InboundSettingsBuilder {
                         reservedConnections: config.reservedConnections, stressCommandTimeout: config.stressCommandTimeout,
                         tlsContext: try tlsContext(),
                         inspector: inspector(PolicyInspector(scanner: scanner, evaluator: PolicyEvaluator(policy: policy))),
-                        clientNames: config.reverseLookup ? resolver.map(ForwardConfirmedClientName.init) : nil)
+                        clientNames: config.reverseLookup ? resolver.map(ForwardConfirmedClientName.init) : nil,
+                        spoolRoom: SpoolFreeSpace(path: config.spoolPath, reserve: config.effectiveSpoolMinFree))
     }
 
     private func inspector(_ base: PolicyInspector) -> any MessageInspector {

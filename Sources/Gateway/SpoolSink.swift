@@ -9,6 +9,7 @@ import MailCore
 import MIME
 import NIOPosix
 import Queue
+import SafeIO
 import SMTPServer
 
 final class SpoolSink: MessageSink, @unchecked Sendable {
@@ -34,7 +35,7 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
             do {
                 try spool.commit(envelope: envelope, message: message, initialStates: SpoolSink.initialStates(envelope))
             } catch {
-                throw DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error")
+                throw SpoolSink.commitFailure(error, queueID: envelope.queueID, logger: logger)
             }
             do {
                 // The recorder keeps the record in its outbox when the store fails.
@@ -68,6 +69,24 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
         } catch {
             logger.error("\(envelope.queueID): cannot queue the policy notice: \(error)")
         }
+    }
+
+    /// The reply to a commit that failed: 452 4.3.1 when the spool's disk (or quota) is full, as
+    /// Postfix answers when its queue has no room; else 451 4.3.0. The client keeps the message.
+    static func commitFailure(_ error: Error, queueID: QueueID, logger: Logger) -> DeliveryError {
+        let code: Int32?
+        switch error {
+        case SpoolError.io(_, let e): code = e
+        case let e as SafeIOError: code = e.errno
+        default: code = nil
+        }
+        if code == ENOSPC || code == EDQUOT {
+            logger.error("\(queueID): spool full: \(error); answered 452 4.3.1")
+            return DeliveryError(EnhancedStatus(4, 3, 1), "Insufficient system storage",
+                                 reply: SMTPReply(452, EnhancedStatus(4, 3, 1), "Insufficient system storage"))
+        }
+        logger.error("\(queueID): spool commit failed: \(error)")
+        return DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error")
     }
 
     /// The Message-ID header for the audit record (an identifier, like the queue ID): `<…>` as

@@ -148,10 +148,13 @@ final class SpoolJournal: @unchecked Sendable {
             try loadIfNeeded()
             guard let location = entries[id] else { return nil }
             let segment = location.segment
-            if segment.live == 1 && segment !== active {
-                // Nothing else live: the whole segment goes, no done record needed.
+            // Nothing else live: the whole segment goes, no done record needed. The active segment
+            // too once it is large (the rotation the next append would do): waiting for that append
+            // would keep a drained spool's space taken, and on a full disk no append comes.
+            if segment.live == 1 && (segment !== active || segment.size >= idleRotationSize) {
                 entries.removeValue(forKey: id)
                 segment.live = 0
+                if segment === active { active = nil }
                 retire(segment)
                 return (segment, true)
             }

@@ -35,6 +35,8 @@ public struct SMTPServerConfig: Sendable {
     public var maxErrors: Int = 20
     /// Failed AUTH attempts tolerated before the session is closed with 421.
     public var maxAuthFailures: Int = 3
+    /// Asked at MAIL FROM: a spool without room for the message gets 452 4.3.1 (nil: never asked).
+    public var spoolRoom: (any SpoolRoom)?
 
     public init(hostname: String,
                 maxMessageSize: Int = 25 * 1024 * 1024,

@@ -31,6 +31,11 @@ extension SMTPServerStateMachine {
            !session.allowedSenders.contains(where: { $0.localPart == sender.localPart && $0.domain == sender.domain }) {
             return fail(ServerReply.senderNotOwned)
         }
+        // Postfix's rule: refused while the spool has less free space than its reserve, or than 1.5
+        // times the declared SIZE (the SpoolRoom applies both), before any data is sent.
+        if let room = config.spoolRoom, !room.hasRoom(for: draft.declaredSize ?? 0) {
+            return fail(ServerReply.insufficientStorage)
+        }
         transaction = draft
         send(ServerReply.senderOk)
     }

@@ -232,6 +232,8 @@ struct ServerTransactionDraft {
     var requireTLS = false
     var dsnReturn: DSNReturn?
     var envelopeID: String?
+    /// The SIZE parameter of MAIL FROM (RFC 1870), if the client gave one.
+    var declaredSize: Int?
 }
 
 enum ServerAuthStep: Equatable {

@@ -20,6 +20,7 @@ enum ServerMailParameters {
                 guard let v = value, v.count <= 18, v.allSatisfy(\.isASCIIDigit), let size = Int(v)
                 else { return ServerReply.badParameter("SIZE") }
                 if size > maxSize { return ServerReply.sizeTooBig }
+                draft.declaredSize = size
             case "BODY":
                 switch value?.uppercased() {
                 case "7BIT": draft.bodyType = .sevenBit

@@ -11,6 +11,8 @@ enum ServerReply {
     static func greeting(_ host: String) -> SMTPReply { SMTPReply(220, nil, "\(host) ESMTP Sealgate") }
     static let ok = s(250, 2, 0, 0, "Ok")
     static let senderOk = s(250, 2, 1, 0, "Ok")
+    /// RFC 3463 4.3.1 (mail system full), the words Postfix uses: the spool has no room now.
+    static let insufficientStorage = s(452, 4, 3, 1, "Insufficient system storage")
     static let recipientOk = s(250, 2, 1, 5, "Ok")
     static let startData = SMTPReply(354, nil, "End data with <CR><LF>.<CR><LF>")
     static let bye = s(221, 2, 0, 0, "Bye")

@@ -43,12 +43,15 @@ public struct InboundSettings: Sendable {
     public var inspector: MessageInspector?
     /// Reverse lookups for the Received header (`dns.reverse_lookup`); nil: the client is "unknown".
     public var clientNames: (any ClientNameLookup)?
+    /// Asked at MAIL FROM (`limits.spool_min_free`); nil: never refused for space before the commit.
+    public var spoolRoom: (any SpoolRoom)?
 
     public init(hostname: String, nodeID: UInt16, maxMessageSize: Int, maxRecipients: Int, maxDataLineLength: Int,
                 trustedNetworks: [IPNetwork], normalizeBareNewlineNetworks: [IPNetwork], commandTimeout: Double,
                 dataTimeout: Double, maxConnections: Int, maxConnectionsPerIP: Int, reservedConnections: Int = 0,
                 stressCommandTimeout: Double = 10, tlsContext: NIOSSLContext?,
-                inspector: MessageInspector? = nil, clientNames: (any ClientNameLookup)? = nil) {
+                inspector: MessageInspector? = nil, clientNames: (any ClientNameLookup)? = nil,
+                spoolRoom: (any SpoolRoom)? = nil) {
         self.hostname = hostname; self.nodeID = nodeID; self.maxMessageSize = maxMessageSize
         self.maxRecipients = maxRecipients; self.maxDataLineLength = maxDataLineLength
         self.trustedNetworks = trustedNetworks; self.normalizeBareNewlineNetworks = normalizeBareNewlineNetworks
@@ -57,6 +60,7 @@ public struct InboundSettings: Sendable {
         self.reservedConnections = reservedConnections; self.stressCommandTimeout = stressCommandTimeout
         self.inspector = inspector
         self.clientNames = clientNames
+        self.spoolRoom = spoolRoom
     }
 
     var connectionLimits: ConnectionLimits {
@@ -83,6 +87,7 @@ public struct InboundSettings: Sendable {
         c.starttlsAvailable = listener.tls == .starttls && tlsContext != nil
         c.auth = listener.auth
         c.clientIsTrusted = isTrusted(client)
+        c.spoolRoom = spoolRoom
         if underStress && !isPrivileged(listener: listener, client: client) { c.maxErrors = 1 }
         let normalize = client.map { ip in normalizeBareNewlineNetworks.contains { $0.contains(ip) } } ?? false
         c.bareNewline = normalize ? .normalize : .reject

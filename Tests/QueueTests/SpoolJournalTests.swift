@@ -269,6 +269,22 @@ final class SpoolJournalTests: SpoolTestCase {
                        [UInt8](repeating: 4, count: 1500))
     }
 
+    func testALargeActiveSegmentGoesWithItsLastEntryAndASmallOneStays() throws {
+        let dir = tempDir + "/journal-idle"
+        let journal = try SpoolJournal(directory: dir, maxSegmentSize: 1 << 20, idleRotationSize: 4096)
+        try journal.append(queueID(1), payload: [UInt8](repeating: 1, count: 1000))
+        XCTAssertTrue(try journal.markDone(queueID(1), durable: true))
+        XCTAssertEqual(journal.segmentCount, 1, "a small active segment is kept for the next append")
+        for n in 2...5 { try journal.append(queueID(UInt64(n)), payload: [UInt8](repeating: UInt8(n), count: 1500)) }
+        for n in 2...5 { XCTAssertTrue(try journal.markDone(queueID(UInt64(n)), durable: true)) }
+        XCTAssertEqual(journal.segmentCount, 0, "a drained large active segment must free its space at once")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }, [])
+        try journal.append(queueID(6), payload: [6])
+        let reread = try SpoolJournal(directory: dir)
+        XCTAssertEqual(try reread.load(repair: true, committedAsFiles: { _ in false }), 0)
+        XCTAssertEqual(try reread.ids(), [queueID(6)], "the next append starts a new segment")
+    }
+
     /// Sharing of syncs is shown deterministically in GroupSyncTests; here, 64 threads at once.
     func testConcurrentCommitsAreAllReadableAfterReopening() throws {
         let spool = try makeSpool()

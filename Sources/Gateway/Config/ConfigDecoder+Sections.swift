@@ -66,6 +66,7 @@ extension ConfigDecoder {
         if let n = limits["command_timeout"], let v = reader.duration(n, "limits.command_timeout") { config.commandTimeout = v }
         if let n = limits["data_timeout"], let v = reader.duration(n, "limits.data_timeout") { config.dataTimeout = v }
         decodeStressLimits(limits)
+        if let n = limits["spool_min_free"], let v = reader.byteSize(n, "limits.spool_min_free", minimum: 0) { config.spoolMinFree = v }
     }
 
     /// The reserve and the stress timeout, checked against max_connections and command_timeout

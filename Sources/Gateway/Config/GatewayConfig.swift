@@ -60,6 +60,10 @@ public struct GatewayConfig: Sendable {
     public var reservedConnections: Int = 20
     /// `limits.stress_command_timeout`: the timeout for untrusted sessions under stress.
     public var stressCommandTimeout: TimeInterval = 10
+    /// `limits.spool_min_free`: MAIL FROM gets 452 4.3.1 while the spool's filesystem has less free;
+    /// unset, 1.5 × max_message_size (Postfix's default check).
+    public var spoolMinFree: Int?
+    public var effectiveSpoolMinFree: Int { spoolMinFree ?? maxMessageSize + maxMessageSize / 2 }
     public var maxDataLineLength: Int
     public var commandTimeout: TimeInterval
     public var dataTimeout: TimeInterval
