@@ -105,7 +105,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let commits = CommitSignal()
         let sink = SpoolSink(spool: stores.spool, audit: audit, pool: pool, logger: logger,
                              hostname: config.hostname, node: config.nodeID, clock: clock,
-                             onCommitted: { commits.fire($0) })
+                             refuseUnrecorded: config.auditWhenUnwritable == .refuse, onCommitted: { commits.fire($0) })
         let portalBound = AsyncStream<Bool>.makeStream()
         let portalRuntime = try config.portal.map { portal in
             try PortalRuntime.make(config: portal, mailer: SpoolPortalMailer(sink: sink, inbound: inbound, hostname: config.hostname,

@@ -22,15 +22,18 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
     private let node: UInt16
     /// Dates the policy notices this sink queues.
     private let clock: WallClock
+    /// `audit.when_unwritable: refuse`: a message whose `accepted` record nothing could keep is taken
+    /// back out of the spool and answered 451 4.3.0.
+    private let refuseUnrecorded: Bool
 
     init(spool: Spool, audit: AuditRecorder, pool: NIOThreadPool, logger: Logger, hostname: String, node: UInt16,
-         clock: WallClock, onCommitted: @escaping @Sendable (QueueID) -> Void) {
+         clock: WallClock, refuseUnrecorded: Bool = true, onCommitted: @escaping @Sendable (QueueID) -> Void) {
         self.spool = spool; self.audit = audit; self.pool = pool; self.logger = logger; self.onCommitted = onCommitted
-        self.hostname = hostname; self.node = node; self.clock = clock
+        self.hostname = hostname; self.node = node; self.clock = clock; self.refuseUnrecorded = refuseUnrecorded
     }
 
     func accept(envelope: Envelope, message: [UInt8]) async throws {
-        let spool = self.spool, audit = self.audit, logger = self.logger
+        let spool = self.spool, audit = self.audit, logger = self.logger, refuse = refuseUnrecorded
         try await pool.runIfActive {
             do {
                 try spool.commit(envelope: envelope, message: message, initialStates: SpoolSink.initialStates(envelope))
@@ -41,8 +44,7 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
                 // The recorder keeps the record in its outbox when the store fails.
                 try audit.record(.accepted(AcceptedEvent(envelope: envelope, messageID: SpoolSink.messageID(of: message))))
             } catch {
-                // Neither the store nor the outbox took it: the message is safe on disk, the loss is loud.
-                logger.error("\(envelope.queueID): audit record lost: \(error)")
+                try SpoolSink.unrecorded(envelope.queueID, error, refuse: refuse, spool: spool, logger: logger)
             }
         }
         onCommitted(envelope.queueID)
@@ -87,6 +89,24 @@ final class SpoolSink: MessageSink, @unchecked Sendable {
         }
         logger.error("\(queueID): spool commit failed: \(error)")
         return DeliveryError(EnhancedStatus(4, 3, 0), "Queue file write error")
+    }
+
+    /// Neither the audit store nor its outbox kept the `accepted` record. Refusing, the message goes
+    /// back out of the spool before delivery hears of it (451 4.3.0: the client keeps it and retries);
+    /// if even that fails, or when accepting, it stays queued and the lost record is an error line.
+    static func unrecorded(_ id: QueueID, _ error: Error, refuse: Bool, spool: Spool, logger: Logger) throws {
+        guard refuse else {
+            logger.error("\(id): audit record lost: \(error) (audit.when_unwritable: accept)")
+            return
+        }
+        do {
+            try spool.remove(id)
+        } catch let removal {
+            logger.error("\(id): audit record lost: \(error); the message stays queued (cannot take it back: \(removal))")
+            return
+        }
+        logger.error("\(id): audit log unwritable: \(error); answered 451 4.3.0 (audit.when_unwritable: refuse)")
+        throw DeliveryError(EnhancedStatus(4, 3, 0), "Audit log unavailable, try again later")
     }
 
     /// The Message-ID header for the audit record (an identifier, like the queue ID): `<…>` as

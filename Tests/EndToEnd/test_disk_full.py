@@ -10,6 +10,7 @@ import pytest
 from harness import procs
 from harness.mail import check_relayed, make_message
 from harness.smtp import RawSMTP, queue_id
+from harness.tmpfs import small_tmpfs
 
 SENDER, RCPT = "sender@example.org", "rcpt@example.net"
 BODY = ("x" * 76 + "\r\n") * 2600   # about 200 KB a message
@@ -18,13 +19,8 @@ FS_SIZE = "6m"
 
 @pytest.fixture
 def small_spool(tmp_path):
-    mount = tmp_path / "spoolfs"
-    mount.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={FS_SIZE},mode=0700", "tmpfs", str(mount)],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, f"cannot mount a tmpfs for the spool (tests run as root): {r.stderr}"
-    yield str(mount)
-    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+    with small_tmpfs(str(tmp_path / "spoolfs"), FS_SIZE) as path:
+        yield path
 
 
 def send(g, msg: bytes, params: str = ""):

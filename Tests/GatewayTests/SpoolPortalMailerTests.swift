@@ -12,24 +12,8 @@ import TestSupport
 import XCTest
 @testable import Gateway
 
-final class SpoolPortalMailerTests: XCTestCase {
-    private var dir = ""
-    private var pool: NIOThreadPool!
-    private var spool: Spool!
+final class SpoolPortalMailerTests: SpoolSinkTestCase {
     private let committed = CommittedIDs()
-
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "sealgate-portal-mailer-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        spool = try Spool(directory: dir + "/spool", keyring: try SpoolKeyring.loadOrCreate(path: dir + "/spool.keys"))
-        pool = NIOThreadPool(numberOfThreads: 2)
-        pool.start()
-    }
-
-    override func tearDown() {
-        try? pool.syncShutdownGracefully()
-        try? FileManager.default.removeItem(atPath: dir)
-    }
 
     private func mailer(inspector: MessageInspector?) -> SpoolPortalMailer {
         let committed = self.committed

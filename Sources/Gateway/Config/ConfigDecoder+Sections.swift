@@ -103,6 +103,9 @@ extension ConfigDecoder {
         guard let audit = reader.section(node, name: "audit", allowed: ConfigSchema.audit) else { return }
         if let n = audit["signing_key"], let text = reader.string(n, "audit.signing_key") { config.auditSigningKeyPath = resolve(text) }
         if let n = audit["retention"] { decodeRetention(n) }
+        if let n = audit["when_unwritable"], let v = reader.choice(n, "audit.when_unwritable", as: AuditUnwritableAction.self) {
+            config.auditWhenUnwritable = v
+        }
         let postgresOnly = ["password_file", "outbox", "chain_heads_interval"]
         guard let n = audit["store"], let text = reader.string(n, "audit.store") else {
             for key in postgresOnly where audit[key] != nil { reader.error("audit.\(key) needs audit.store: postgresql://…", at: node) }

@@ -17,7 +17,7 @@ enum ConfigSchema {
     static let limits = ["max_message_size", "max_recipients", "max_connections", "max_connections_per_ip",
                          "reserved_connections", "max_data_line_length", "command_timeout", "data_timeout",
                          "stress_command_timeout", "spool_min_free"]
-    static let audit = ["store", "signing_key", "retention", "password_file", "outbox", "chain_heads_interval"]
+    static let audit = ["store", "signing_key", "retention", "password_file", "outbox", "chain_heads_interval", "when_unwritable"]
     static let log = ["format", "level"]
     static let tlsReporting = ["from", "organisation", "contact", "send_after", "state_file"]
     static let dns = ["resolver", "dnssec", "reverse_lookup"]

@@ -21,6 +21,9 @@ public struct GatewayConfig: Sendable {
     public var spoolKeyPath: String
     public var controlSocketPath: String
     public var auditStore: AuditStoreLocation
+    /// `audit.when_unwritable`: what a message gets when neither the audit store nor its outbox can
+    /// keep its `accepted` record (refuse: 451 4.3.0 and the message is not kept; accept: 250, logged).
+    public var auditWhenUnwritable: AuditUnwritableAction = .refuse
     public var smarthost: HostPort?
     /// The port used for MX delivery and for a smarthost given without a port (`delivery.port`).
     public var deliveryPort: Int
@@ -150,4 +153,12 @@ public enum AuditStoreLocation: Sendable, Equatable {
 
 public enum LogFormat: String, Sendable, CaseIterable {
     case text, json
+}
+
+/// `audit.when_unwritable`.
+public enum AuditUnwritableAction: String, CaseIterable, Sendable {
+    /// 451 4.3.0: the client keeps the message and retries (the default: nothing leaves unrecorded).
+    case refuse
+    /// 250: mail flows; the lost record is an error log line.
+    case accept
 }
