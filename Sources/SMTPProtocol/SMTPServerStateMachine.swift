@@ -170,7 +170,9 @@ public struct SMTPServerStateMachine: Sendable {
                 return false
             }
             let text = String(decoding: bytes, as: UTF8.self)
-            guard Array(text.utf8) == bytes, !bytes.contains(0) else {
+            // Control characters (NUL, a bare CR, ESC …; TAB is allowed) are refused: an EHLO name or
+            // address with a bare CR would reach the Received header, where some readers end the line.
+            guard Array(text.utf8) == bytes, !bytes.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
                 mode = .command
                 fail(ServerReply.badCharacters)
                 return true

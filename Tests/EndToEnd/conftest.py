@@ -128,3 +128,36 @@ def postfix_factory():
         p.stop()
         print(f"--- postfix maillog ({p.maillog}), last 3000 chars:\n{p.log()[-3000:]}")
         p.cleanup()
+
+
+# --- the attack battery's tally (issue 13 item 5): each attack a test makes is counted -----------
+
+class AttackTally:
+    """How many attacks the suite tried and how many the gateway refused; printed at the end."""
+
+    def __init__(self):
+        self.tried = self.refused = 0
+
+    def __call__(self, refused: bool) -> bool:
+        self.tried += 1
+        self.refused += bool(refused)
+        return refused
+
+
+_ATTACKS = pytest.StashKey[AttackTally]()
+
+
+def pytest_configure(config):
+    config.stash[_ATTACKS] = AttackTally()
+
+
+@pytest.fixture
+def attack(request) -> AttackTally:
+    """attack(refused) counts one attack; returns `refused` so a test can assert on it."""
+    return request.config.stash[_ATTACKS]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    tally = config.stash.get(_ATTACKS, None)
+    if tally and tally.tried:
+        terminalreporter.write_line(f"attacks: tried={tally.tried} refused={tally.refused}")
