@@ -157,7 +157,29 @@ def attack(request) -> AttackTally:
     return request.config.stash[_ATTACKS]
 
 
+_LEAKS = pytest.StashKey[tuple]()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The PHI-leak sweep over everything the run's gateways wrote; a hit fails the run."""
+    from harness import phileak
+    from harness.policyfiles import ISSUED_SSNS
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None or not ISSUED_SSNS:
+        return
+    files, hits = phileak.sweep(str(factory.getbasetemp()), ISSUED_SSNS)
+    session.config.stash[_LEAKS] = (files, hits)
+    if hits:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tally = config.stash.get(_ATTACKS, None)
     if tally and tally.tried:
         terminalreporter.write_line(f"attacks: tried={tally.tried} refused={tally.refused}")
+    leaks = config.stash.get(_LEAKS, None)
+    if leaks:
+        files, hits = leaks
+        terminalreporter.write_line(f"phi-leak: files={files} hits={len(hits)}")
+        for path, ssn in hits[:20]:
+            terminalreporter.write_line(f"  PHI LEAK: an issued SSN ({ssn[:3]}-**-****) is in {path}")

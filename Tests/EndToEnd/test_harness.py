@@ -63,3 +63,18 @@ def test_postfix_client_and_tls_smarthost_log_the_same_tls(postfix_factory, cert
     assert sent and got, client.log() + mx.log()
     assert (sent[0]["version"], sent[0]["cipher"]) == (got[0]["version"], got[0]["cipher"])
     assert TLS_ESTABLISHED.pattern  # the regex the sealgate tests use is the one checked here
+
+
+def test_the_phi_leak_sweep_finds_an_ssn_in_gateway_output_and_dsns_but_not_in_delivered_mail(tmp_path):
+    from harness import phileak
+    ssn = "219-09-9999"   # not from synthetic_ssn, so the run's own sweep does not count it
+    gw = tmp_path / "sealgate0"
+    gw.mkdir()
+    (gw / "sealgate.log").write_text(f"info: queued, note {ssn.replace('-', '')}\n")
+    dump = tmp_path / "sink0" / "sink-dump"
+    dump.mkdir(parents=True)
+    (dump / "delivered.1").write_bytes(f"Subject: x\n\nSSN {ssn}\n".encode())
+    (dump / "dsn.2").write_bytes(f"Content-Type: multipart/report; report-type=delivery-status\n\n{ssn}\n".encode())
+    files, hits = phileak.sweep(str(tmp_path), [ssn])
+    assert files == 2, "the log and the DSN are read; the delivered message is not"
+    assert sorted(os.path.basename(p) for p, _ in hits) == ["dsn.2", "sealgate.log"], hits

@@ -70,15 +70,21 @@ def bin_path() -> str:
 
 # --- synthetic identifiers ----------------------------------------------------------------------
 
+# Every SSN this test run made up, so that the run's end can search what the gateway wrote
+# (logs, DSNs, audit stores and exports) for any of them (conftest: `phi-leak: files=N hits=0`).
+ISSUED_SSNS: list = []
+
+
 def synthetic_ssn(rng=random) -> tuple[str, str]:
     """A random SSN in the valid ranges (area 001-665/667-899, group 01-99, serial 0001-9999),
-    with digits unlikely to occur anywhere by chance. Returns (ssn, masked sample)."""
+    with digits unlikely to occur anywhere by chance, noted in ISSUED_SSNS. Returns (ssn, masked sample)."""
     while True:
         area = rng.randint(101, 899)
         if area != 666:
             break
     group, serial = rng.randint(11, 99), rng.randint(1001, 9999)
     ssn = f"{area:03d}-{group:02d}-{serial:04d}"
+    ISSUED_SSNS.append(ssn)
     return ssn, f"***-**-{serial:04d}"
 
 
