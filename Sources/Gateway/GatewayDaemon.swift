@@ -125,7 +125,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                                        group: group, pool: pool, clock: clock, logger: logger, routing: routing,
                                        methods: MethodServices(encryption: encryption, portal: portalSink))
         commits.connect { manager.kick($0) }
-        let authenticator = UserAuthenticator(users: stores.users, pool: pool, logger: logger)
+        let authenticator = AuthThrottle(base: UserAuthenticator(users: stores.users, pool: pool, logger: logger),
+                                         limits: config.authThrottle, clock: clock, logger: logger)
         let connections = ConnectionRegistry()
         let reloader = Reloader(running: config, live: inbound, resolver: resolver, clock: clock, logger: logger,
                                 audit: audit, metrics: metrics, applyDelivery: { new in
@@ -230,7 +231,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
 
     /// Starts every configured listener; if one fails, those already started stop accepting before
     /// the error goes up (and the pools and the group are shut down).
-    private func startListeners(settings inbound: LiveInboundSettings, sink: SpoolSink, authenticator: UserAuthenticator,
+    private func startListeners(settings inbound: LiveInboundSettings, sink: SpoolSink, authenticator: any Authenticator,
                                 registry: ConnectionRegistry, group: EventLoopGroup,
                                 clock: WallClock) async throws -> [SMTPListener] {
         var started: [SMTPListener] = []

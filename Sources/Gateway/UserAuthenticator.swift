@@ -16,7 +16,7 @@ final class UserAuthenticator: Authenticator, @unchecked Sendable {
         self.users = users; self.pool = pool; self.logger = logger
     }
 
-    func verify(username: String, password: String) async -> AuthResult {
+    func verify(username: String, password: String, client: String) async -> AuthResult {
         let users = self.users
         do {
             let record = try await pool.runIfActive { try users.verify(name: username, password: password) }

@@ -10,7 +10,8 @@ public protocol MessageSink: Sendable {
     func accept(envelope: Envelope, message: [UInt8]) async throws
 }
 
-/// Checks AUTH credentials. Slow on purpose (PBKDF2): never call it on an event loop.
+/// Checks AUTH credentials. Slow on purpose (PBKDF2): never call it on an event loop. `client` is
+/// the peer's IP address (brute-force limits are per client).
 public protocol Authenticator: Sendable {
-    func verify(username: String, password: String) async -> AuthResult
+    func verify(username: String, password: String, client: String) async -> AuthResult
 }

@@ -196,10 +196,10 @@ final class SMTPSessionHandler: ChannelInboundHandler {
 
     private func verify(username: String, password: String, context: ChannelHandlerContext) {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let authenticator = self.authenticator
+        let authenticator = self.authenticator, client = peerAddress
         let eventLoop = context.eventLoop
         Task {
-            let result = await authenticator.verify(username: username, password: password)
+            let result = await authenticator.verify(username: username, password: password, client: client)
             eventLoop.execute {
                 let (handler, ctx) = loopBound.value
                 handler.awaitingServer = false

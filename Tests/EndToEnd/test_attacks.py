@@ -138,3 +138,32 @@ def test_header_injection_through_ehlo_and_envelope_never_reaches_a_header(gw, s
         headers = m.data.split(b"\n\n", 1)[0]
         assert b"X-Injected" not in headers, f"an injected header reached the smarthost:\n{headers[:800]!r}"
     good_message_arrives(gw, smtp_sink, sent + 1)
+
+
+def test_auth_brute_force_locks_the_client_out_and_never_logs_a_password(sealgate_factory, smtp_sink, attack):
+    import base64
+    import os
+    from harness.smtp import client_context
+    g = sealgate_factory(smtp_sink.smarthost, {"limits": {"auth_failures": 5, "auth_lockout": "15m"}})
+    g.user_add("alice", [SENDER], "pw-alice-right-123")
+    ctx = client_context(os.path.join(g.certs, "ca.pem"))
+    attacker = net.next_ip()
+
+    def auth(source: str, password: str):
+        token = base64.b64encode(f"\0alice\0{password}".encode()).decode()
+        with RawSMTP(*g.addr("relay"), source_ip=source) as c:
+            c.ehlo()
+            assert c.starttls(ctx).code == 220
+            c.ehlo()
+            return c.cmd(f"AUTH PLAIN {token}")
+
+    guesses = [f"guess-{n}-Zq" for n in range(5)]
+    for guess in guesses:
+        assert attack(auth(attacker, guess).code == 535)
+    locked = auth(attacker, "pw-alice-right-123")
+    assert attack(locked.code == 454 and locked.enhanced == "4.7.0"), f"the right password during a lockout: {locked}"
+    other = auth(net.next_ip(), "pw-alice-right-123")
+    assert other.code == 235, f"another client must still log in: {other}"
+    log = g.log()
+    assert "AUTH lockout" in log, log[-3000:]
+    assert not any(p in log for p in guesses + ["pw-alice-right-123"]), "a password reached the log"

@@ -82,12 +82,12 @@ final class GatedSink: MessageSink, @unchecked Sendable {
 }
 
 struct RefusingAuthenticator: Authenticator {
-    func verify(username: String, password: String) async -> AuthResult { .failure }
+    func verify(username: String, password: String, client: String) async -> AuthResult { .failure }
 }
 
 /// Accepts alice with any password; she may send as alice@example.org.
 struct AcceptingAuthenticator: Authenticator {
-    func verify(username: String, password: String) async -> AuthResult {
+    func verify(username: String, password: String, client: String) async -> AuthResult {
         username == "alice" ? .success(user: "alice", allowedSenders: [try? MailAddressParser.parse("alice@example.org", allowUTF8: false)].compactMap { $0 })
             : .failure
     }

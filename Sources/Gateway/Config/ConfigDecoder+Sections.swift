@@ -67,6 +67,11 @@ extension ConfigDecoder {
         if let n = limits["data_timeout"], let v = reader.duration(n, "limits.data_timeout") { config.dataTimeout = v }
         decodeStressLimits(limits)
         if let n = limits["spool_min_free"], let v = reader.byteSize(n, "limits.spool_min_free", minimum: 0) { config.spoolMinFree = v }
+        if let n = limits["auth_failures"], let v = reader.integer(n, "limits.auth_failures", in: 1...1000) { config.authThrottle.failures = v }
+        for (key, path) in [("auth_window", \AuthThrottle.Limits.window), ("auth_lockout", \AuthThrottle.Limits.lockout)] {
+            guard let n = limits[key], let v = reader.duration(n, "limits.\(key)") else { continue }
+            if v >= 1 { config.authThrottle[keyPath: path] = v } else { reader.error("limits.\(key): must be at least 1s", at: n) }
+        }
     }
 
     /// The reserve and the stress timeout, checked against max_connections and command_timeout

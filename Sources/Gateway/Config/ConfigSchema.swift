@@ -16,7 +16,8 @@ enum ConfigSchema {
     static let deliveryTLS = ["default", "domains"]
     static let limits = ["max_message_size", "max_recipients", "max_connections", "max_connections_per_ip",
                          "reserved_connections", "max_data_line_length", "command_timeout", "data_timeout",
-                         "stress_command_timeout", "spool_min_free"]
+                         "stress_command_timeout", "spool_min_free",
+                         "auth_failures", "auth_window", "auth_lockout"]
     static let audit = ["store", "signing_key", "retention", "password_file", "outbox", "chain_heads_interval", "when_unwritable"]
     static let log = ["format", "level"]
     static let tlsReporting = ["from", "organisation", "contact", "send_after", "state_file"]

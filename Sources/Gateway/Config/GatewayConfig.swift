@@ -66,6 +66,8 @@ public struct GatewayConfig: Sendable {
     /// `limits.spool_min_free`: MAIL FROM gets 452 4.3.1 while the spool's filesystem has less free;
     /// unset, 1.5 × max_message_size (Postfix's default check).
     public var spoolMinFree: Int?
+    /// `limits.auth_failures`, `limits.auth_window`, `limits.auth_lockout`: AUTH brute-force limits per client.
+    var authThrottle = AuthThrottle.Limits()
     public var effectiveSpoolMinFree: Int { spoolMinFree ?? maxMessageSize + maxMessageSize / 2 }
     public var maxDataLineLength: Int
     public var commandTimeout: TimeInterval
