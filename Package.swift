@@ -148,7 +148,7 @@ let package = Package(
             hummingbirdTLS, httpTypes,
         ], swiftSettings: settings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "DNS", "MailCore", "Queue", "Audit", "Policy", "YAMLSyntax",
-                                                        "Delivery", "MessageCrypto", "Portal", "SMTPServer", "SafeIO", "TestSupport", nioPosix, nioSSL, logging,
+                                                        "Delivery", "MessageCrypto", "Portal", "SMTPProtocol", "SMTPServer", "SafeIO", "TestSupport", nioPosix, nioSSL, logging,
                                                         prometheus, hummingbird, hummingbirdTesting, httpTypes, nioCore],
                     swiftSettings: settings),
 
