@@ -49,7 +49,10 @@ public struct PostgresLocation: Sendable, Equatable {
 
     /// Parses `postgresql://USER@HOST[:PORT]/DB[?sslmode=…&sslrootcert=…&host=/socket/dir]`
     /// (`postgres://` too). A password in the URL is refused: it belongs in the password file.
-    public static func parse(_ text: String, passwordKey: String = "audit.password_file") throws -> PostgresLocation {
+    public static func parse(_ text: String) throws -> PostgresLocation { try parse(text, passwordKey: "audit.password_file") }
+
+    /// The same, naming `passwordKey` (the config key of the password file) when the URL holds a password.
+    public static func parse(_ text: String, passwordKey: String) throws -> PostgresLocation {
         func bad(_ why: String) -> PostgresLocationError { .invalid(url: redacted(text), reason: why) }
         guard text.hasPrefix("postgresql://") || text.hasPrefix("postgres://"),
               let parts = URLComponents(string: text) else { throw bad("expected postgresql://USER@HOST:PORT/DB") }

@@ -14,7 +14,7 @@ from harness.portal import ID, PortalClient, code_in, link_in, portal_config, pr
 from harness.postgres import PostgresCluster
 from test_portal_cli import POLICY, RCPT, SENDER   # portal.test recipients: the portal only
 
-ROLE, ROLE_PASSWORD, DB = "sealgate", "sealgate-e2e-portal", "portal_shared"
+ROLE, ROLE_PASSWORD = "sealgate", "sealgate-e2e-portal"
 BODY = "The biopsy results are benign. SHARED-PORTAL-BODY-" + os.urandom(4).hex()
 
 
@@ -22,19 +22,26 @@ BODY = "The biopsy results are benign. SHARED-PORTAL-BODY-" + os.urandom(4).hex(
 def pg():
     cluster = PostgresCluster()
     cluster.psql(f"CREATE ROLE {ROLE} LOGIN PASSWORD '{ROLE_PASSWORD}'")
-    # The role owns the database, so it may create the portal's table at start (docs/operations.md).
-    cluster.psql(f"CREATE DATABASE {DB} OWNER {ROLE}")
     yield cluster
     cluster.destroy()
 
 
-def make_node(factory, sink, pg, tmp_path, hostname, node_id, pepper_from=None):
+@pytest.fixture
+def db(pg, request):
+    """A database of the test's own; the role owns it, so it may create the portal's table at start
+    (docs/operations.md)."""
+    name = "portal_" + request.node.name.lower()[:40]
+    pg.psql(f"CREATE DATABASE {name} OWNER {ROLE}")
+    return name
+
+
+def make_node(factory, sink, pg, db, tmp_path, hostname, node_id, pepper_from=None):
     pwfile = tmp_path / f"{hostname}.pw"
     pwfile.write_text(ROLE_PASSWORD + "\n")
     os.chmod(pwfile, 0o600)
     g = factory(sink.smarthost, start=False, overrides={
         "hostname": hostname, "node_id": node_id,
-        "shared_store": pg.url(ROLE, DB), "shared_store_password_file": str(pwfile)})
+        "shared_store": pg.url(ROLE, db), "shared_store_password_file": str(pwfile)})
     g.config["portal"] = portal_config(g, {"store": None, "notice_from": "portal@gw.example.test"})
     g.write_config()
     write_policy(g, "05-portal.yaml", POLICY)
@@ -63,9 +70,9 @@ def wait_mail(sink, pick, what):
     return procs.wait_until(find, 45, what)
 
 
-def test_a_message_stored_by_one_node_is_read_through_the_other(sealgate_factory, smtp_sink, pg, tmp_path):
-    a = make_node(sealgate_factory, smtp_sink, pg, tmp_path, "mx1.example.test", 1)
-    b = make_node(sealgate_factory, smtp_sink, pg, tmp_path, "mx2.example.test", 2, pepper_from=a)
+def test_a_message_stored_by_one_node_is_read_through_the_other(sealgate_factory, smtp_sink, pg, db, tmp_path):
+    a = make_node(sealgate_factory, smtp_sink, pg, db, tmp_path, "mx1.example.test", 1)
+    b = make_node(sealgate_factory, smtp_sink, pg, db, tmp_path, "mx2.example.test", 2, pepper_from=a)
     assert "sealgate: shared store" in b.log(), b.log()[-3000:]
 
     qid = send_ok(a, SENDER, [RCPT], text_message(SENDER, [RCPT], "Results", BODY))
@@ -104,12 +111,12 @@ def test_a_message_stored_by_one_node_is_read_through_the_other(sealgate_factory
     assert row["state"] == "revoked", row
 
 
-def test_a_node_with_another_pepper_refuses_to_start(sealgate_factory, smtp_sink, pg, tmp_path):
-    a = make_node(sealgate_factory, smtp_sink, pg, tmp_path, "mx3.example.test", 3)
+def test_a_node_with_another_pepper_refuses_to_start(sealgate_factory, smtp_sink, pg, db, tmp_path):
+    a = make_node(sealgate_factory, smtp_sink, pg, db, tmp_path, "mx3.example.test", 3)
     assert a.running()
     g = sealgate_factory(smtp_sink.smarthost, start=False, overrides={
         "hostname": "mx4.example.test", "node_id": 4,
-        "shared_store": pg.url(ROLE, DB), "shared_store_password_file": str(tmp_path / "mx3.example.test.pw")})
+        "shared_store": pg.url(ROLE, db), "shared_store_password_file": str(tmp_path / "mx3.example.test.pw")})
     g.config["portal"] = portal_config(g, {"store": None})
     g.write_config()
     with pytest.raises(AssertionError):

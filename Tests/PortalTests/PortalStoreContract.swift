@@ -25,6 +25,7 @@ extension PortalTestCase {
         _ = try store.setPassword("correct horse battery", opening: id, linkToken: first.linkToken)
         let again = try open(pepper)
         XCTAssertTrue(try again.hasPassword(patient), file: file, line: line)
+        clock.advance(by: 1)   // listed and inboxed oldest first
         let second = try again.deposit(request(lifetime: 60))
         let key = try again.unlock(patient, password: "correct horse battery")
         XCTAssertEqual(try again.inbox(for: key).map(\.id), [id, second.metadata.id], file: file, line: line)

@@ -24,7 +24,7 @@ extension ConfigDecoder {
         if let p = passwordNode, let file = reader.string(p, "shared_store_password_file") { shared.passwordFile = resolve(file) }
         config.sharedStore = shared
         // The portal's messages then live in the database: a directory for them too would be ignored.
-        if let store = top["portal"]?[string: "store"] {
+        if let store = top["portal"]?["store"] {
             reader.error("portal.store: not with shared_store (the portal store is then the shared PostgreSQL); remove one", at: store)
         }
     }
