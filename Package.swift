@@ -132,18 +132,19 @@ let package = Package(
 
         // The secure pickup portal (issue 11): its message store and key scheme, the pickup, the web
         // server (Hummingbird over TLS) and the pages and mail rendered from its templates.
-        .target(name: "Portal", dependencies: ["MailCore", "SafeIO", "MIME", "Audit", crypto, cryptoExtras, hummingbird,
+        .target(name: "Portal", dependencies: ["MailCore", "SafeIO", "MIME", "Audit", crypto, cryptoExtras, hummingbird, postgres,
                                                hummingbirdTLS, mustache, httpTypes, nioCore, nioPosix, nioSSL, logging,
                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 resources: [.copy("Templates")], swiftSettings: settings),
         .testTarget(name: "PortalTests", dependencies: ["Portal", "MailCore", "SafeIO", "MIME", "Audit", "TestSupport", hummingbird,
-                                                       hummingbirdTesting, httpTypes, nioCore, nioSSL, concurrency, logging],
+                                                       hummingbirdTesting, httpTypes, nioCore, nioPosix, nioSSL, concurrency, logging,
+                                                       postgres],
                     swiftSettings: settings),
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
             "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", "TLSReporting", nioCore, nioPosix, nioSSL, logging,
-            crypto, cryptoExtras, "YAMLSyntax", "Yams", .product(name: "NIOExtras", package: "swift-nio-extras"),
+            crypto, cryptoExtras, "YAMLSyntax", "Yams", postgres, .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), metrics, prometheus, hummingbird,
             hummingbirdTLS, httpTypes,
         ], swiftSettings: settings),

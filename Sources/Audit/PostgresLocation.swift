@@ -49,11 +49,14 @@ public struct PostgresLocation: Sendable, Equatable {
 
     /// Parses `postgresql://USER@HOST[:PORT]/DB[?sslmode=…&sslrootcert=…&host=/socket/dir]`
     /// (`postgres://` too). A password in the URL is refused: it belongs in the password file.
-    public static func parse(_ text: String) throws -> PostgresLocation {
+    public static func parse(_ text: String) throws -> PostgresLocation { try parse(text, passwordKey: "audit.password_file") }
+
+    /// The same, naming `passwordKey` (the config key of the password file) when the URL holds a password.
+    public static func parse(_ text: String, passwordKey: String) throws -> PostgresLocation {
         func bad(_ why: String) -> PostgresLocationError { .invalid(url: redacted(text), reason: why) }
         guard text.hasPrefix("postgresql://") || text.hasPrefix("postgres://"),
               let parts = URLComponents(string: text) else { throw bad("expected postgresql://USER@HOST:PORT/DB") }
-        guard parts.password == nil else { throw bad("put the password in audit.password_file, not in the URL") }
+        guard parts.password == nil else { throw bad("put the password in \(passwordKey), not in the URL") }
         guard let user = parts.user, !user.isEmpty else { throw bad("no user (postgresql://USER@HOST/DB)") }
         guard let host = parts.host, !host.isEmpty else { throw bad("no host") }
         let database = String(parts.path.drop { $0 == "/" })
@@ -121,7 +124,7 @@ public struct PostgresLocation: Sendable, Equatable {
     }
 
     /// The pool's configuration (reads: queries, verify, the other nodes' heads).
-    func clientConfiguration(password: String?) -> PostgresClient.Configuration {
+    public func clientConfiguration(password: String?) -> PostgresClient.Configuration {
         var config: PostgresClient.Configuration
         if let socketDirectory {
             config = .init(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,

@@ -27,15 +27,23 @@ struct PortalRuntime {
     static let passwordThreads = 2
     static let passwordQueueLimit = 16
 
-    /// Opens (or makes) the pepper file and the store, and builds the rest. `onRunning` is called once
+    /// Opens (or makes) the pepper file and the store (`shared`: in that PostgreSQL, whose running client
+    /// the daemon owns; else the `portal.store` directory), and builds the rest. `onRunning` is called once
     /// the HTTPS listener is bound.
-    static func make(config: PortalConfig, mailer: any PortalMailer, audit: any AuditRecorder, pool: NIOThreadPool,
-                     group: any EventLoopGroup, clock: any WallClock, logger: Logger,
+    static func make(config: PortalConfig, shared: SharedPostgres?, mailer: any PortalMailer, audit: any AuditRecorder,
+                     pool: NIOThreadPool, group: any EventLoopGroup, clock: any WallClock, logger: Logger,
                      onRunning: @escaping @Sendable () async -> Void) throws -> PortalRuntime {
         let randomness = SystemPortalRandomness()
         let pepper = try openPepper(config.pepperPath, randomness: randomness, logger: logger)
-        let store = try FilePortalStore(directory: config.storePath, pepper: pepper, clock: clock, randomness: randomness,
-                                        passwordHash: PortalPasswordHash(log2Rounds: config.passwordCost, blockSize: 8, parallelism: 1))
+        let hash = PortalPasswordHash(log2Rounds: config.passwordCost, blockSize: 8, parallelism: 1)
+        let store: any PortalStore
+        if let shared {
+            store = try PostgresPortalStore(postgres: shared.client, location: shared.location, pepper: pepper, clock: clock,
+                                            randomness: randomness, passwordHash: hash, logger: logger)
+        } else {
+            store = try FilePortalStore(directory: config.storePath, pepper: pepper, clock: clock, randomness: randomness,
+                                        passwordHash: hash)
+        }
         let templates = try PortalTemplates(overrides: config.templatesPath)
         let composer = PortalMailComposer(templates: templates, organisation: config.organisation, noticeFrom: config.noticeFrom,
                                           clock: clock, randomness: randomness)

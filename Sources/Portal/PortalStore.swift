@@ -1,5 +1,5 @@
-// PortalStore: the portal's message store as the web pages, notices and admin commands use it; files
-// now (FilePortalStore), PostgreSQL later. Calls block (file I/O, scrypt): run them on a thread pool.
+// PortalStore: the portal's message store as the web pages, notices and admin commands use it: files
+// (FilePortalStore) or PostgreSQL (PostgresPortalStore). Calls block (I/O, scrypt): run them on a thread pool.
 
 import Crypto
 import Foundation

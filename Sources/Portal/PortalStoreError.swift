@@ -26,6 +26,8 @@ public enum PortalStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case invalidRequest(String)
     /// A cryptographic primitive failed where it cannot for valid input.
     case internalFailure(String)
+    /// The shared store (PostgreSQL) did not answer or refused: the server's words, never a value.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,7 @@ public enum PortalStoreError: Error, Sendable, Equatable, CustomStringConvertibl
             return "\(directory): the portal pepper key file is not the one this store was made with"
         case .invalidRequest(let why): return "portal store: \(why)"
         case .internalFailure(let why): return "portal store: internal failure: \(why)"
+        case .unavailable(let why): return "portal store (PostgreSQL): \(why)"
         }
     }
 }

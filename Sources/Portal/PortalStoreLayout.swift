@@ -1,5 +1,5 @@
-// PortalStoreLayout: where FilePortalStore keeps each file under its directory (var/portal/ by
-// default), and which names in a directory are store files (temp files of a write never are).
+// PortalStoreLayout: where FilePortalStore keeps each file under its directory (var/portal/ by default;
+// PostgresPortalStore's row keys follow it), and which names are store files (temp files never are).
 
 struct PortalStoreLayout: Sendable {
     /// The kinds of file a message has in `messages/`.
@@ -21,6 +21,15 @@ struct PortalStoreLayout: Sendable {
 
     func path(_ id: PortalMessageID, _ file: MessageFile) -> String { "\(messages)/\(id.text).\(file.rawValue)" }
     func recipientPath(_ name: String) -> String { "\(recipients)/\(name).key" }
+
+    /// The file (or, in PostgreSQL, the row key) of a store blob.
+    func path(_ key: PortalStoreKey) -> String {
+        switch key {
+        case .message(let id, let file): return path(id, file)
+        case .recipient(let name): return recipientPath(name)
+        case .storeCheck: return storeCheck
+        }
+    }
 
     /// A name in `messages/` that is one of a message's files: `<id>.<kind>`, nothing more.
     static func messageFile(named name: String) -> (PortalMessageID, MessageFile)? {

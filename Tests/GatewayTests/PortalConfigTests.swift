@@ -7,7 +7,7 @@ import XCTest
 @testable import Gateway
 
 final class PortalConfigTests: XCTestCase {
-    private var dir = ""
+    var dir = ""
 
     override func setUpWithError() throws {
         dir = try ConfigFixtures.scratchDirectory()
@@ -19,7 +19,7 @@ final class PortalConfigTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
 
-    private let head = ConfigFixtures.minimal + "hostname: gw.example.test\n"
+    let head = ConfigFixtures.minimal + "hostname: gw.example.test\n"
     /// The least a portal section needs.
     private let url = "base_url: \"https://portal.clinic.example\""
 

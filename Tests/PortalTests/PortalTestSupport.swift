@@ -47,7 +47,7 @@ class PortalTestCase: XCTestCase {
     }
 
     @discardableResult
-    func deposit(_ store: FilePortalStore, to recipient: MailAddress? = nil, message: [UInt8] = PortalTestCase.message,
+    func deposit(_ store: any PortalStore, to recipient: MailAddress? = nil, message: [UInt8] = PortalTestCase.message,
                  lifetime: TimeInterval = 30 * 86_400, readReceipt: Bool = false) throws -> PortalDeposit {
         try store.deposit(PortalDepositRequest(queueID: QueueID(microseconds: 1_700_000_000_000_000, node: 1, random: 42),
                                                sender: clinic, recipient: recipient ?? patient, message: message,

@@ -50,6 +50,7 @@ final class ConfigDecoder {
         if let node = top["smime"] { decodeSMIME(node) }
         if let node = top["pgp"] { decodePGP(node) }
         if let node = top["portal"] { decodePortal(node, keyMark: top.keyNode("portal")?.mark) }
+        decodeSharedStore(top)
         if let node = top["admin"] { decodeAdmin(node, keyMark: top.keyNode("admin")?.mark) }
         if let node = top["tls_reporting"] { decodeTLSReporting(node, keyMark: top.keyNode("tls_reporting")?.mark) }
         checkFiles()

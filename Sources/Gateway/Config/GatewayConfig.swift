@@ -95,6 +95,8 @@ public struct GatewayConfig: Sendable {
     public var pgpSigning: [PGPSigningConfig] = []
     /// `portal:`; nil when the file has no such section (then the portal rung is not configured).
     public var portal: PortalConfig? = nil
+    /// `shared_store: postgresql://…`: the state several nodes share (the portal store, …); nil: each node's own files.
+    public var sharedStore: SharedStoreConfig? = nil
     /// `admin:`; nil when the file has no such section (then no admin listener runs).
     public var admin: AdminConfig? = nil
     /// `var/admin.tokens` under the config's directory: the token file when `admin.tokens_file` is not set.

@@ -46,7 +46,7 @@ extension PortalPickup {
             return PortalPickupError.passwordTooShort
         case .passwordAlreadySet:
             return PortalPickup.passwordAlreadySet
-        case .pepperFile, .pepperMismatch, .invalidRequest, .internalFailure:
+        case .pepperFile, .pepperMismatch, .invalidRequest, .internalFailure, .unavailable:
             return error
         }
     }

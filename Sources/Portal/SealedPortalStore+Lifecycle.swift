@@ -1,10 +1,9 @@
-// FilePortalStore's lifecycle: revocation and expiry destroy a message's record (its wrapped keys)
+// SealedPortalStore's lifecycle: revocation and expiry destroy a message's record (its wrapped keys)
 // and its ciphertext durably behind a tombstone; the admin listing reads metadata only.
 
 import Foundation
-import SafeIO
 
-extension FilePortalStore {
+extension SealedPortalStore {
     public func revoke(_ id: PortalMessageID) throws -> PortalMessageMetadata? {
         let now = clock.now()
         return try locked {
@@ -36,8 +35,8 @@ extension FilePortalStore {
     public func list() throws -> [PortalListEntry] {
         var rows: [(Date, String, PortalListEntry)] = []
         var seen = Set<PortalMessageID>()
-        for name in try SafeIO.list(layout.messages) {
-            guard let (id, kind) = PortalStoreLayout.messageFile(named: name), kind != .body,
+        for (id, kind) in try backend.messageFiles() {
+            guard kind != .body,
                   seen.insert(id).inserted else { continue }
             do {
                 let metadata = try metadata(of: id)
@@ -60,9 +59,9 @@ extension FilePortalStore {
         var kept = record?.metadata
         kept?.state = .gone(gone)
         let stone = PortalTombstone(id: id, gone: gone, metadata: kept, linkCheck: record?.linkCheck)
-        try write(layout.path(id, .gone), try codec.seal(stone, kind: .tombstone, name: id.bytes))
-        try SafeIO.remove(layout.path(id, .keys))
-        try SafeIO.remove(layout.path(id, .body))
-        try SafeIO.syncDirectory(layout.messages)
+        try write(.message(id, .gone), try codec.seal(stone, kind: .tombstone, name: id.bytes))
+        try backend.remove(.message(id, .keys))
+        try backend.remove(.message(id, .body))
+        try backend.syncRemovals()
     }
 }

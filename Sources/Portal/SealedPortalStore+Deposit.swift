@@ -1,18 +1,17 @@
-// FilePortalStore's deposit: a fresh message key seals the message; the key is wrapped for the link
+// SealedPortalStore's deposit: a fresh message key seals the message; the key is wrapped for the link
 // (token and pepper) and, when the recipient has a password, to their public key; body first, then record.
 
 import Crypto
 import Foundation
 import MailCore
-import SafeIO
 
-extension FilePortalStore {
+extension SealedPortalStore {
     public func deposit(_ request: PortalDepositRequest) throws -> PortalDeposit {
         guard request.lifetime > 0 else { throw PortalStoreError.invalidRequest("a portal message needs a positive lifetime") }
         let id = PortalMessageID(randomness: randomness)
         let token = PortalLinkToken(randomness: randomness)
         let messageKey = randomness.bytes(32)
-        let body = FilePortalStore.bodyMagic + (try PortalSeal.seal(request.message, key: SymmetricKey(data: messageKey),
+        let body = SealedPortalStore.bodyMagic + (try PortalSeal.seal(request.message, key: SymmetricKey(data: messageKey),
                                                                     context: PortalSeal.context("body", id.bytes),
                                                                     randomness: randomness))
         let link = derivation.linkKeys(token: token, id: id)
@@ -33,7 +32,7 @@ extension FilePortalStore {
                 record.recipientWraps = [try wrapRecord(messageKey, to: recipient, id: id)]
             }
             // The body is durable before the record names it; a body without a record is swept on open.
-            try write(layout.path(id, .body), body)
+            try write(.message(id, .body), body)
             try writeRecord(record)
         }
         return PortalDeposit(metadata: metadata, linkToken: token)

@@ -1,12 +1,11 @@
-// FilePortalStore's reads: metadata, opening a message by its link or by the recipient's key pair,
+// SealedPortalStore's reads: metadata, opening a message by its link or by the recipient's key pair,
 // unlocking that key pair with the password, and the recipient's inbox. Every failure is typed.
 
 import Crypto
 import Foundation
 import MailCore
-import SafeIO
 
-extension FilePortalStore {
+extension SealedPortalStore {
     public func metadata(of id: PortalMessageID) throws -> PortalMessageMetadata {
         do {
             return try liveRecord(id).metadata
@@ -34,7 +33,7 @@ extension FilePortalStore {
                                            recipientKeyID: keyID)
         guard PortalSeal.constantTimeEqual(keys.check, [UInt8](record.passwordCheck)) else { throw PortalStoreError.denied }
         guard let raw = PortalSeal.open([UInt8](record.sealedPrivateKey), key: keys.seal,
-                                        context: FilePortalStore.privateKeyContext(keyID: keyID, publicKey: [UInt8](record.publicKey))),
+                                        context: SealedPortalStore.privateKeyContext(keyID: keyID, publicKey: [UInt8](record.publicKey))),
               let privateKey = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw),
               privateKey.publicKey.rawRepresentation == record.publicKey else {
             throw PortalStoreError.damaged(part: .recipient, id: nil)
@@ -105,13 +104,13 @@ extension FilePortalStore {
 
     private func openBody(_ record: PortalMessageRecord, messageKey: [UInt8]) throws -> PortalOpenedMessage {
         let id = record.metadata.id
-        guard let bytes = try SafeIO.read(layout.path(id, .body)) else {
+        guard let bytes = try backend.read(.message(id, .body)) else {
             // Destroyed between reading the record and the body: gone; otherwise the body is missing.
             if let stone = try tombstone(id) { throw PortalStoreError.gone(stone.gone) }
             throw PortalStoreError.damaged(part: .body, id: id)
         }
-        guard bytes.starts(with: FilePortalStore.bodyMagic),
-              let content = PortalSeal.open(Array(bytes.dropFirst(FilePortalStore.bodyMagic.count)),
+        guard bytes.starts(with: SealedPortalStore.bodyMagic),
+              let content = PortalSeal.open(Array(bytes.dropFirst(SealedPortalStore.bodyMagic.count)),
                                             key: SymmetricKey(data: messageKey), context: PortalSeal.context("body", id.bytes)),
               content.count == record.metadata.size else {
             throw PortalStoreError.damaged(part: .body, id: id)

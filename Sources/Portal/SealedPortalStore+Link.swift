@@ -1,10 +1,9 @@
-// FilePortalStore's link checks: a link verified without opening content, the record a link may use
+// SealedPortalStore's link checks: a link verified without opening content, the record a link may use
 // (a gone message says `.gone` only to its right token), the link wrap, and counting a session's view.
 
 import Foundation
-import SafeIO
 
-extension FilePortalStore {
+extension SealedPortalStore {
     public func verifyLink(_ id: PortalMessageID, linkToken: PortalLinkToken) throws -> PortalMessageMetadata {
         try linkedRecord(id, token: linkToken).metadata
     }

@@ -1,12 +1,11 @@
-// FilePortalStore's recipient passwords: the first one (proven by a link token), joining a message to
+// SealedPortalStore's recipient passwords: the first one (proven by a link token), joining a message to
 // the inbox, and a reset; each makes or uses the recipient's X25519 key pair sealed under the password.
 
 import Crypto
 import Foundation
 import MailCore
-import SafeIO
 
-extension FilePortalStore {
+extension SealedPortalStore {
     public func hasPassword(_ recipient: MailAddress) throws -> Bool {
         try recipientRecord(recipient) != nil
     }
@@ -58,8 +57,8 @@ extension FilePortalStore {
     // MARK: - shared
 
     private func checkLength(_ password: String) throws {
-        guard password.count >= FilePortalStore.minimumPasswordLength else {
-            throw PortalStoreError.passwordTooShort(minimum: FilePortalStore.minimumPasswordLength)
+        guard password.count >= SealedPortalStore.minimumPasswordLength else {
+            throw PortalStoreError.passwordTooShort(minimum: SealedPortalStore.minimumPasswordLength)
         }
     }
 
@@ -72,7 +71,7 @@ extension FilePortalStore {
         let publicKey = [UInt8](privateKey.publicKey.rawRepresentation)
         let keys = derivation.passwordKeys(stretched: try passwordHash.stretch(password, salt: salt), recipientKeyID: keyID)
         let sealed = try PortalSeal.seal([UInt8](privateKey.rawRepresentation), key: keys.seal,
-                                         context: FilePortalStore.privateKeyContext(keyID: keyID, publicKey: publicKey),
+                                         context: SealedPortalStore.privateKeyContext(keyID: keyID, publicKey: publicKey),
                                          randomness: randomness)
         let record = PortalRecipientRecord(address: recipient, keyID: Data(keyID), publicKey: Data(publicKey), salt: Data(salt),
                                            hash: passwordHash, passwordCheck: Data(keys.check), sealedPrivateKey: Data(sealed),
