@@ -4,14 +4,14 @@
 import Dispatch
 import Foundation
 
-enum AsyncBridge {
+public enum AsyncBridge {
     private final class Box<T>: @unchecked Sendable {
         var result: Result<T, Error>?
     }
 
     /// Runs `body` in a detached task and waits for it at most `timeout` seconds; on time-out the
     /// task is cancelled and `PostgresAuditError.timedOut` thrown (what the task did may still land).
-    static func wait<T>(timeout: TimeInterval, what: String, _ body: @escaping @Sendable () async throws -> T) throws -> T {
+    public static func wait<T>(timeout: TimeInterval, what: String, _ body: @escaping @Sendable () async throws -> T) throws -> T {
         let box = Box<T>()
         let done = DispatchSemaphore(value: 0)
         let task = Task.detached {

@@ -121,7 +121,7 @@ public struct PostgresLocation: Sendable, Equatable {
     }
 
     /// The pool's configuration (reads: queries, verify, the other nodes' heads).
-    func clientConfiguration(password: String?) -> PostgresClient.Configuration {
+    public func clientConfiguration(password: String?) -> PostgresClient.Configuration {
         var config: PostgresClient.Configuration
         if let socketDirectory {
             config = .init(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,

@@ -4,7 +4,8 @@
 enum ConfigSchema {
     static let topLevel = ["hostname", "node_id", "listeners", "relay", "tls", "spool", "spool_key", "delivery",
                            "limits", "audit", "control_socket", "log", "policies", "users", "dns", "scanner", "dkim",
-                           "keys", "smime", "pgp", "portal", "tls_reporting", "admin"]
+                           "keys", "smime", "pgp", "portal", "tls_reporting", "admin", "shared_store",
+                           "shared_store_password_file"]
     static let scanner = ["mrn_context_words", "mrn_pattern", "health_terms", "context_window"]
     static let listener = ["name", "address", "tls", "auth"]
     static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
