@@ -63,7 +63,7 @@ def start_node(factory, world, pg, tmp_path, name, node_id, levels=None):
 def nodes(sealgate_factory, world, pg, tmp_path):
     a = start_node(sealgate_factory, world, pg, tmp_path, "mx1.example.test", 1, {"ratchet.test": "verify"})
     b = start_node(sealgate_factory, world, pg, tmp_path, "mx2.example.test", 2)
-    assert a.spool_dir() != b.spool_dir()
+    assert a.spool_dir != b.spool_dir
     return a, b
 
 
