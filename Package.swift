@@ -111,6 +111,12 @@ let package = Package(
         .target(name: "TLSReporting", dependencies: ["Audit", "MailCore", "MIME", "CZlib"], swiftSettings: settings),
         .testTarget(name: "TLSReportingTests", dependencies: ["TLSReporting", "Audit", "MailCore", "MIME"], swiftSettings: settings),
 
+        // State several nodes share on PostgreSQL (`shared_store`): TLS observations, MTA-STS cache, AUTH users.
+        .target(name: "SharedStore", dependencies: ["MailCore", "TLSPolicy", "Audit", postgres, logging, nioCore],
+                swiftSettings: settings),
+        .testTarget(name: "SharedStoreTests", dependencies: ["SharedStore", "TLSPolicy", "Audit", "MailCore", "TestSupport",
+                                                            logging, nioPosix], swiftSettings: settings),
+
         .target(name: "SMTPServer", dependencies: ["MailCore", "SMTPProtocol", "TLSObserver",
                                                    nioCore, nioPosix, nioSSL, nioTLS, logging, concurrency],
                 swiftSettings: settings),
@@ -143,7 +149,7 @@ let package = Package(
 
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", "TLSReporting", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", "TLSReporting", "SharedStore", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", postgres, .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), metrics, prometheus, hummingbird,
             hummingbirdTLS, httpTypes,

@@ -13,10 +13,10 @@ public struct DeliveryRouting: Sendable {
     private let levels: LiveTLSLevels
     public var tlsLevels: DomainTLSLevels { levels.current }
     public var mtaSTS: MTASTSClient?
-    public var observations: TLSObservationStore?
+    public var observations: (any TLSObservationStoring)?
 
     public init(resolver: Resolver?, tlsLevels: DomainTLSLevels = DomainTLSLevels(default: .may, domains: [:]),
-                mtaSTS: MTASTSClient? = nil, observations: TLSObservationStore? = nil) {
+                mtaSTS: MTASTSClient? = nil, observations: (any TLSObservationStoring)? = nil) {
         self.resolver = resolver; self.levels = LiveTLSLevels(tlsLevels); self.mtaSTS = mtaSTS; self.observations = observations
     }
 

@@ -78,7 +78,9 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let (policy, warnings) = try PolicyLoading.load(config)
         warnings.forEach { logger.warning("policy: \($0)") }
         let scanner = try PHIScanner(configuration: config.scannerConfiguration, clock: clock)
-        let stores = try openStores(clock: clock, group: group)
+        let shared = try await openShared(group: group)
+        defer { shared?.close() }
+        let stores = try openStores(clock: clock, group: group, shared: shared)
         defer { stores.postgres?.close() }
         // The daemon's own registry, served at the admin API's /metrics; nothing global is bootstrapped.
         let registry = PrometheusCollectorRegistry()
@@ -89,9 +91,12 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let audit = MetricsAuditRecorder(base: stores.outbox, metrics: metrics)
         let resolver = makeResolver(pool: dnsPool, clock: clock, metrics: metrics)
         let fetcher = try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger)
-        let mtaSTS = MTASTSClient(resolver: resolver, fetcher: MetricsMTASTSFetcher(base: fetcher, metrics: metrics),
-                                  cacheDirectory: config.mtaSTSCachePath, pool: pool, logger: logger, clock: clock)
-        let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock)
+        let mtaSTSFetcher = MetricsMTASTSFetcher(base: fetcher, metrics: metrics)
+        let mtaSTS = shared.map { MTASTSClient(resolver: resolver, fetcher: mtaSTSFetcher, cache: $0.mtaSTSCache(logger: logger),
+                                               logger: logger, clock: clock) }
+            ?? MTASTSClient(resolver: resolver, fetcher: mtaSTSFetcher, cacheDirectory: config.mtaSTSCachePath, pool: pool,
+                            logger: logger, clock: clock)
+        let routing = try deliveryRouting(resolver, mtaSTS: mtaSTS, clock: clock, shared: shared)
         var delivery = deliverySettings()
         // DKIM keys are read here, once: a reload does not change them (restart to change keys).
         if !config.dkimDomains.isEmpty { delivery.signer = try DKIMOutboundSigner(domains: config.dkimDomains, logger: logger) }
@@ -333,10 +338,10 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         let postgres: PostgresAuditStore?
         /// Every audit write goes through it: a record the store refuses waits here, in order.
         let outbox: AuditOutbox
-        let users: UserStore
+        let users: any UserDirectory
     }
 
-    private func openStores(clock: WallClock, group: EventLoopGroup) throws -> Stores {
+    private func openStores(clock: WallClock, group: EventLoopGroup, shared: SharedState?) throws -> Stores {
         for dir in [config.spoolPath, SafeIO.directory(of: config.spoolKeyPath)] {
             try SafeIO.makeDirectory(dir, mode: 0o700, parents: true)
         }
@@ -353,7 +358,22 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             audit = store; postgres = store
         }
         let outbox = try AuditOutbox(store: audit, path: config.auditOutboxPath, clock: clock, log: { [logger] in logger.error("\($0)") })
-        return Stores(spool: spool, audit: audit, postgres: postgres, outbox: outbox, users: try UserStore(path: config.usersPath))
+        let users: any UserDirectory = try shared.map { $0.users } ?? UserStore(path: config.usersPath)
+        return Stores(spool: spool, audit: audit, postgres: postgres, outbox: outbox, users: users)
+    }
+
+    /// The shared store, its tables made if missing. Unreachable at start does not stop the start:
+    /// what needs it then defers (observations) or answers AUTH with a temporary failure until it returns.
+    private func openShared(group: EventLoopGroup) async throws -> SharedState? {
+        guard let settings = config.sharedStore else { return nil }
+        let shared = try SharedState(settings, group: group, logger: logger)
+        do {
+            try await shared.database.createSchema()
+            announce("shared store \(settings.location.description)")
+        } catch {
+            announce("shared store \(settings.location.description) unreachable (\(error)); TLS observations, MTA-STS cache and users wait for it")
+        }
+        return shared
     }
 
     /// Opens the shared audit log and takes this node's locks. A second process with this node's
@@ -403,13 +423,16 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
 
     /// DNS through the given resolver; TLS levels per domain;
     /// MTA-STS; the TLS observations and their optional ratchet.
-    private func deliveryRouting(_ resolver: DNS.Resolver, mtaSTS: MTASTSClient, clock: WallClock) throws -> DeliveryRouting {
-        DeliveryRouting(
+    private func deliveryRouting(_ resolver: DNS.Resolver, mtaSTS: MTASTSClient, clock: WallClock,
+                                 shared: SharedState?) throws -> DeliveryRouting {
+        let observations: any TLSObservationStoring = try shared.map { $0.observations(config, clock: clock) }
+            ?? TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet,
+                                   expiry: config.tlsRatchetExpiry, clock: clock)
+        return DeliveryRouting(
             resolver: resolver,
             tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
             mtaSTS: mtaSTS,
-            observations: try TLSObservationStore(directory: config.observationsPath, ratchet: config.tlsRatchet,
-                                                  expiry: config.tlsRatchetExpiry, clock: clock))
+            observations: observations)
     }
 
     private func waitForSessions(_ registry: ConnectionRegistry) async {

@@ -49,15 +49,22 @@ public enum ProbeReportRunner {
         let clock = SystemClock()
         let resolver = LDNSResolver(server: server, dnssec: DNSSECMode(rawValue: config.dnssecMode) ?? .trustAD,
                                     pool: pool, logger: logger)
-        let mtaSTS = MTASTSClient(resolver: resolver,
-                                  fetcher: try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger),
-                                  cacheDirectory: config.mtaSTSCachePath.isEmpty ? nil : config.mtaSTSCachePath,
-                                  pool: pool, logger: logger, clock: clock)
+        // With `shared_store`: the nodes' shared observations and MTA-STS cache.
+        let shared = try config.sharedStore.map { try SharedState($0, group: group, logger: logger) }
+        defer { shared?.close() }
+        let fetcher = try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger)
+        let mtaSTS = shared.map { MTASTSClient(resolver: resolver, fetcher: fetcher, cache: $0.mtaSTSCache(logger: logger),
+                                               logger: logger, clock: clock) }
+            ?? MTASTSClient(resolver: resolver, fetcher: fetcher,
+                            cacheDirectory: config.mtaSTSCachePath.isEmpty ? nil : config.mtaSTSCachePath,
+                            pool: pool, logger: logger, clock: clock)
+        let observations: (any TLSObservationStoring)? = shared.map { $0.observations(config, clock: clock) }
+            ?? (try? Self.observations(config, clock: clock))
         let routing = DeliveryRouting(
             resolver: resolver,
             tlsLevels: DomainTLSLevels(default: config.tlsDefaultLevel, domains: config.tlsDomainLevels),
             mtaSTS: mtaSTS,
-            observations: try? observations(config, clock: clock))
+            observations: observations)
         let settings = DeliverySettings(smarthostHost: nil, hostname: config.hostname, extraCAFile: config.deliveryCAFile,
                                         connectTimeout: min(config.connectTimeout, 15), commandTimeout: 30,
                                         port: port ?? config.deliveryPort)
@@ -69,9 +76,15 @@ public enum ProbeReportRunner {
     }
 
     /// `sealgate probe --forget DOMAIN`: drops the domain's TLS observations (and so its ratchet).
+    /// With `shared_store`, on every node at once.
     public static func forget(config: GatewayConfig, domain: String) throws {
-        guard let store = try observations(config, clock: SystemClock()) else { throw ProbeRunnerError("no delivery.observations directory configured") }
-        try store.forget(domain: domain)
+        try SharedState.withCLI(config) { shared in
+            if let shared { return try shared.observations(config, clock: SystemClock()).forget(domain: domain) }
+            guard let store = try observations(config, clock: SystemClock()) else {
+                throw ProbeRunnerError("no delivery.observations directory configured")
+            }
+            try store.forget(domain: domain)
+        }
     }
 
     static func observations(_ config: GatewayConfig, clock: WallClock) throws -> TLSObservationStore? {

@@ -8,11 +8,11 @@ import SMTPProtocol
 import SMTPServer
 
 final class UserAuthenticator: Authenticator, @unchecked Sendable {
-    private let users: UserStore
+    private let users: any UserDirectory
     private let pool: NIOThreadPool
     private let logger: Logger
 
-    init(users: UserStore, pool: NIOThreadPool, logger: Logger) {
+    init(users: any UserDirectory, pool: NIOThreadPool, logger: Logger) {
         self.users = users; self.pool = pool; self.logger = logger
     }
 

@@ -3,7 +3,7 @@
 
 extension String {
     /// `Example.COM.` -> `example.com`. ASCII lower-casing only: names here are A-labels.
-    var normalizedDomain: String {
+    public var normalizedDomain: String {
         var s = self.lowercased()
         while s.hasSuffix(".") { s.removeLast() }
         return s

@@ -7,19 +7,7 @@ import NIOConcurrencyHelpers
 import NIOPosix
 import SafeIO
 
-/// One cached policy: what was fetched, under which TXT id, and when.
-struct MTASTSCacheEntry: Codable, Equatable, Sendable {
-    var domain: String
-    var policy: MTASTSPolicy
-    var txtID: String
-    var fetchedAt: Date
-
-    func isValid(at now: Date) -> Bool {
-        now < fetchedAt.addingTimeInterval(TimeInterval(policy.maxAge))
-    }
-}
-
-final class MTASTSCache: @unchecked Sendable {
+final class MTASTSCache: MTASTSPolicyCache, @unchecked Sendable {
     private let directory: String?
     private let logger: Logger
     private let pool: NIOThreadPool
@@ -45,7 +33,7 @@ final class MTASTSCache: @unchecked Sendable {
         guard let path = path(for: domain) else { return nil }
         do {
             guard let bytes = try await pool.runIfActive({ try SafeIO.read(path) }) else { return nil }
-            let entry = try Self.decoder.decode(MTASTSCacheEntry.self, from: Data(bytes))
+            let entry = try MTASTSCacheEntry.decode(Data(bytes))
             guard entry.domain == domain else { return nil }
             entries.withLockedValue { $0[domain] = entry }
             return entry
@@ -59,7 +47,7 @@ final class MTASTSCache: @unchecked Sendable {
         entries.withLockedValue { $0[entry.domain] = entry }
         guard let path = path(for: entry.domain) else { return }
         do {
-            let bytes = Array(try Self.encoder.encode(entry))
+            let bytes = Array(try entry.encoded())
             try await pool.runIfActive { try SafeIO.writeFile(path, bytes, mode: 0o600) }
         } catch {
             logger.warning("mta-sts cache write failed", metadata: ["file": "\(path)", "error": "\(error)"])
@@ -73,17 +61,4 @@ final class MTASTSCache: @unchecked Sendable {
         else { return nil }
         return directory + "/" + domain + ".json"
     }
-
-    private static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted]
-        e.dateEncodingStrategy = .secondsSince1970
-        return e
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .secondsSince1970
-        return d
-    }()
 }

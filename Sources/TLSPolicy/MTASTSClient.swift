@@ -25,7 +25,7 @@ public enum MTASTSLookup: Sendable, Equatable {
 public final class MTASTSClient: @unchecked Sendable {
     private let resolver: DNS.Resolver
     private let fetcher: MTASTSPolicyFetching
-    private let cache: MTASTSCache
+    private let cache: any MTASTSPolicyCache
     private let logger: Logger
     private let clock: WallClock
     /// Lookups under way, so concurrent callers for one domain share a single fetch.
@@ -34,13 +34,20 @@ public final class MTASTSClient: @unchecked Sendable {
     /// `fetcher` gets policy texts (`MTASTSFetcher` over HTTPS); `clock` decides max_age expiry.
     /// Without `cacheDirectory` policies are cached in memory only; the cache's file reads and
     /// writes run on `pool` (owned by the caller, shut down after `shutdown()`).
-    public init(resolver: DNS.Resolver, fetcher: MTASTSPolicyFetching, cacheDirectory: String?, pool: NIOThreadPool,
-                logger: Logger, clock: WallClock) {
+    public convenience init(resolver: DNS.Resolver, fetcher: MTASTSPolicyFetching, cacheDirectory: String?, pool: NIOThreadPool,
+                            logger: Logger, clock: WallClock) {
+        self.init(resolver: resolver, fetcher: fetcher, cache: MTASTSCache(directory: cacheDirectory, pool: pool, logger: logger),
+                  logger: logger, clock: clock)
+    }
+
+    /// The same with another cache (several nodes: the shared one on PostgreSQL).
+    public init(resolver: DNS.Resolver, fetcher: MTASTSPolicyFetching, cache: any MTASTSPolicyCache, logger: Logger,
+                clock: WallClock) {
         self.resolver = resolver
         self.fetcher = fetcher
         self.logger = logger
         self.clock = clock
-        self.cache = MTASTSCache(directory: cacheDirectory, pool: pool, logger: logger)
+        self.cache = cache
     }
 
     public func policy(for domain: String) async -> MTASTSLookup {

@@ -37,7 +37,7 @@ public struct TLSObservation: Sendable, Codable, Equatable {
     public var isVerified: Bool { bestVersion != nil && verification == "OK" && trust != nil }
 
     /// Orders observations: plaintext < encrypted < verified, then by protocol version.
-    var strength: (Int, Int) {
+    public var strength: (Int, Int) {
         guard let bestVersion else { return (0, 0) }
         let version = TLSProtocolVersion(text: bestVersion).flatMap { TLSProtocolVersion.allCases.firstIndex(of: $0) } ?? 0
         return (isVerified ? 2 : 1, version)

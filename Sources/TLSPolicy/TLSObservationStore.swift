@@ -6,7 +6,7 @@ import MailCore
 import NIOConcurrencyHelpers
 import SafeIO
 
-public final class TLSObservationStore: @unchecked Sendable {
+public final class TLSObservationStore: TLSObservationStoring, @unchecked Sendable {
     public let directory: String
     public let ratchet: Bool
     public let expiry: TimeInterval
@@ -23,12 +23,11 @@ public final class TLSObservationStore: @unchecked Sendable {
     /// replaced when the new one is at least as strong, or when the stored best has expired.
     public func record(domain: String, mxHost: String, facts: TLSFacts?, certificateExpires: Date?) throws {
         let name = domain.normalizedDomain, host = mxHost.normalizedDomain
-        let now = clock.now()
-        let seen = TLSObservation(domain: name, mxHost: host, facts: facts, certificateExpires: certificateExpires, seen: now)
+        let seen = TLSObservation(domain: name, mxHost: host, facts: facts, certificateExpires: certificateExpires, seen: clock.now())
         try lock.withLock {
             var all = try load(name)
             if let i = all.firstIndex(where: { $0.mxHost == host }) {
-                if seen.strength >= all[i].strength || isExpired(all[i], now: now) { all[i] = seen }
+                if TLSRatchet.replaces(seen, all[i], expiry: expiry) { all[i] = seen }
             } else {
                 all.append(seen)
             }
@@ -46,25 +45,11 @@ public final class TLSObservationStore: @unchecked Sendable {
         try lock.withLock { try SafeIO.remove(path(for: domain.normalizedDomain), syncDirectory: true) }
     }
 
-    /// With the ratchet on: the least a delivery to this domain may accept, given the verified TLS
-    /// its MX hosts showed within `expiry`. Nil when the ratchet is off or nothing verified is on record.
-    /// Several MX hosts: the union of their trust families and the lowest of their versions, so a
-    /// backup MX that was seen verified too is not locked out.
+    /// With the ratchet on: the least a delivery to this domain may accept (TLSRatchet's rule over
+    /// the stored observations). Nil when the ratchet is off or nothing verified is on record.
     public func ratchetRequirement(domain: String) throws -> TLSRequirement? {
         guard ratchet else { return nil }
-        let now = clock.now()
-        let proven = try observations(domain: domain)
-            .filter { !isExpired($0, now: now) }
-            .compactMap(\.provenRequirement)
-        guard !proven.isEmpty else { return nil }
-        let trust = proven.reduce(into: Set<TrustSource>()) { $0.formUnion($1.authenticatedBy) }
-        let versions = proven.map(\.minimumVersion)
-        let version = versions.contains(where: { $0 == nil }) ? nil : versions.compactMap { $0 }.min()
-        return TLSRequirement(encrypted: true, authenticatedBy: trust, minimumVersion: version)
-    }
-
-    private func isExpired(_ observation: TLSObservation, now: Date) -> Bool {
-        now.timeIntervalSince(observation.lastSeen) > expiry
+        return TLSRatchet.requirement(from: try observations(domain: domain), now: clock.now(), expiry: expiry)
     }
 
     // MARK: files

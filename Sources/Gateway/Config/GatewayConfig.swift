@@ -21,6 +21,9 @@ public struct GatewayConfig: Sendable {
     public var spoolKeyPath: String
     public var controlSocketPath: String
     public var auditStore: AuditStoreLocation
+    /// `shared_store`: the PostgreSQL several nodes share (TLS observations, MTA-STS cache, AUTH users);
+    /// nil: each node keeps them in its own files.
+    public var sharedStore: SharedStoreConfig?
     /// `audit.when_unwritable`: what a message gets when neither the audit store nor its outbox can
     /// keep its `accepted` record (refuse: 451 4.3.0 and the message is not kept; accept: 250, logged).
     public var auditWhenUnwritable: AuditUnwritableAction = .refuse

@@ -3,7 +3,7 @@
 import Foundation
 import MailCore
 
-public final class UserStore: @unchecked Sendable {
+public final class UserStore: UserDirectory, @unchecked Sendable {
     public let path: String
     private let lock = NSLock()
     private var cache: (stamp: SecureFile.Stamp, file: UserFile)?
