@@ -112,13 +112,13 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                              hostname: config.hostname, node: config.nodeID, clock: clock,
                              refuseUnrecorded: config.auditWhenUnwritable == .refuse, onCommitted: { commits.fire($0) })
         // The shared PostgreSQL's pool runs from here on: the portal store's schema and pepper check use it at once.
-        let shared = try config.sharedStore.map { try SharedPostgres(config: $0, group: group, logger: logger) }
-        let sharedRun = shared.map { shared in Task { await shared.client.run() } }
-        defer { sharedRun?.cancel() }
-        if let shared { announce("shared store \(shared.location.description)") }
+        // (The portal's own client: SharedState's serves the observations, the MTA-STS cache and users.)
+        let portalDB = try config.sharedStore.map { try SharedPostgres(config: $0, group: group, logger: logger) }
+        let portalDBRun = portalDB.map { db in Task { await db.client.run() } }
+        defer { portalDBRun?.cancel() }
         let portalBound = AsyncStream<Bool>.makeStream()
         let portalRuntime = try config.portal.map { portal in
-            try PortalRuntime.make(config: portal, shared: shared, mailer: SpoolPortalMailer(sink: sink, inbound: inbound, hostname: config.hostname,
+            try PortalRuntime.make(config: portal, shared: portalDB, mailer: SpoolPortalMailer(sink: sink, inbound: inbound, hostname: config.hostname,
                                                                              node: config.nodeID, clock: clock, logger: logger),
                                    audit: audit, pool: pool, group: group, clock: clock, logger: logger,
                                    onRunning: { portalBound.continuation.yield(true) })

@@ -42,7 +42,6 @@ final class ConfigDecoder {
         if let node = top["delivery"] { decodeDelivery(node) }
         if let node = top["limits"] { decodeLimits(node) }
         if let node = top["audit"] { decodeAudit(node) }
-        decodeSharedStore(top)
         if let node = top["log"] { decodeLog(node) }
         if let node = top["dns"] { decodeDNS(node) }
         if let node = top["scanner"] { decodeScanner(node) }

@@ -21,8 +21,8 @@ public struct GatewayConfig: Sendable {
     public var spoolKeyPath: String
     public var controlSocketPath: String
     public var auditStore: AuditStoreLocation
-    /// `shared_store`: the PostgreSQL several nodes share (TLS observations, MTA-STS cache, AUTH users);
-    /// nil: each node keeps them in its own files.
+    /// `shared_store`: the PostgreSQL several nodes share (the portal store, TLS observations, the MTA-STS
+    /// cache, AUTH users); nil: each node keeps them in its own files.
     public var sharedStore: SharedStoreConfig?
     /// `audit.when_unwritable`: what a message gets when neither the audit store nor its outbox can
     /// keep its `accepted` record (refuse: 451 4.3.0 and the message is not kept; accept: 250, logged).
@@ -98,8 +98,6 @@ public struct GatewayConfig: Sendable {
     public var pgpSigning: [PGPSigningConfig] = []
     /// `portal:`; nil when the file has no such section (then the portal rung is not configured).
     public var portal: PortalConfig? = nil
-    /// `shared_store: postgresql://…`: the state several nodes share (the portal store, …); nil: each node's own files.
-    public var sharedStore: SharedStoreConfig? = nil
     /// `admin:`; nil when the file has no such section (then no admin listener runs).
     public var admin: AdminConfig? = nil
     /// `var/admin.tokens` under the config's directory: the token file when `admin.tokens_file` is not set.
