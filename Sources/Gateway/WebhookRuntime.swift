@@ -9,7 +9,10 @@ import Webhooks
 
 struct WebhookRuntime {
     let service: WebhookService
-    let recorder: WebhookAuditRecorder
+    let recorder: any AuditRecorder
+
+    /// Sends every endpoint's events until the task is cancelled.
+    func run() async { await service.run() }
 
     /// nil when no endpoint is configured (then `base` is the recorder the writers get).
     static func make(config: GatewayConfig, base: any AuditRecorder, group: any EventLoopGroup, clock: WallClock,

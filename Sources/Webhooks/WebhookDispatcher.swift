@@ -20,22 +20,24 @@ public final class WebhookDispatcher: Sendable {
         self.observer = observer; self.idlePoll = idlePoll; self.log = log
     }
 
-    /// Sends until the task is cancelled.
+    /// Sends until the task is cancelled: events back to back while they succeed, else after the wait.
     public func run() async {
         while !Task.isCancelled {
             let now = clock.now()
             let wait: Date
             do {
-                wait = try await step(now: now) ?? now.addingTimeInterval(idlePoll)
+                guard let next = try await step(now: now) else { continue }
+                wait = next
             } catch {
                 log("webhook outbox \(outbox.directory): \(error)")
                 wait = now.addingTimeInterval(5)
             }
+            // New events are noticed within the idle poll; a due retry at its time.
             do { try await clock.sleep(until: min(wait, now.addingTimeInterval(idlePoll))) } catch { return }
         }
     }
 
-    /// Tries the head event if it is due. Returns when to look again (nil: at once, or after the idle poll).
+    /// Tries the head event if it is due. Returns when to look again: nil after an event was done (at once).
     @discardableResult
     public func step(now: Date) async throws -> Date? {
         guard let pending = try outbox.head() else { return now.addingTimeInterval(idlePoll) }
