@@ -147,9 +147,14 @@ let package = Package(
                                                        postgres],
                     swiftSettings: settings),
 
+        // Delivery-status webhooks (issue 12 item 7): the durable outbox per endpoint and its signed HTTPS sender.
+        .target(name: "Webhooks", dependencies: ["MailCore", "SafeIO", "Audit", crypto, httpClient, nioCore, nioSSL],
+                swiftSettings: settings),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "Audit", "MailCore", "TestSupport", crypto], swiftSettings: settings),
+
         .target(name: "Gateway", dependencies: [
             "MailCore", "SMTPProtocol", "SMTPServer", "Delivery", "Queue", "Audit", "DNS", "TLSPolicy", "Policy",
-            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", "TLSReporting", "SharedStore", nioCore, nioPosix, nioSSL, logging,
+            "PHIScanner", "MIME", "DKIM", "MessageCrypto", "SafeIO", "Portal", "TLSReporting", "SharedStore", "Webhooks", nioCore, nioPosix, nioSSL, logging,
             crypto, cryptoExtras, "YAMLSyntax", "Yams", postgres, .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), metrics, prometheus, hummingbird,
             hummingbirdTLS, httpTypes,

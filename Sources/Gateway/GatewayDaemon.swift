@@ -88,7 +88,11 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
         metrics.registerAll()
         recordCertificateExpiry(metrics)
         // Every writer records through the outbox; this view of it also counts what it records.
-        let audit = MetricsAuditRecorder(base: stores.outbox, metrics: metrics)
+        let counted = MetricsAuditRecorder(base: stores.outbox, metrics: metrics)
+        // With `webhooks:`, each final outcome also goes to the endpoints' outboxes (after the audit record).
+        let webhooks = try WebhookRuntime.make(config: config, base: counted, group: group, clock: clock, metrics: metrics,
+                                               logger: logger)
+        let audit: any AuditRecorder = webhooks?.recorder ?? counted as any AuditRecorder
         let resolver = makeResolver(pool: dnsPool, clock: clock, metrics: metrics)
         let fetcher = try MTASTSFetcher(extraCAFile: config.deliveryCAFile, group: group, logger: logger)
         let mtaSTSFetcher = MetricsMTASTSFetcher(base: fetcher, metrics: metrics)
@@ -194,6 +198,7 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
             }
             if let portalRuntime { tasks.addTask { await portalRuntime.sweeper.run() } }
             if let tlsReports { tasks.addTask { await tlsReports.run() } }
+            if let webhooks { tasks.addTask { await webhooks.run() } }
             // Suspends until SIGTERM/SIGINT (ServiceLifecycle), cancellation, or the portal's server ending.
             portalFailed = await Self.untilShutdown(orEndOf: portalServer, ended: portalRuntime?.ended.stream, logger: logger)
             logger.info("shutting down: no new connections; finishing sessions in progress")

@@ -11,6 +11,7 @@ import MailCore
 import PHIScanner
 import Policy
 import SMTPServer
+import Webhooks
 
 final class Reloader: @unchecked Sendable {
     private let running: GatewayConfig
@@ -103,6 +104,7 @@ enum RestartOnlyKeys {
         if a.admin != b.admin { out.append("admin") }
         if a.pgpSigning != b.pgpSigning { out.append("pgp") }
         if a.tlsReporting != b.tlsReporting { out.append("tls_reporting") }
+        if a.webhooks != b.webhooks { out.append("webhooks") }
         if a.dnsResolver != b.dnsResolver || a.dnssecMode != b.dnssecMode { out.append("dns") }
         if a.smarthost != b.smarthost || a.deliveryPort != b.deliveryPort || a.retrySteps != b.retrySteps
             || a.retryAfter != b.retryAfter || a.maxLifetime != b.maxLifetime || a.deliveryCAFile != b.deliveryCAFile

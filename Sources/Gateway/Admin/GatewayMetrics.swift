@@ -30,6 +30,8 @@ public struct GatewayMetrics: Sendable {
         "sealgate_queue_oldest_age_seconds": "Age of the oldest message in the queue, 0 when it is empty.",
         "sealgate_audit_outbox_records": "Audit records waiting in the local outbox for the store (backlog).",
         "sealgate_certificate_not_after_seconds": "Expiry (notAfter, unix seconds) of each listener's certificate.",
+        "sealgate_webhook_deliveries_total": "Webhook delivery attempts, by result (ok: 2xx, failed: retried later, gave_up).",
+        "sealgate_webhook_backlog": "Webhook events waiting in the outbox over all endpoints.",
     ]
 
     // Counters.
@@ -48,6 +50,7 @@ public struct GatewayMetrics: Sendable {
     public func portalPickup() { counter("sealgate_portal_pickups_total").increment() }
     public func dnsFailure(type: String) { counter("sealgate_dns_lookup_failures_total", [("type", type)]).increment() }
     public func mtaSTSFailure() { counter("sealgate_mta_sts_failures_total").increment() }
+    public func webhookDelivery(result: String) { counter("sealgate_webhook_deliveries_total", [("result", result)]).increment() }
 
     // Gauges (set when /metrics is scraped, or once at start for certificates).
     public func queue(messages: Int, recipients: Int, oldestAge: Double) {
@@ -55,6 +58,7 @@ public struct GatewayMetrics: Sendable {
         Gauge(label: "sealgate_queue_recipients", factory: factory).record(recipients)
         Gauge(label: "sealgate_queue_oldest_age_seconds", factory: factory).record(oldestAge)
     }
+    public func webhookBacklog(_ events: Int) { Gauge(label: "sealgate_webhook_backlog", factory: factory).record(events) }
     public func auditOutbox(records: Int) { Gauge(label: "sealgate_audit_outbox_records", factory: factory).record(records) }
     public func certificateNotAfter(listener: String, unixSeconds: Double) {
         Gauge(label: "sealgate_certificate_not_after_seconds", dimensions: [("listener", listener)], factory: factory)
@@ -68,6 +72,8 @@ public struct GatewayMetrics: Sendable {
             _ = counter(name)
         }
         auditOutbox(records: 0)
+        for result in ["ok", "failed", "gave_up"] { _ = counter("sealgate_webhook_deliveries_total", [("result", result)]) }
+        webhookBacklog(0)
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {

@@ -53,6 +53,7 @@ final class ConfigDecoder {
         decodeSharedStore(top)
         if let node = top["admin"] { decodeAdmin(node, keyMark: top.keyNode("admin")?.mark) }
         if let node = top["tls_reporting"] { decodeTLSReporting(node, keyMark: top.keyNode("tls_reporting")?.mark) }
+        if let node = top["webhooks"] { decodeWebhooks(node) }
         checkFiles()
     }
 

@@ -5,7 +5,7 @@ enum ConfigSchema {
     static let topLevel = ["hostname", "node_id", "listeners", "relay", "tls", "spool", "spool_key", "delivery",
                            "limits", "audit", "control_socket", "log", "policies", "users", "dns", "scanner", "dkim",
                            "keys", "smime", "pgp", "portal", "tls_reporting", "admin", "shared_store",
-                           "shared_store_password_file"]
+                           "shared_store_password_file", "webhooks"]
     static let scanner = ["mrn_context_words", "mrn_pattern", "health_terms", "context_window"]
     static let listener = ["name", "address", "tls", "auth"]
     static let relay = ["trusted_networks", "normalize_bare_newline_networks"]
@@ -34,6 +34,7 @@ enum ConfigSchema {
                          "password_cost", "code_lifetime", "session_lifetime", "codes_per_hour", "lockout", "reply",
                          "sweep_interval"]
     static let admin = ["listen", "tls", "tokens_file"]
+    static let webhook = ["url", "secret_file", "events", "ca_file", "retry_first", "retry_max", "give_up_after"]
     static let portalLockout = ["failures", "duration"]
     static let portalReply = ["max_size", "max_attachments"]
 

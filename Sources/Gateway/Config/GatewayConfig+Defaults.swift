@@ -54,6 +54,7 @@ extension GatewayConfig {
         config.keysDirectory = path("certs/recipients")
         config.auditSigningKeyPath = path("certs/audit-signing.key")
         config.defaultAdminTokensPath = path("var/admin.tokens")
+        config.webhooksPath = path("var/webhooks")
         return config
     }
 

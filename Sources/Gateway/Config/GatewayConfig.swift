@@ -4,6 +4,7 @@ import Audit
 import Foundation
 import MailCore
 import MessageCrypto
+import Webhooks
 
 public struct GatewayConfig: Sendable {
     /// The config file this came from; nil means the built-in defaults.
@@ -104,6 +105,10 @@ public struct GatewayConfig: Sendable {
     public var defaultAdminTokensPath: String = "var/admin.tokens"
     /// `tls_reporting:`; nil: no TLS reports are mailed (`sealgate audit tls-report` still prints them).
     public var tlsReporting: TLSReportingConfig? = nil
+    /// `webhooks:`: the delivery-status endpoints (docs/webhooks.md); empty: none.
+    public var webhooks: [WebhookEndpoint] = []
+    /// `var/webhooks` under the config's directory: one outbox subdirectory per endpoint.
+    public var webhooksPath: String = "var/webhooks"
 }
 
 public enum ListenerTLS: String, Sendable, CaseIterable {

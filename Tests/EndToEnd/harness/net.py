@@ -36,3 +36,16 @@ def port_is_open(ip: str, port: int, timeout: float = 0.5) -> bool:
             return True
     except OSError:
         return False
+
+
+def serve_in_thread(server):
+    """Runs a socketserver's serve_forever on a daemon thread; returns the server."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop_server(server) -> None:
+    """Stops a server started by serve_in_thread and closes its socket (None: nothing to do)."""
+    if server:
+        server.shutdown()
+        server.server_close()

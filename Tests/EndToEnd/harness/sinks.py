@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import procs
+from . import net, procs
 from .net import port_is_open
 
 
@@ -217,14 +217,12 @@ class PySink:
     def start(self):
         self.server = _Server((self.ip, self.port), _Handler)
         self.server.sink = self
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        net.serve_in_thread(self.server)
         return self
 
     def stop(self):
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
+        net.stop_server(self.server)
+        self.server = None
 
     def messages(self) -> list:
         with self.lock:

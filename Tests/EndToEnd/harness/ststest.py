@@ -73,14 +73,12 @@ class STSServer:
         ctx.load_cert_chain(self.cert, self.key)
         self.server = _Server((self.ip, self.port), _Handler)
         self.server.sts, self.server.tls = self, ctx
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        net.serve_in_thread(self.server)
         return self
 
     def stop(self):
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
+        net.stop_server(self.server)
+        self.server = None
 
     def fetched(self, host: str) -> bool:
         with self.lock:
