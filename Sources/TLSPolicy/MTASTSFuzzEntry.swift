@@ -8,7 +8,7 @@ public enum MTASTSFuzzEntry {
         public var recordID: String?
     }
 
-    /// Traps if a parsed policy breaks the parser's own promises (max_age range, mx needed
+    /// Traps if a parsed policy breaks the parser's own promises (max_age 0 to the limit, RFC 8461 §3.2, mx needed
     /// outside mode none, id 1-32 letters and digits) or it cannot match the names it lists.
     public static func run(_ bytes: [UInt8]) -> Outcome {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -19,7 +19,7 @@ public enum MTASTSFuzzEntry {
         }
         do {
             let policy = try MTASTSParser.parsePolicy(text)
-            precondition((1...MTASTSParser.maxAgeLimit).contains(policy.maxAge), "max_age \(policy.maxAge)")
+            precondition((0...MTASTSParser.maxAgeLimit).contains(policy.maxAge), "max_age \(policy.maxAge)")
             precondition(policy.mode == .none || !policy.mx.isEmpty, "no mx in mode \(policy.mode)")
             for pattern in policy.mx where !pattern.hasPrefix("*.") {
                 precondition(policy.allows(mxHost: pattern), "policy refuses its own mx \(pattern)")

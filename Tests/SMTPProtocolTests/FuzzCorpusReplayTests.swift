@@ -28,7 +28,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
     func testAPlainSessionCommitsItsMessage() throws {
         let session = try Self.corpus("smtp-server").first { $0.0 == "plain-session" }
         let outcome = SMTPServerFuzzEntry.run(try XCTUnwrap(session).1)
-        XCTAssertEqual(outcome.commits, 1)
+        XCTAssertEqual(outcome.commits, 1, "\(outcome.replies)")
         XCTAssertEqual(outcome.replies.last?.code, 221)
     }
 

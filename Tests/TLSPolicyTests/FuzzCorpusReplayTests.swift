@@ -11,6 +11,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
         let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.name, MTASTSFuzzEntry.run($0.bytes)) })
         XCTAssertTrue(names.values.allSatisfy { ($0.policy == nil) != ($0.error == nil) }, "a policy or an error, never both")
         XCTAssertEqual(names["enforce"]?.policy?.mode, .enforce)
+        XCTAssertEqual(names["found-max-age-zero"]?.policy?.maxAge, 0, "RFC 8461: max_age is non-negative")
         XCTAssertEqual(names["bad"]?.error?.line, 3)
         XCTAssertEqual(names["record"]?.recordID, "20160831085700Z")
     }
