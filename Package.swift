@@ -31,9 +31,11 @@ let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-p
 let package = Package(
     name: "Sealgate",
     platforms: [.macOS(.v14)],
-    products: [
-        .executable(name: "sealgate", targets: ["sealgate"]),
-    ],
+    // The libraries are for the fuzz package (Tests/Fuzz), which depends on this one by path.
+    products: [.executable(name: "sealgate", targets: ["sealgate"])]
+        + ["SMTPProtocol", "MIME", "Policy", "DNS", "TLSPolicy", "MessageCrypto", "Gateway"].map {
+            .library(name: $0, targets: [$0])
+        },
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -74,7 +76,7 @@ let package = Package(
         .testTarget(name: "TLSObserverTests", dependencies: ["TLSObserver", nioCore], swiftSettings: settings),
 
         .target(name: "MIME", dependencies: ["MailCore"], swiftSettings: settings),
-        .testTarget(name: "MIMETests", dependencies: ["MIME", "MailCore"], swiftSettings: settings),
+        .testTarget(name: "MIMETests", dependencies: ["MIME", "MailCore", "TestSupport"], swiftSettings: settings),
 
         .target(name: "DKIM", dependencies: ["MailCore", "SafeIO", crypto, cryptoExtras], swiftSettings: settings),
         // The tests run dkimpy through verify_dkim.py, found beside them by #filePath.
@@ -86,7 +88,7 @@ let package = Package(
                     swiftSettings: settings),
 
         .target(name: "Policy", dependencies: ["MailCore", "YAMLSyntax", "Yams"], swiftSettings: settings),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "MailCore"], swiftSettings: settings),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "MailCore", "TestSupport"], swiftSettings: settings),
 
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
         .target(name: "DNS", dependencies: ["MailCore", "CLDNS", nioPosix, concurrency, logging],

@@ -54,10 +54,24 @@ struct LDNSExchange: Sendable {
             let why = ldns_get_errorstr_by_id(status).map { String(cString: $0) } ?? "status \(status.rawValue)"
             throw DNSError.temporary("\(name) \(RRType.name(type)) via \(server): \(why)")
         }
-        return RawResponse(rcode: UInt8(truncatingIfNeeded: ldns_pkt_get_rcode(packet).rawValue),
-                           authenticated: ldns_pkt_ad(packet),
-                           answer: Self.records(ldns_pkt_answer(packet)),
-                           authority: Self.records(ldns_pkt_authority(packet)))
+        return Self.response(packet)
+    }
+
+    /// A DNS message in wire format, as a server sends it, parsed by ldns (nil when it cannot).
+    /// The query path reads the same fields through `response(_:)`; the fuzz entry feeds this one.
+    static func response(wire bytes: [UInt8]) -> RawResponse? {
+        var packet: UnsafeMutablePointer<ldns_pkt>?
+        let status = bytes.withUnsafeBufferPointer { ldns_wire2pkt(&packet, $0.baseAddress, $0.count) }
+        defer { if let packet { ldns_pkt_free(packet) } }
+        guard status == LDNS_STATUS_OK, let packet else { return nil }
+        return response(packet)
+    }
+
+    private static func response(_ packet: UnsafeMutablePointer<ldns_pkt>) -> RawResponse {
+        RawResponse(rcode: UInt8(truncatingIfNeeded: ldns_pkt_get_rcode(packet).rawValue),
+                    authenticated: ldns_pkt_ad(packet),
+                    answer: records(ldns_pkt_answer(packet)),
+                    authority: records(ldns_pkt_authority(packet)))
     }
 
     private func configure(_ resolver: UnsafeMutablePointer<ldns_resolver>, dnssecOK: Bool, checkingDisabled: Bool) throws {
