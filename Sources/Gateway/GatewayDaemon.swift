@@ -116,10 +116,8 @@ public final class GatewayDaemon: Service, @unchecked Sendable {
                              hostname: config.hostname, node: config.nodeID, clock: clock,
                              refuseUnrecorded: config.auditWhenUnwritable == .refuse, onCommitted: { commits.fire($0) })
         // The shared PostgreSQL's pool runs from here on: the portal store's schema and pepper check use it at once.
-        // (The portal's own client: SharedState's serves the observations, the MTA-STS cache and users.)
-        let portalDB = try config.sharedStore.map { try SharedPostgres(config: $0, group: group, logger: logger) }
-        let portalDBRun = portalDB.map { db in Task { await db.client.run() } }
-        defer { portalDBRun?.cancel() }
+        // The portal store uses the shared store's one client (SharedState runs it until close()).
+        let portalDB = shared.map { SharedPostgres(location: $0.database.location, client: $0.database.client) }
         let portalBound = AsyncStream<Bool>.makeStream()
         let portalRuntime = try config.portal.map { portal in
             try PortalRuntime.make(config: portal, shared: portalDB, mailer: SpoolPortalMailer(sink: sink, inbound: inbound, hostname: config.hostname,

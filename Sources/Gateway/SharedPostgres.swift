@@ -1,18 +1,10 @@
-// SharedPostgres: the daemon's one PostgresClient for `shared_store` (the state several nodes share:
-// the portal store, ...), made from the config; the daemon runs it as a task for as long as it serves.
+// SharedPostgres: the `shared_store` PostgreSQL as the portal store sees it: the client SharedState's
+// database already runs (one pool per daemon for everything several nodes share) and its location.
 
 import Audit
-import Logging
-import NIOCore
 import PostgresNIO
 
 struct SharedPostgres: Sendable {
     let location: PostgresLocation
     let client: PostgresClient
-
-    init(config: SharedStoreConfig, group: any EventLoopGroup, logger: Logger) throws {
-        location = config.location
-        client = PostgresClient(configuration: location.clientConfiguration(password: try config.password()),
-                                eventLoopGroup: group, backgroundLogger: logger)
-    }
 }

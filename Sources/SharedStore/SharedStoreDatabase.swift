@@ -9,7 +9,8 @@ import PostgresNIO
 
 public final class SharedStoreDatabase: @unchecked Sendable {
     public let location: PostgresLocation
-    let client: PostgresClient
+    /// Also the portal store's (Gateway's `SharedPostgres`): one pool per daemon for `shared_store`.
+    public let client: PostgresClient
     private let runner: Task<Void, Never>
     /// How long one store call may wait for PostgreSQL before it fails (the caller defers or answers 454).
     static let timeout: TimeInterval = 10

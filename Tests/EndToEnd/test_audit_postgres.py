@@ -10,7 +10,7 @@ import pytest
 from harness import net, procs
 from harness.bundle import run_recipe
 from harness.mail import make_message
-from harness.postgres import PostgresCluster
+from harness.postgres import cluster_with_role
 from harness.smtp import queue_id, swaks, swaks_data_file
 
 ROLE, ROLE_PASSWORD = "sealgate", "sealgate-e2e-role"
@@ -19,10 +19,8 @@ SENDER, RCPT = "sender@example.org", "rcpt@example.net"
 
 @pytest.fixture(scope="module")
 def pg():
-    cluster = PostgresCluster()
-    cluster.psql(f"CREATE ROLE {ROLE} LOGIN PASSWORD '{ROLE_PASSWORD}'")
-    yield cluster
-    cluster.destroy()
+    with cluster_with_role(ROLE, ROLE_PASSWORD) as cluster:
+        yield cluster
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from harness import procs
 from harness.policyfiles import send_ok, text_message, write_policy
 from harness.portal import ID, PortalClient, code_in, link_in, portal_config, problem_status
-from harness.postgres import PostgresCluster
+from harness.postgres import cluster_with_role
 from test_portal_cli import POLICY, RCPT, SENDER   # portal.test recipients: the portal only
 
 ROLE, ROLE_PASSWORD = "sealgate", "sealgate-e2e-portal"
@@ -20,10 +20,8 @@ BODY = "The biopsy results are benign. SHARED-PORTAL-BODY-" + os.urandom(4).hex(
 
 @pytest.fixture(scope="module")
 def pg():
-    cluster = PostgresCluster()
-    cluster.psql(f"CREATE ROLE {ROLE} LOGIN PASSWORD '{ROLE_PASSWORD}'")
-    yield cluster
-    cluster.destroy()
+    with cluster_with_role(ROLE, ROLE_PASSWORD) as cluster:
+        yield cluster
 
 
 @pytest.fixture

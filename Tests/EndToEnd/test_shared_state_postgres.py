@@ -9,7 +9,7 @@ import pytest
 from harness.mail import make_message
 from harness.mxhosts import (MXHost, MXWorld, attempt_with_tls, mx_delivery_overrides, reasons, submit,
                              unique_sender, wait_outcome)
-from harness.postgres import PostgresCluster
+from harness.postgres import cluster_with_role
 from harness.sealgate import merge
 from harness.smtp import client_context
 from harness.ststest import STSServer, policy_text
@@ -21,12 +21,9 @@ ROLE, ROLE_PASSWORD = "sealgate", "sealgate-e2e-shared"
 
 @pytest.fixture(scope="module")
 def pg():
-    cluster = PostgresCluster()
-    cluster.psql(f"CREATE ROLE {ROLE} LOGIN PASSWORD '{ROLE_PASSWORD}'")
     # The gateway's role owns the database, so each node may create the shared tables at start.
-    cluster.psql(f"CREATE DATABASE shared OWNER {ROLE}")
-    yield cluster
-    cluster.destroy()
+    with cluster_with_role(ROLE, ROLE_PASSWORD, f"CREATE DATABASE shared OWNER {ROLE}") as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 # A private PostgreSQL 15 cluster for the multi-node tests: initdb as the postgres user in a temp
 # dir, pg_ctl start on a loopback port, stopped by its postmaster's PID (never by name).
+import contextlib
 import os
 import pwd
 import shutil
@@ -83,3 +84,16 @@ class PostgresCluster:
             f.write(SUPERUSER_PASSWORD + "\n")
         os.chmod(path, 0o600)
         return path
+
+
+@contextlib.contextmanager
+def cluster_with_role(role: str, password: str, *setup_sql: str):
+    """A private cluster with one login role (and any setup SQL run as the superuser), destroyed after."""
+    cluster = PostgresCluster()
+    try:
+        cluster.psql(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        for sql in setup_sql:
+            cluster.psql(sql)
+        yield cluster
+    finally:
+        cluster.destroy()
